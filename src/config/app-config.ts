@@ -1,0 +1,179 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * The environment, read once into a typed and validated object. Nothing else in the code reads
+ * process.env: the server and the command line call loadAppConfig(process.env) at start.
+ */
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+/** Where a secret comes from: given inline, read from a file, or generated into DATA_DIR. */
+export type SecretSource =
+  | { kind: 'inline'; value: string; variable: string }
+  | { kind: 'file'; path: string; variable: string }
+  | { kind: 'generated'; path: string; variable: string };
+
+export interface LoginThrottleConfig {
+  windowSeconds: number;
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+}
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  dataDir: string;
+  databasePath: string;
+  trialConfigPath: string;
+  blindingKey: SecretSource;
+  jwtSecret: SecretSource;
+  auditSigningKey: SecretSource;
+  jwtExpiresInSeconds: number;
+  /** Undefined: a random password is generated and printed once (never in production). */
+  bootstrapAdminPassword?: string;
+  logLevel: LogLevel;
+  loginThrottle: LoginThrottleConfig;
+  /** Unblinding notices go to this URL as JSON POSTs when set. */
+  notificationWebhookUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_TRIAL_CONFIG = 'config/trials/nct02286011.json';
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const text = read(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${text}"`);
+  }
+  return text as T;
+}
+
+function absolute(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.cwd(), path);
+}
+
+/**
+ * A secret given inline or as a file, or else generated into DATA_DIR. In production nothing is
+ * generated: a missing secret stops the start.
+ */
+function secret(
+  env: Env,
+  inlineName: string,
+  fileName: string | undefined,
+  generatedPath: string,
+  production: boolean,
+  validateInline: (value: string) => string | undefined,
+): SecretSource {
+  const inline = read(env, inlineName);
+  const file = fileName ? read(env, fileName) : undefined;
+  if (inline !== undefined && file !== undefined) {
+    throw new ConfigError(inlineName, `and ${fileName} are both set; set only one`);
+  }
+  if (inline !== undefined) {
+    const problem = validateInline(inline);
+    if (problem) throw new ConfigError(inlineName, problem);
+    return { kind: 'inline', value: inline, variable: inlineName };
+  }
+  if (file !== undefined && fileName) {
+    return { kind: 'file', path: absolute(file), variable: fileName };
+  }
+  if (production) {
+    const either = fileName ? ` or ${fileName}` : '';
+    throw new ConfigError(inlineName, `${either} must be set in production (NODE_ENV=production)`);
+  }
+  return { kind: 'generated', path: generatedPath, variable: inlineName };
+}
+
+export function validateBlindingKey(base64: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64.trim())) return 'must be base64';
+  const bytes = Buffer.from(base64.trim(), 'base64');
+  return bytes.length === 32 ? undefined : `must decode to 32 bytes, got ${bytes.length}`;
+}
+
+export function loadAppConfig(env: Env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+  const dataDir = absolute(read(env, 'DATA_DIR') ?? './data');
+  const databasePath = read(env, 'DATABASE_PATH');
+  const bootstrapAdminPassword = read(env, 'BOOTSTRAP_ADMIN_PASSWORD');
+  if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < MIN_PASSWORD_LENGTH) {
+    throw new ConfigError(
+      'BOOTSTRAP_ADMIN_PASSWORD',
+      `must have at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
+  }
+  const webhook = read(env, 'NOTIFICATION_WEBHOOK_URL');
+  if (webhook !== undefined && !/^https?:\/\/[^\s]+$/.test(webhook)) {
+    throw new ConfigError('NOTIFICATION_WEBHOOK_URL', 'must be an http(s) URL');
+  }
+
+  return {
+    nodeEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    dataDir,
+    databasePath:
+      databasePath === undefined
+        ? join(dataDir, 'trial.sqlite')
+        : databasePath === ':memory:'
+          ? databasePath
+          : absolute(databasePath),
+    trialConfigPath: absolute(read(env, 'TRIAL_CONFIG') ?? DEFAULT_TRIAL_CONFIG),
+    blindingKey: secret(
+      env,
+      'BLINDING_KEY',
+      'BLINDING_KEY_FILE',
+      join(dataDir, 'blinding.key'),
+      production,
+      validateBlindingKey,
+    ),
+    jwtSecret: secret(env, 'JWT_SECRET', undefined, join(dataDir, 'jwt.secret'), production, (v) =>
+      v.length >= 32 ? undefined : 'must have at least 32 characters',
+    ),
+    auditSigningKey: secret(
+      env,
+      'AUDIT_SIGNING_KEY',
+      'AUDIT_SIGNING_KEY_FILE',
+      join(dataDir, 'audit-signing.pem'),
+      production,
+      (v) => (v.includes('PRIVATE KEY') ? undefined : 'must be a PEM-encoded Ed25519 private key'),
+    ),
+    jwtExpiresInSeconds: integer(env, 'JWT_EXPIRES_IN', 900, 60, 86_400),
+    bootstrapAdminPassword,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    loginThrottle: {
+      windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
+      maxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+      maxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000),
+    },
+    notificationWebhookUrl: webhook,
+  };
+}

@@ -1,0 +1,358 @@
+/**
+ * A trial is a file under config/trials. This module defines its shape and validates a parsed
+ * file into a TrialDefinition, naming the path of the first bad field, so a malformed file stops
+ * the start with a message that says what to fix.
+ */
+
+export interface TrialTarget {
+  /** Stable id stored in the list and returned by the API, e.g. LEFT or RIGHT. */
+  id: string;
+  label: string;
+  /** Relative weight in the allocation ratio (1:1 is 1 and 1). */
+  ratio: number;
+}
+
+export type RandomizationMethod = 'simple' | 'permuted-blocks';
+
+export interface RandomizationDesign {
+  method: RandomizationMethod;
+  /** Block sizes drawn with equal probability; one size means fixed blocks. Permuted blocks only. */
+  blockSizes: number[];
+  /** Slots generated for each stratum's list; defaults to the trial's target size. */
+  slotsPerStratum: number;
+}
+
+export interface StratificationFactor {
+  id: string;
+  levels: string[];
+}
+
+export interface EligibilityCriterion {
+  id: string;
+  text: string;
+}
+
+export interface EligibilityRules {
+  minAge: number;
+  maxAge: number;
+  /** Each must be answered true (the criterion is met) for the participant to be eligible. */
+  inclusion: EligibilityCriterion[];
+  /** Each must be answered false (the exclusion does not apply) for the participant to be eligible. */
+  exclusion: EligibilityCriterion[];
+}
+
+export interface SyringeSpec {
+  contents: string;
+  volumeMl: number;
+}
+
+export interface PreparationSpec {
+  product: string;
+  /** What goes to the allocated target (here: the limb receiving cells). */
+  allocatedSyringe: SyringeSpec;
+  /** What goes to the other target, when the design has one (here: saline, contralateral limb). */
+  otherSyringe?: SyringeSpec;
+  site: string;
+  injectionCount?: number;
+  injectionVolumeMl?: number;
+  needle?: string;
+  instructions: string[];
+}
+
+export interface TrialDefinition {
+  protocolId: string;
+  secondaryIds: { type: string; id: string }[];
+  title: string;
+  site: string;
+  targetSize: number;
+  allocation: { describes: string; targets: TrialTarget[] };
+  randomization: RandomizationDesign;
+  stratification: StratificationFactor[];
+  eligibility: EligibilityRules;
+  participantIds: { prefix: string; digits: number };
+  preparation: PreparationSpec;
+}
+
+export class TrialDefinitionError extends Error {
+  constructor(
+    readonly source: string,
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`Trial file ${source}: ${path} ${problem}`);
+    this.name = 'TrialDefinitionError';
+  }
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Reads fields of an untyped object, failing with the JSON path of the offending field. */
+class FieldReader {
+  constructor(
+    private readonly source: string,
+    private readonly value: unknown,
+    private readonly path: string,
+  ) {}
+
+  fail(problem: string, path = this.path): never {
+    throw new TrialDefinitionError(this.source, path, problem);
+  }
+
+  private object(): Record<string, unknown> {
+    if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value)) {
+      this.fail('must be an object');
+    }
+    return this.value as Record<string, unknown>;
+  }
+
+  child(key: string): FieldReader {
+    return new FieldReader(this.source, this.object()[key], `${this.path}.${key}`);
+  }
+
+  has(key: string): boolean {
+    return this.object()[key] !== undefined;
+  }
+
+  rejectUnknown(allowed: string[]): void {
+    for (const key of Object.keys(this.object())) {
+      if (!allowed.includes(key)) this.fail('is not a known field', `${this.path}.${key}`);
+    }
+  }
+
+  string(key: string, pattern?: RegExp): string {
+    const value = this.object()[key];
+    const path = `${this.path}.${key}`;
+    if (typeof value !== 'string' || value.trim() === '')
+      this.fail('must be a non-empty string', path);
+    if (pattern && !pattern.test(value)) this.fail(`must match ${String(pattern)}`, path);
+    return value;
+  }
+
+  integer(key: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.object()[key];
+    const path = `${this.path}.${key}`;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(`must be an integer from ${min} to ${max}`, path);
+    }
+    return value;
+  }
+
+  positiveNumber(key: string): number {
+    const value = this.object()[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      this.fail('must be a positive number', `${this.path}.${key}`);
+    }
+    return value;
+  }
+
+  array(key: string, options: { nonEmpty: boolean }): FieldReader[] {
+    const value = this.object()[key];
+    const path = `${this.path}.${key}`;
+    if (!Array.isArray(value)) this.fail('must be an array', path);
+    if (options.nonEmpty && value.length === 0) this.fail('must not be empty', path);
+    return value.map((item, index) => new FieldReader(this.source, item, `${path}[${index}]`));
+  }
+
+  asString(): string {
+    if (typeof this.value !== 'string' || this.value.trim() === '') {
+      this.fail('must be a non-empty string');
+    }
+    return this.value;
+  }
+
+  asInteger(min: number): number {
+    if (typeof this.value !== 'number' || !Number.isInteger(this.value) || this.value < min) {
+      this.fail(`must be an integer of at least ${min}`);
+    }
+    return this.value;
+  }
+}
+
+function requireUnique(reader: FieldReader, ids: string[], what: string): void {
+  const seen = new Set<string>();
+  ids.forEach((id, index) => {
+    if (seen.has(id)) reader.fail(`repeats the ${what} id "${id}"`, `${what}[${index}]`);
+    seen.add(id);
+  });
+}
+
+function parseSyringe(reader: FieldReader): SyringeSpec {
+  reader.rejectUnknown(['contents', 'volumeMl']);
+  return { contents: reader.string('contents'), volumeMl: reader.positiveNumber('volumeMl') };
+}
+
+function parseCriteria(reader: FieldReader, key: string): EligibilityCriterion[] {
+  return reader.array(key, { nonEmpty: false }).map((item) => {
+    item.rejectUnknown(['id', 'text']);
+    return { id: item.string('id', ID_PATTERN), text: item.string('text') };
+  });
+}
+
+/** Validates a parsed trial file. `source` names the file in error messages. */
+export function parseTrialDefinition(raw: unknown, source: string): TrialDefinition {
+  const root = new FieldReader(source, raw, '$');
+  root.rejectUnknown([
+    'protocolId',
+    'secondaryIds',
+    'title',
+    'site',
+    'targetSize',
+    'allocation',
+    'randomization',
+    'stratification',
+    'eligibility',
+    'participantIds',
+    'preparation',
+  ]);
+
+  const targetSize = root.integer('targetSize', 1, 1_000_000);
+
+  const allocation = root.child('allocation');
+  allocation.rejectUnknown(['describes', 'targets']);
+  const targets = allocation.array('targets', { nonEmpty: true }).map((item) => {
+    item.rejectUnknown(['id', 'label', 'ratio']);
+    return {
+      id: item.string('id', /^[A-Z][A-Z0-9_]{0,31}$/),
+      label: item.string('label'),
+      ratio: item.integer('ratio', 1, 100),
+    };
+  });
+  if (targets.length < 2) allocation.fail('must list at least two targets', '$.allocation.targets');
+  requireUnique(
+    allocation,
+    targets.map((t) => t.id),
+    '$.allocation.targets',
+  );
+
+  const randomization = root.child('randomization');
+  randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum']);
+  const method = randomization.string('method');
+  if (method !== 'simple' && method !== 'permuted-blocks') {
+    randomization.fail('must be "simple" or "permuted-blocks"', '$.randomization.method');
+  }
+  const ratioSum = targets.reduce((sum, t) => sum + t.ratio, 0);
+  const slotsPerStratum = randomization.has('slotsPerStratum')
+    ? randomization.integer('slotsPerStratum', 1, 10_000_000)
+    : targetSize;
+  let blockSizes: number[] = [];
+  if (method === 'permuted-blocks') {
+    blockSizes = randomization.array('blockSizes', { nonEmpty: true }).map((item) => {
+      const size = item.asInteger(1);
+      if (size % ratioSum !== 0) {
+        item.fail(`must be a multiple of the ratio total ${ratioSum}`);
+      }
+      return size;
+    });
+    requireUnique(randomization, blockSizes.map(String), '$.randomization.blockSizes');
+    const unit = blockSizes.reduce(gcd);
+    if (slotsPerStratum % unit !== 0) {
+      randomization.fail(
+        `gives ${slotsPerStratum} slots per stratum, which whole blocks of sizes ${blockSizes.join(', ')} cannot fill exactly (use a multiple of ${unit})`,
+        randomization.has('slotsPerStratum') ? '$.randomization.slotsPerStratum' : '$.targetSize',
+      );
+    }
+  } else if (randomization.has('blockSizes')) {
+    randomization.fail('applies to permuted blocks only', '$.randomization.blockSizes');
+  }
+
+  const stratification = root.array('stratification', { nonEmpty: false }).map((item) => {
+    item.rejectUnknown(['id', 'levels']);
+    const levels = item.array('levels', { nonEmpty: true }).map((level) => {
+      const text = level.asString();
+      if (!ID_PATTERN.test(text)) level.fail(`must match ${String(ID_PATTERN)}`);
+      return text;
+    });
+    return { id: item.string('id', ID_PATTERN), levels };
+  });
+  requireUnique(
+    root,
+    stratification.map((f) => f.id),
+    '$.stratification',
+  );
+
+  const eligibility = root.child('eligibility');
+  eligibility.rejectUnknown(['minAge', 'maxAge', 'inclusion', 'exclusion']);
+  const minAge = eligibility.integer('minAge', 0, 150);
+  const maxAge = eligibility.integer('maxAge', minAge, 150);
+  const inclusion = parseCriteria(eligibility, 'inclusion');
+  const exclusion = parseCriteria(eligibility, 'exclusion');
+  requireUnique(
+    eligibility,
+    [...inclusion, ...exclusion].map((c) => c.id).concat('age'),
+    '$.eligibility criteria (and "age")',
+  );
+
+  const participantIds = root.child('participantIds');
+  participantIds.rejectUnknown(['prefix', 'digits']);
+
+  const preparation = root.child('preparation');
+  preparation.rejectUnknown([
+    'product',
+    'allocatedSyringe',
+    'otherSyringe',
+    'site',
+    'injectionCount',
+    'injectionVolumeMl',
+    'needle',
+    'instructions',
+  ]);
+
+  const secondaryIds = root.has('secondaryIds')
+    ? root.array('secondaryIds', { nonEmpty: false }).map((item) => {
+        item.rejectUnknown(['type', 'id']);
+        return { type: item.string('type'), id: item.string('id') };
+      })
+    : [];
+
+  return {
+    protocolId: root.string('protocolId', /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/),
+    secondaryIds,
+    title: root.string('title'),
+    site: root.string('site'),
+    targetSize,
+    allocation: { describes: allocation.string('describes'), targets },
+    randomization: { method, blockSizes, slotsPerStratum },
+    stratification,
+    eligibility: { minAge, maxAge, inclusion, exclusion },
+    participantIds: {
+      prefix: participantIds.string('prefix', /^[A-Za-z0-9_-]{1,16}$/),
+      digits: participantIds.integer('digits', 1, 9),
+    },
+    preparation: {
+      product: preparation.string('product'),
+      allocatedSyringe: parseSyringe(preparation.child('allocatedSyringe')),
+      otherSyringe: preparation.has('otherSyringe')
+        ? parseSyringe(preparation.child('otherSyringe'))
+        : undefined,
+      site: preparation.string('site'),
+      injectionCount: preparation.has('injectionCount')
+        ? preparation.integer('injectionCount', 1, 100)
+        : undefined,
+      injectionVolumeMl: preparation.has('injectionVolumeMl')
+        ? preparation.positiveNumber('injectionVolumeMl')
+        : undefined,
+      needle: preparation.has('needle') ? preparation.string('needle') : undefined,
+      instructions: preparation
+        .array('instructions', { nonEmpty: false })
+        .map((item) => item.asString()),
+    },
+  };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Every stratum key of a design, in a fixed order (factor order, then level order). */
+export function stratumKeys(factors: StratificationFactor[]): string[] {
+  let keys: string[][] = [[]];
+  for (const factor of factors) {
+    keys = keys.flatMap((prefix) =>
+      factor.levels.map((level) => [...prefix, `${factor.id}=${level}`]),
+    );
+  }
+  return keys.map((parts) => (parts.length === 0 ? ALL_PARTICIPANTS_STRATUM : parts.join(';')));
+}
+
+/** The one stratum of an unstratified trial. */
+export const ALL_PARTICIPANTS_STRATUM = 'all';

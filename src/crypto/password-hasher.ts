@@ -1,0 +1,34 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id with OWASP's first recommended profile: 19 MiB of memory, 2 passes, 1 lane.
+ * The hash string carries its own parameters, so raising them later still verifies old hashes.
+ */
+const ARGON2ID_OPTIONS = {
+  algorithm: Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2ID_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A hash of a random password, verified against when the username is unknown, so that an unknown
+ * user and a wrong password take the same time.
+ */
+let decoyHash: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  decoyHash ??= hashPassword(`decoy-${Math.random()}-${Date.now()}`);
+  return decoyHash;
+}
