@@ -226,10 +226,7 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
 
   const randomization = root.child('randomization');
   randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum']);
-  const method = randomization.string('method');
-  if (method !== 'simple' && method !== 'permuted-blocks') {
-    randomization.fail('must be "simple" or "permuted-blocks"', '$.randomization.method');
-  }
+  const method = parseMethod(randomization.string('method'), randomization);
   const ratioSum = targets.reduce((sum, t) => sum + t.ratio, 0);
   const slotsPerStratum = randomization.has('slotsPerStratum')
     ? randomization.integer('slotsPerStratum', 1, 10_000_000)
@@ -337,6 +334,11 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
         .map((item) => item.asString()),
     },
   };
+}
+
+function parseMethod(text: string, reader: FieldReader): RandomizationMethod {
+  if (text === 'simple' || text === 'permuted-blocks') return text;
+  return reader.fail('must be "simple" or "permuted-blocks"', '$.randomization.method');
 }
 
 function gcd(a: number, b: number): number {
