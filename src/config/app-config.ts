@@ -177,3 +177,8 @@ export function loadAppConfig(env: Env): AppConfig {
     notificationWebhookUrl: webhook,
   };
 }
+
+/** The server's and the command line's one read of the process environment. */
+export function loadAppConfigFromEnvironment(): AppConfig {
+  return loadAppConfig(process.env);
+}

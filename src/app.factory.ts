@@ -1,0 +1,62 @@
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
+import { KeyCheckService } from './crypto/key-check.service';
+import { requestIdMiddleware } from './common/request-context';
+import { resolveRuntime } from './runtime';
+import { TrialSetupService } from './trial/trial-setup.service';
+import { AdminBootstrapService } from './users/admin-bootstrap.service';
+
+export const API_PREFIX = 'api';
+export const JSON_BODY_LIMIT = '64kb';
+
+const LEVELS: ConfigLogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+function logLevelsUpTo(level: ConfigLogLevel): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/**
+ * Builds the whole server from a validated configuration: the same path for `npm start`, the
+ * tests and the benchmarks. Start-up checks run in a fixed order before the first request.
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = new Logger('Startup');
+  const runtime = resolveRuntime(config, logger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+    logger: logLevelsUpTo(config.logLevel),
+    bodyParser: false,
+  });
+  app.use(requestIdMiddleware);
+  app.use(helmet());
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
+  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
+  app.setGlobalPrefix(API_PREFIX);
+  app.set('trust proxy', false);
+  app.enableShutdownHooks();
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
+    SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId)),
+  );
+
+  await app.init();
+  await app.get(KeyCheckService).verifyOrRecord();
+  await app.get(TrialSetupService).ensureTrialRecord();
+  await app.get(AdminBootstrapService).createAdminIfNoUsers();
+  return app;
+}
+
+function openApiConfig(protocolId: string) {
+  return new DocumentBuilder()
+    .setTitle('Trial randomization and blinding service')
+    .setDescription(
+      `Randomization, sealed allocation, emergency unblinding and a chained audit log for ${protocolId}. ` +
+        'Each operation lists the roles it is granted to under x-roles.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+}

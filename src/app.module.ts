@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { TOKEN_ALGORITHM } from './auth/token.service';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { BlindingCipher } from './crypto/blinding-cipher';
+import { CryptoModule } from './crypto/crypto.module';
+import { SIGNING_KEY_PAIR } from './crypto/signing-key';
+import { DatabaseModule } from './database/database.module';
+import { sqliteDataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { APP_CONFIG, AppRuntime, TRIAL_DEFINITION } from './runtime';
+import { TrialModule } from './trial/trial.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot(sqliteDataSourceOptions(runtime.config.databasePath)),
+        JwtModule.register({
+          global: true,
+          secret: runtime.jwtSecret,
+          signOptions: { algorithm: TOKEN_ALGORITHM },
+          verifyOptions: { algorithms: [TOKEN_ALGORITHM] },
+        }),
+        DatabaseModule,
+        CryptoModule,
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        TrialModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: TRIAL_DEFINITION, useValue: runtime.trial },
+        { provide: BlindingCipher, useValue: new BlindingCipher(runtime.blindingKey) },
+        { provide: SIGNING_KEY_PAIR, useValue: runtime.auditSigningKey },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+      exports: [APP_CONFIG, TRIAL_DEFINITION, BlindingCipher, SIGNING_KEY_PAIR],
+    };
+  }
+}

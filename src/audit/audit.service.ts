@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { canonicalJson } from '../crypto/canonical-json';
+import { AuditAction } from './audit-actions';
+import {
+  AuditDetails,
+  AuditOutcome,
+  ChainedAuditEntry,
+  chainEntry,
+  GENESIS_HASH,
+} from './audit-chain';
+import { AuditEntryEntity } from './audit-entry.entity';
+
+export interface AuditEvent {
+  actor: Actor;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  participantId?: string | null;
+  reason?: string | null;
+  /** Never a limb, seed, nonce, password or token. */
+  details?: AuditDetails;
+}
+
+export function toAuditRow(entry: ChainedAuditEntry): AuditEntryEntity {
+  return {
+    ...entry,
+    roles: canonicalJson(entry.roles),
+    details: canonicalJson(entry.details),
+  };
+}
+
+export function fromAuditRow(row: AuditEntryEntity): ChainedAuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    roles: JSON.parse(row.roles) as string[],
+    action: row.action,
+    participantId: row.participantId,
+    outcome: row.outcome as AuditOutcome,
+    reason: row.reason,
+    details: JSON.parse(row.details) as AuditDetails,
+    ip: row.ip,
+    requestId: row.requestId,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * Appends to the chained audit log inside the caller's transaction, so an action and its entry
+ * commit together or not at all. The caller's write transaction holds the write lock, so reading
+ * the head and appending after it cannot race with another writer, in this process or another.
+ */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
+    const head = await manager
+      .getRepository(AuditEntryEntity)
+      .createQueryBuilder('entry')
+      .select(['entry.seq', 'entry.hash'])
+      .orderBy('entry.seq', 'DESC')
+      .limit(1)
+      .getOne();
+    const entry = chainEntry(head?.hash ?? GENESIS_HASH, {
+      seq: (head ? Number(head.seq) : 0) + 1,
+      at: new Date().toISOString(),
+      actor: event.actor.username,
+      roles: [...event.actor.roles],
+      action: event.action,
+      participantId: event.participantId ?? null,
+      outcome: event.outcome,
+      reason: event.reason ?? null,
+      details: event.details ?? {},
+      ip: event.actor.ip,
+      requestId: event.actor.requestId,
+    });
+    await manager.getRepository(AuditEntryEntity).insert(toAuditRow(entry));
+    return entry;
+  }
+}

@@ -1,0 +1,102 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Actor } from '../common/actor';
+import { IS_PUBLIC, ROLES } from '../common/decorators';
+import { Forbidden, Unauthenticated } from '../common/domain-errors';
+import { actorOf, RequestWithContext } from '../common/request-context';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Role } from '../users/role';
+import { UsersService } from '../users/users.service';
+import { TokenService } from './token.service';
+
+/**
+ * The one global guard. Every route is refused unless it is @Public or @Roles grants one of the
+ * caller's roles. The user's roles and active flag are read from the database on every request,
+ * so a revoked role or a disabled account takes effect on the very next request. Every refusal is
+ * audited as ACCESS_DENIED with the route and the caller's roles.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<RequestWithContext>();
+    const route = `${request.method} ${request.baseUrl}${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+
+    const token = /^Bearer ([^\s]+)$/i.exec(request.header('authorization') ?? '')?.[1];
+    if (!token)
+      return this.deny(
+        request,
+        route,
+        'no bearer token',
+        new Unauthenticated('Sign in first: this route needs a bearer token'),
+      );
+    const username = await this.tokens.usernameOf(token);
+    if (!username) {
+      return this.deny(
+        request,
+        route,
+        'invalid or expired token',
+        new Unauthenticated('The token is invalid or has expired; sign in again'),
+      );
+    }
+    const user = await this.users.findActive(username);
+    if (!user) {
+      return this.deny(
+        request,
+        route,
+        'account unknown or disabled',
+        new Unauthenticated('This account is disabled or no longer exists'),
+        username,
+      );
+    }
+    request.actor = { ...actorOf(request), username: user.username, roles: user.roles };
+
+    const granted = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets) ?? [];
+    if (!granted.some((role) => user.roles.includes(role))) {
+      const message =
+        granted.length === 0
+          ? 'This route is not open to any role'
+          : `This action needs one of the roles: ${granted.join(', ')}`;
+      return this.deny(request, route, 'role not granted', new Forbidden(message));
+    }
+    return true;
+  }
+
+  private async deny(
+    request: RequestWithContext,
+    route: string,
+    why: string,
+    error: Error,
+    claimedUsername?: string,
+  ): Promise<never> {
+    const actor: Actor = actorOf(request);
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'ACCESS_DENIED',
+        outcome: 'DENIED',
+        reason: why,
+        participantId: participantIdOf(request),
+        details: { route, ...(claimedUsername ? { tokenUsername: claimedUsername } : {}) },
+      }),
+    );
+    throw error;
+  }
+}
+
+/** The participant a refused request was about, so a monitor can filter refusals by participant. */
+function participantIdOf(request: RequestWithContext): string | null {
+  const params = request.params as Record<string, string | undefined> | undefined;
+  const id = params?.id;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { PasswordCheckService } from './password-check.service';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    TokenService,
+    PasswordCheckService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [PasswordCheckService],
+})
+export class AuthModule {}

@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ROLES, Role } from '../../users/role';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  username!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  password!: string;
+}
+
+export class SessionUserDto {
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+}
+
+export class LoginResponseDto {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the token expires', example: 900 }) expiresIn!: number;
+  @ApiProperty({ type: SessionUserDto }) user!: SessionUserDto;
+}

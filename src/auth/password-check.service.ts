@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { decoyPasswordHash, verifyPassword } from '../crypto/password-hasher';
+import { APP_CONFIG } from '../runtime';
+import { ActiveUser, UsersService } from '../users/users.service';
+import { LoginThrottle } from './login-throttle';
+
+export type PasswordCheck =
+  | { kind: 'ok'; user: ActiveUser }
+  | { kind: 'wrong' }
+  | { kind: 'throttled'; by: 'account' | 'address' };
+
+/**
+ * Checks a username and password: at login, and when a signature re-enters the password. Unknown
+ * users, disabled users and wrong passwords look the same to the caller and take the same time.
+ * Failures are throttled per account and per address.
+ */
+@Injectable()
+export class PasswordCheckService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.throttle = new LoginThrottle(config.loginThrottle);
+  }
+
+  async check(username: string, password: string, address: string): Promise<PasswordCheck> {
+    const blockedBy = this.throttle.blockedBy(username, address);
+    if (blockedBy) return { kind: 'throttled', by: blockedBy };
+    const credentials = await this.users.findCredentials(username);
+    const matches = await verifyPassword(
+      credentials?.passwordHash ?? (await decoyPasswordHash()),
+      password,
+    );
+    if (!credentials || !matches) {
+      this.throttle.recordFailure(username, address);
+      return { kind: 'wrong' };
+    }
+    this.throttle.recordSuccess(username);
+    return { kind: 'ok', user: { username: credentials.username, roles: credentials.roles } };
+  }
+}

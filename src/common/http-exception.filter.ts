@@ -1,0 +1,128 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, DomainErrorKind } from './domain-errors';
+import { RequestWithContext } from './request-context';
+
+/** The one place where domain error kinds become HTTP status codes. */
+export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
+  'invalid-input': HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  throttled: HttpStatus.TOO_MANY_REQUESTS,
+};
+
+const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Errors thrown by Express's body parser (malformed JSON, too large) carry a status of their own. */
+interface ParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+function messageOf(response: unknown, fallback: string): string {
+  if (typeof response === 'string') return response;
+  if (typeof response === 'object' && response !== null && 'message' in response) {
+    const message = (response as { message: unknown }).message;
+    if (Array.isArray(message)) return message.map(String).join('; ');
+    if (typeof message === 'string') return message;
+  }
+  return fallback;
+}
+
+export function errorBodyOf(exception: unknown, requestId: string | undefined): ErrorBody {
+  if (exception instanceof DomainError) {
+    const statusCode = HTTP_STATUS_OF[exception.kind];
+    return {
+      ...exception.body,
+      statusCode,
+      error: REASON_PHRASES[statusCode],
+      message: exception.message,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    if (statusCode < 500) {
+      return {
+        statusCode,
+        error: REASON_PHRASES[statusCode] ?? 'Error',
+        message: messageOf(exception.getResponse(), exception.message),
+      };
+    }
+  }
+  const parser = exception as ParserError | null;
+  const parserStatus = parser?.status ?? parser?.statusCode;
+  if (
+    parser?.expose &&
+    typeof parserStatus === 'number' &&
+    parserStatus >= 400 &&
+    parserStatus < 500
+  ) {
+    const message =
+      parser.type === 'entity.too.large'
+        ? 'The request body is too large'
+        : parser.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : 'The request could not be read';
+    return { statusCode: parserStatus, error: REASON_PHRASES[parserStatus] ?? 'Error', message };
+  }
+  return {
+    statusCode: 500,
+    error: REASON_PHRASES[500],
+    message: `An unexpected error occurred. Quote request id ${requestId ?? 'unknown'} to the administrator.`,
+    requestId,
+  };
+}
+
+/** Turns every error into `{statusCode, error, message}`; the cause of a 500 goes only to the log. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<RequestWithContext>();
+    const response = context.getResponse<Response>();
+    const body = errorBodyOf(exception, request.requestId);
+    if (body.statusCode >= 500) {
+      this.logger.error(
+        `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${(exception as Error)?.stack ?? String(exception)}`,
+      );
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { Actor, anonymousActor } from './actor';
+
+/** What the server attaches to a request: its id, and the actor once authenticated. */
+export interface RequestWithContext extends Request {
+  requestId?: string;
+  actor?: Actor;
+}
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Gives every request an id (a caller's own safe id is kept) and echoes it in the response. */
+export function requestIdMiddleware(
+  req: RequestWithContext,
+  res: Response,
+  next: NextFunction,
+): void {
+  const incoming = req.header(REQUEST_ID_HEADER);
+  req.requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, req.requestId);
+  next();
+}
+
+export function actorOf(req: RequestWithContext): Actor {
+  return req.actor ?? anonymousActor(req.ip ?? null, req.requestId ?? null);
+}

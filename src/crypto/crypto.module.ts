@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { BlindingCipher } from './blinding-cipher';
+import { KeyCheckService } from './key-check.service';
+
+/** Declared in AppModule.forRoot, which provides the BlindingCipher from the resolved key. */
+@Global()
+@Module({
+  providers: [KeyCheckService],
+  exports: [KeyCheckService],
+})
+export class CryptoModule {}
+
+export { BlindingCipher };

@@ -1,0 +1,57 @@
+import { QueryRunner } from 'typeorm';
+
+/**
+ * Triggers that make rows append-only, written for SQLite and for its PostgreSQL twin, so the same
+ * migrations serve both databases. Names and messages are fixed strings, never user input.
+ */
+function isPostgres(runner: QueryRunner): boolean {
+  return runner.connection.driver.options.type === 'postgres';
+}
+
+/** Refuses every UPDATE and DELETE on the table. */
+export async function refuseUpdateAndDelete(runner: QueryRunner, table: string): Promise<void> {
+  const message = `${table} rows are append-only`;
+  if (isPostgres(runner)) {
+    await runner.query(`
+      CREATE OR REPLACE FUNCTION refuse_${table}_change() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION '${message}'; END; $$ LANGUAGE plpgsql`);
+    await runner.query(
+      `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_${table}_change()`,
+    );
+    return;
+  }
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+}
+
+/** Refuses any UPDATE that changes one of these columns, and every DELETE. */
+export async function refuseColumnUpdateAndDelete(
+  runner: QueryRunner,
+  table: string,
+  columns: string[],
+): Promise<void> {
+  const message = `${table}: ${columns.join(', ')} cannot change and rows cannot be deleted`;
+  if (isPostgres(runner)) {
+    const changed = columns.map((c) => `NEW.${c} IS DISTINCT FROM OLD.${c}`).join(' OR ');
+    await runner.query(`
+      CREATE OR REPLACE FUNCTION refuse_${table}_change() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' OR ${changed} THEN RAISE EXCEPTION '${message}'; END IF;
+        RETURN NEW;
+      END; $$ LANGUAGE plpgsql`);
+    await runner.query(
+      `CREATE TRIGGER ${table}_guard BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_${table}_change()`,
+    );
+    return;
+  }
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_column_update BEFORE UPDATE OF ${columns.join(', ')} ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+}

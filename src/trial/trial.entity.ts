@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The trial this database serves: created from its file at first start, then locked at the end. */
+@Entity('trials')
+export class TrialEntity {
+  @PrimaryColumn({ name: 'protocol_id', type: 'varchar', length: 64 })
+  protocolId!: string;
+
+  /** SHA-256 of the canonical JSON of the trial definition at first start. */
+  @Column({ name: 'definition_hash', type: 'varchar', length: 64 })
+  definitionHash!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 30 })
+  createdAt!: string;
+
+  @Column({ name: 'locked_at', type: 'varchar', length: 30, nullable: true })
+  lockedAt!: string | null;
+
+  @Column({ name: 'locked_by', type: 'varchar', length: 64, nullable: true })
+  lockedBy!: string | null;
+
+  @Column({ name: 'lock_reason', type: 'text', nullable: true })
+  lockReason!: string | null;
+}

@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { MIN_PASSWORD_LENGTH } from '../../config/app-config';
+import { Role, ROLES } from '../role';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+const ROLE_MESSAGE = `each role must be one of ${ROLES.join(', ')}`;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'pharmacist1', pattern: USERNAME.source })
+  @IsString()
+  @Matches(USERNAME, {
+    message: 'username must be 2 to 64 lower-case letters, digits, dots, dashes or underscores',
+  })
+  username!: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, example: 'correct horse battery staple' })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH, {
+    message: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+  })
+  @MaxLength(256)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['pharmacist'] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
+  @ArrayMaxSize(ROLES.length)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: ROLE_MESSAGE })
+  roles!: Role[];
+
+  @ApiPropertyOptional({ example: 'Hospital pharmacist' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  displayName?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: ROLES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
+  @ArrayMaxSize(ROLES.length)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: ROLE_MESSAGE })
+  roles?: Role[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH, {
+    message: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+  })
+  @MaxLength(256)
+  password?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  displayName?: string;
+}
+
+export class UserResponseDto {
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+  @ApiProperty() active!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) displayName!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { hashPassword } from '../crypto/password-hasher';
+import { UnitOfWork } from '../database/unit-of-work';
+import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
+import { decodeRoles, encodeRoles, Role } from './role';
+import { UserEntity } from './user.entity';
+
+/** A user as the rest of the server sees it: no password hash. */
+export interface ActiveUser {
+  username: string;
+  roles: Role[];
+}
+
+export function toUserResponse(user: UserEntity): UserResponseDto {
+  return {
+    username: user.username,
+    roles: decodeRoles(user.roles),
+    active: Boolean(user.active),
+    displayName: user.displayName,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+function refuseUsernameInPassword(username: string, password: string): void {
+  if (password.toLowerCase().includes(username.toLowerCase())) {
+    throw new InvalidInput('password must not contain the username');
+  }
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserResponseDto> {
+    refuseUsernameInPassword(dto.username, dto.password);
+    // Hash before taking the write lock: argon2id takes tens of milliseconds by design.
+    const passwordHash = await hashPassword(dto.password);
+    return this.uow.write(async (manager) => {
+      const user = await this.insert(manager, actor, {
+        username: dto.username,
+        displayName: dto.displayName ?? null,
+        passwordHash,
+        roles: dto.roles,
+      });
+      return toUserResponse(user);
+    });
+  }
+
+  /** Inserts a user and its USER_CREATED entry in the caller's transaction. */
+  async insert(
+    manager: EntityManager,
+    actor: Actor,
+    user: { username: string; displayName: string | null; passwordHash: string; roles: Role[] },
+  ): Promise<UserEntity> {
+    const repository = manager.getRepository(UserEntity);
+    if (await repository.existsBy({ username: user.username })) {
+      throw new Conflict(`A user named "${user.username}" already exists`);
+    }
+    const now = new Date().toISOString();
+    const entity = repository.create({
+      username: user.username,
+      displayName: user.displayName,
+      passwordHash: user.passwordHash,
+      roles: encodeRoles(user.roles),
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await repository.insert(entity);
+    await this.audit.record(manager, {
+      actor,
+      action: 'USER_CREATED',
+      outcome: 'SUCCESS',
+      details: { username: user.username, roles: decodeRoles(entity.roles), active: true },
+    });
+    return entity;
+  }
+
+  list(): Promise<UserResponseDto[]> {
+    return this.uow.read(async (manager) => {
+      const users = await manager.getRepository(UserEntity).find({ order: { username: 'ASC' } });
+      return users.map(toUserResponse);
+    });
+  }
+
+  async update(actor: Actor, username: string, dto: UpdateUserDto): Promise<UserResponseDto> {
+    if (
+      dto.roles === undefined &&
+      dto.active === undefined &&
+      dto.password === undefined &&
+      dto.displayName === undefined
+    ) {
+      throw new InvalidInput('Give at least one of roles, active, password or displayName');
+    }
+    if (dto.password !== undefined) refuseUsernameInPassword(username, dto.password);
+    const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
+    return this.uow.write(async (manager) => {
+      const repository = manager.getRepository(UserEntity);
+      const user = await repository.findOneBy({ username });
+      if (!user) throw new NotFound(`No user named "${username}"`);
+      const changes: Record<string, unknown> = {};
+      if (dto.roles !== undefined) {
+        const roles = encodeRoles(dto.roles);
+        if (roles !== user.roles)
+          changes.roles = { from: decodeRoles(user.roles), to: decodeRoles(roles) };
+        user.roles = roles;
+      }
+      if (dto.active !== undefined && dto.active !== Boolean(user.active)) {
+        changes.active = { from: Boolean(user.active), to: dto.active };
+        user.active = dto.active;
+      }
+      if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
+        changes.displayName = { from: user.displayName, to: dto.displayName };
+        user.displayName = dto.displayName;
+      }
+      if (passwordHash !== undefined) {
+        changes.passwordChanged = true;
+        user.passwordHash = passwordHash;
+      }
+      await this.refuseRemovingLastAdmin(manager, user);
+      user.updatedAt = new Date().toISOString();
+      await repository.save(user);
+      await this.audit.record(manager, {
+        actor,
+        action: 'USER_UPDATED',
+        outcome: 'SUCCESS',
+        details: { username, changes },
+      });
+      return toUserResponse(user);
+    });
+  }
+
+  /** Someone must always be able to manage users: the last active admin stays an active admin. */
+  private async refuseRemovingLastAdmin(
+    manager: EntityManager,
+    changed: UserEntity,
+  ): Promise<void> {
+    if (changed.active && decodeRoles(changed.roles).includes('admin')) return;
+    const admins = (await manager.getRepository(UserEntity).findBy({ active: true })).filter(
+      (user) => user.username !== changed.username && decodeRoles(user.roles).includes('admin'),
+    );
+    if (admins.length === 0) {
+      throw new Conflict(
+        'This change would leave no active admin; create or enable another admin first',
+      );
+    }
+  }
+
+  /** The user's current roles, or undefined when unknown or disabled. Read on every request. */
+  findActive(username: string): Promise<ActiveUser | undefined> {
+    return this.uow.read(async (manager) => {
+      const user = await manager.getRepository(UserEntity).findOneBy({ username });
+      if (!user || !user.active) return undefined;
+      return { username: user.username, roles: decodeRoles(user.roles) };
+    });
+  }
+
+  /** The stored password hash of an active user (login and e-signatures), else undefined. */
+  findCredentials(username: string): Promise<(ActiveUser & { passwordHash: string }) | undefined> {
+    return this.uow.read(async (manager) => {
+      const user = await manager.getRepository(UserEntity).findOneBy({ username });
+      if (!user || !user.active) return undefined;
+      return {
+        username: user.username,
+        roles: decodeRoles(user.roles),
+        passwordHash: user.passwordHash,
+      };
+    });
+  }
+}
