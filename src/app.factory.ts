@@ -25,6 +25,7 @@ function logLevelsUpTo(level: ConfigLogLevel): LogLevel[] {
  * tests and the benchmarks. Start-up checks run in a fixed order before the first request.
  */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  Logger.overrideLogger(logLevelsUpTo(config.logLevel));
   const logger = new Logger('Startup');
   const runtime = resolveRuntime(config, logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {

@@ -30,14 +30,14 @@ export function resolveRuntime(config: AppConfig, logger = new Logger('Startup')
   const blindingKey = resolveBlindingKey(config.blindingKey);
   const jwtSecret = resolveJwtSecret(config.jwtSecret);
   const auditSigningKey = resolveAuditSigningKey(config.auditSigningKey);
-  for (const [what, generated] of [
-    ['BLINDING KEY', blindingKey.generatedAt],
-    ['JWT SECRET', jwtSecret.generatedAt],
-    ['AUDIT SIGNING KEY', auditSigningKey.generatedAt],
+  for (const [what, generated, consequence] of [
+    ['BLINDING KEY', blindingKey.generatedAt, 'without it no sealed allocation can ever be read'],
+    ['JWT SECRET', jwtSecret.generatedAt, 'anyone who reads it can sign tokens'],
+    ['AUDIT SIGNING KEY', auditSigningKey.generatedAt, 'it signs the audit checkpoints'],
   ] as const) {
     if (generated) {
       logger.warn(
-        `\n${'!'.repeat(78)}\n!! ${what} GENERATED at ${generated} (mode 0600).\n!! Development only: back it up with the database, or set it from a secret store.\n!! Without the blinding key the sealed allocations cannot be read. Production refuses to start without keys.\n${'!'.repeat(78)}`,
+        `\n${'!'.repeat(78)}\n!! ${what} GENERATED at ${generated} (mode 0600): ${consequence}.\n!! Development only: back it up with the database, or provide it from a secret store.\n!! In production (NODE_ENV=production) a missing key stops the start.\n${'!'.repeat(78)}`,
       );
     }
   }

@@ -53,7 +53,7 @@ interface ParserError {
 function messageOf(response: unknown, fallback: string): string {
   if (typeof response === 'string') return response;
   if (typeof response === 'object' && response !== null && 'message' in response) {
-    const message = (response as { message: unknown }).message;
+    const message = (response).message;
     if (Array.isArray(message)) return message.map(String).join('; ');
     if (typeof message === 'string') return message;
   }
