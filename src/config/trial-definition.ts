@@ -252,13 +252,15 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     randomization.fail('applies to permuted blocks only', '$.randomization.blockSizes');
   }
 
-  const stratification = root.array('stratification', { nonEmpty: false }).map((item) => {
+  const stratification = root.array('stratification', { nonEmpty: false }).map((item, index) => {
     item.rejectUnknown(['id', 'levels']);
     const levels = item.array('levels', { nonEmpty: true }).map((level) => {
       const text = level.asString();
       if (!ID_PATTERN.test(text)) level.fail(`must match ${String(ID_PATTERN)}`);
       return text;
     });
+    // A repeated level would give two strata the same key.
+    requireUnique(item, levels, `$.stratification[${index}].levels`);
     return { id: item.string('id', ID_PATTERN), levels };
   });
   requireUnique(
@@ -273,11 +275,20 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
   const maxAge = eligibility.integer('maxAge', minAge, 150);
   const inclusion = parseCriteria(eligibility, 'inclusion');
   const exclusion = parseCriteria(eligibility, 'exclusion');
-  requireUnique(
-    eligibility,
-    [...inclusion, ...exclusion].map((c) => c.id).concat('age'),
-    '$.eligibility criteria (and "age")',
-  );
+  // Criterion ids are unique across inclusion and exclusion, and 'age' is the id under which an
+  // age outside [minAge, maxAge] is reported, so no criterion may take it.
+  const criterionIds = new Set<string>();
+  for (const [key, criteria] of [
+    ['inclusion', inclusion],
+    ['exclusion', exclusion],
+  ] as const) {
+    criteria.forEach(({ id }, index) => {
+      const path = `$.eligibility.${key}[${index}].id`;
+      if (id === 'age') eligibility.fail('uses "age", which is reserved for the age range', path);
+      if (criterionIds.has(id)) eligibility.fail(`repeats the criterion id "${id}"`, path);
+      criterionIds.add(id);
+    });
+  }
 
   const participantIds = root.child('participantIds');
   participantIds.rejectUnknown(['prefix', 'digits']);
