@@ -1,0 +1,189 @@
+import { canonicalJson } from '../crypto/canonical-json';
+import { ChainedAuditEntry } from './audit-chain';
+import { AuditCheckpoint } from './audit-checkpoint';
+
+/**
+ * Serializers for audit log exports (docs/audit-format.md, "Export formats"). Pure and piecewise:
+ * a writer returns the text to send before, between and after batches of entries, so the server
+ * can stream a log of any length with one batch in memory.
+ */
+export type AuditExportFormat = 'json' | 'csv' | 'ndjson';
+
+export const AUDIT_EXPORT_FORMATS: readonly AuditExportFormat[] = ['json', 'csv', 'ndjson'];
+
+export function isAuditExportFormat(value: unknown): value is AuditExportFormat {
+  return typeof value === 'string' && (AUDIT_EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** The fields of an entry in the order of SPEC section 6; also the CSV header. */
+export const AUDIT_ENTRY_FIELDS = [
+  'seq',
+  'at',
+  'actor',
+  'roles',
+  'action',
+  'participantId',
+  'outcome',
+  'reason',
+  'details',
+  'ip',
+  'requestId',
+  'prevHash',
+  'hash',
+] as const satisfies readonly (keyof ChainedAuditEntry)[];
+
+export function auditExportContentType(format: AuditExportFormat): string {
+  switch (format) {
+    case 'json':
+      return 'application/json; charset=utf-8';
+    case 'ndjson':
+      return 'application/x-ndjson; charset=utf-8';
+    case 'csv':
+      return 'text/csv; charset=utf-8; header=present';
+  }
+}
+
+/**
+ * `audit-log[-<trial>]-<yyyymmddThhmmssZ>.<format>`: sortable, and free of the characters
+ * (':' above all) that some file systems and browsers refuse in a download name.
+ */
+export function auditExportFilename(format: AuditExportFormat, at: string, trial?: string): string {
+  const stamp = at.replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const safeTrial = trial?.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `audit-log${safeTrial ? `-${safeTrial}` : ''}-${stamp}.${format}`;
+}
+
+/**
+ * One entry as a JSON object on one line, fields in the SPEC order (easier to read than sorted
+ * keys) and only those fields, values in canonical JSON. Fields that are not part of an entry
+ * (a database row's extras) are left out, since they would not be covered by the hash.
+ */
+export function auditEntryJson(entry: ChainedAuditEntry): string {
+  const members = AUDIT_ENTRY_FIELDS.map(
+    (field) => `${JSON.stringify(field)}:${canonicalJson(entry[field])}`,
+  );
+  return `{${members.join(',')}}`;
+}
+
+/** The line the server appends to an NDJSON export: `{"checkpoint":{…}}` in canonical JSON. */
+export function ndjsonCheckpointLine(checkpoint: AuditCheckpoint): string {
+  return `${canonicalJson({
+    checkpoint: {
+      entries: checkpoint.entries,
+      headHash: checkpoint.headHash,
+      at: checkpoint.at,
+      signature: checkpoint.signature,
+      publicKey: checkpoint.publicKey,
+    },
+  })}\n`;
+}
+
+/** First characters that make a spreadsheet read a cell as a formula (SPEC section 6, OWASP). */
+const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
+
+/**
+ * Prefixes a single quote to a cell that a spreadsheet would run as a formula, and to a cell that
+ * already begins with a quote, so the rule is undone exactly by dropping one leading quote.
+ */
+export function escapeCsvFormula(text: string): string {
+  const first = text.charAt(0);
+  return first === "'" || FORMULA_TRIGGERS.includes(first) ? `'${text}` : text;
+}
+
+/** The inverse of escapeCsvFormula, for a verifier reading a CSV export. */
+export function unescapeCsvFormula(text: string): string {
+  return text.startsWith("'") ? text.slice(1) : text;
+}
+
+/**
+ * One CSV field (RFC 4180): null is an empty unquoted field; any string, after formula escaping,
+ * is quoted when it is empty or holds a comma, a double quote, CR or LF (quotes doubled), so
+ * null and '' stay distinct.
+ */
+export function csvField(value: string | null): string {
+  if (value === null) return '';
+  const text = escapeCsvFormula(value);
+  return text === '' || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvValue(
+  entry: ChainedAuditEntry,
+  field: (typeof AUDIT_ENTRY_FIELDS)[number],
+): string | null {
+  switch (field) {
+    case 'seq':
+      return String(entry.seq);
+    case 'roles':
+      // JSON rather than ';'-joined: exact, and the same text as the database column.
+      return canonicalJson(entry.roles);
+    case 'details':
+      return canonicalJson(entry.details);
+    default:
+      return entry[field];
+  }
+}
+
+/** One CSV record, without its line break. */
+export function auditEntryCsvRow(entry: ChainedAuditEntry): string {
+  return AUDIT_ENTRY_FIELDS.map((field) => csvField(csvValue(entry, field))).join(',');
+}
+
+export const AUDIT_CSV_HEADER = AUDIT_ENTRY_FIELDS.join(',');
+
+/**
+ * A streaming writer for one export: `start()`, then `write(batch)` for each batch in seq order,
+ * then `end()`; concatenated, the pieces form the whole file. Stateful only in whether an entry
+ * has been written yet (JSON needs commas between entries, not before the first).
+ */
+export interface AuditExportWriter {
+  readonly format: AuditExportFormat;
+  readonly contentType: string;
+  start(): string;
+  write(entries: readonly ChainedAuditEntry[]): string;
+  end(): string;
+}
+
+export function createAuditExportWriter(format: AuditExportFormat): AuditExportWriter {
+  const contentType = auditExportContentType(format);
+  switch (format) {
+    case 'json': {
+      let written = 0;
+      return {
+        format,
+        contentType,
+        // One entry per line inside the array: still one JSON value, and diff- and grep-friendly.
+        start: () => '[',
+        write: (entries) =>
+          entries
+            .map((entry) => `${written++ === 0 ? '\n' : ',\n'}${auditEntryJson(entry)}`)
+            .join(''),
+        end: () => (written === 0 ? ']\n' : '\n]\n'),
+      };
+    }
+    case 'ndjson':
+      return {
+        format,
+        contentType,
+        start: () => '',
+        write: (entries) => entries.map((entry) => `${auditEntryJson(entry)}\n`).join(''),
+        end: () => '',
+      };
+    case 'csv':
+      return {
+        format,
+        contentType,
+        start: () => `${AUDIT_CSV_HEADER}\r\n`,
+        write: (entries) => entries.map((entry) => `${auditEntryCsvRow(entry)}\r\n`).join(''),
+        end: () => '',
+      };
+  }
+}
+
+/** The whole export at once; for small logs and tests. */
+export function serializeAuditExport(
+  format: AuditExportFormat,
+  entries: readonly ChainedAuditEntry[],
+): string {
+  const writer = createAuditExportWriter(format);
+  return writer.start() + writer.write(entries) + writer.end();
+}
