@@ -106,8 +106,8 @@ function secret(
     return { kind: 'file', path: absolute(file), variable: fileName };
   }
   if (production) {
-    const either = fileName ? ` or ${fileName}` : '';
-    throw new ConfigError(inlineName, `${either} must be set in production (NODE_ENV=production)`);
+    const either = fileName ? `or ${fileName} ` : '';
+    throw new ConfigError(inlineName, `${either}must be set in production (NODE_ENV=production)`);
   }
   return { kind: 'generated', path: generatedPath, variable: inlineName };
 }
