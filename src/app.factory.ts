@@ -7,6 +7,8 @@ import { AppModule } from './app.module';
 import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { KeyCheckService } from './crypto/key-check.service';
 import { requestIdMiddleware } from './common/request-context';
+import { NotificationWorker } from './notifications/notification-worker';
+import { RandomizationService } from './randomization/randomization.service';
 import { resolveRuntime } from './runtime';
 import { TrialSetupService } from './trial/trial-setup.service';
 import { AdminBootstrapService } from './users/admin-bootstrap.service';
@@ -46,7 +48,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   await app.init();
   await app.get(KeyCheckService).verifyOrRecord();
   await app.get(TrialSetupService).ensureTrialRecord();
+  await app.get(RandomizationService).checkStoredListAtStart();
   await app.get(AdminBootstrapService).createAdminIfNoUsers();
+  app.get(NotificationWorker).start();
   return app;
 }
 

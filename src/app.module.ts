@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AllocationModule } from './allocation/allocation.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { TOKEN_ALGORITHM } from './auth/token.service';
@@ -13,8 +14,12 @@ import { SIGNING_KEY_PAIR } from './crypto/signing-key';
 import { DatabaseModule } from './database/database.module';
 import { sqliteDataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
+import { NotificationsModule } from './notifications/notifications.module';
+import { ParticipantsModule } from './participants/participants.module';
+import { RandomizationModule } from './randomization/randomization.module';
 import { APP_CONFIG, AppRuntime, TRIAL_DEFINITION } from './runtime';
 import { TrialModule } from './trial/trial.module';
+import { UnblindingModule } from './unblinding/unblinding.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -37,6 +42,11 @@ export class AppModule {
         UsersModule,
         AuthModule,
         TrialModule,
+        RandomizationModule,
+        ParticipantsModule,
+        AllocationModule,
+        NotificationsModule,
+        UnblindingModule,
       ],
       controllers: [HealthController],
       providers: [

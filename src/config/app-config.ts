@@ -35,8 +35,16 @@ export interface AppConfig {
   bootstrapAdminPassword?: string;
   logLevel: LogLevel;
   loginThrottle: LoginThrottleConfig;
-  /** Unblinding notices go to this URL as JSON POSTs when set. */
-  notificationWebhookUrl?: string;
+  notifications: NotificationConfig;
+}
+
+export interface NotificationConfig {
+  /** Unblinding notices go to this URL as JSON POSTs; none are queued when unset. */
+  webhookUrl?: string;
+  pollIntervalMs: number;
+  maxAttempts: number;
+  /** The first retry waits this long; each later one twice as long as the one before. */
+  retryBaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,7 +182,12 @@ export function loadAppConfig(env: Env): AppConfig {
       maxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
       maxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100_000),
     },
-    notificationWebhookUrl: webhook,
+    notifications: {
+      webhookUrl: webhook,
+      pollIntervalMs: integer(env, 'NOTIFICATION_POLL_MS', 1000, 10, 3_600_000),
+      maxAttempts: integer(env, 'NOTIFICATION_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: integer(env, 'NOTIFICATION_RETRY_BASE_MS', 2000, 1, 3_600_000),
+    },
   };
 }
 

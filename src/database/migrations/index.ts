@@ -1,4 +1,12 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
+import { RandomizationList1764000001000 } from './1764000001000-randomization-list';
+import { Participants1764000002000 } from './1764000002000-participants';
+import { Unblinding1764000003000 } from './1764000003000-unblinding';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  RandomizationList1764000001000,
+  Participants1764000002000,
+  Unblinding1764000003000,
+];

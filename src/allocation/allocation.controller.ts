@@ -1,0 +1,60 @@
+import { Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { AllocationService } from './allocation.service';
+import { AllocationDto } from './dto/allocation.dto';
+
+@ApiTags('allocation')
+@Controller('participants/:id')
+export class AllocationController {
+  constructor(private readonly allocation: AllocationService) {}
+
+  @Post('allocation')
+  @HttpCode(201)
+  @Roles('pharmacist')
+  @ApiOperation({ summary: 'Allocate the next free slot of the participant’s stratum (audited)' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retried request with the same key returns the first answer, without a second allocation',
+  })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({ description: 'Already allocated, no list, list exhausted, study locked' })
+  allocate(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<AllocationDto> {
+    return this.allocation.allocate(actor, id, idempotencyKey);
+  }
+
+  @Get('allocation')
+  @Roles('pharmacist')
+  @ApiOperation({ summary: 'Re-read an allocation to prepare the syringes (audited)' })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({ description: 'Not allocated yet' })
+  reread(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AllocationDto> {
+    return this.allocation.reread(actor, id);
+  }
+
+  @Get('preparation-sheet')
+  @Roles('pharmacist')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('text/html')
+  @ApiOperation({ summary: 'A printable preparation sheet with syringe labels (audited)' })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({ description: 'Not allocated yet' })
+  preparationSheet(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<string> {
+    return this.allocation.preparationSheet(actor, id);
+  }
+}

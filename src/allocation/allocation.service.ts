@@ -1,0 +1,272 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, IsNull } from 'typeorm';
+import { Actor } from '../common/actor';
+import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
+import { AuditAction } from '../audit/audit-actions';
+import { AuditService } from '../audit/audit.service';
+import { TrialDefinition } from '../config/trial-definition';
+import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ParticipantEntity } from '../participants/participant.entity';
+import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
+import { slotAssociatedData } from '../randomization/sealing';
+import { SlotEntity } from '../randomization/slot.entity';
+import { TRIAL_DEFINITION } from '../runtime';
+import { StudyLocked } from '../trial/trial-errors';
+import { trialRecord } from '../trial/trial-record';
+import { AllocationDto } from './dto/allocation.dto';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { otherTarget, preparationFor, renderPreparationSheet } from './preparation';
+
+export class AlreadyAllocated extends Conflict {
+  constructor(participantId: string) {
+    super(`Participant ${participantId} is already allocated; re-read it with GET .../allocation`);
+  }
+}
+
+export class NotAllocated extends Conflict {
+  constructor(participantId: string) {
+    super(`Participant ${participantId} has not been allocated yet`);
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** A unit of work's result: an answer, or a refusal that is thrown after its audit entry commits. */
+type Outcome<T> = { ok: T } | { refusal: Error };
+
+async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
+  const result = await outcome;
+  if ('refusal' in result) throw result.refusal;
+  return result.ok;
+}
+
+@Injectable()
+export class AllocationService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly cipher: BlindingCipher,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly randomization: RandomizationService,
+  ) {}
+
+  /**
+   * Gives the participant the next free slot of its stratum, in one transaction with its ALLOCATED
+   * entry. The claim is a conditional update that can match one free row only; the transaction
+   * holds the write lock, so no two allocations, in this process or another, see the same slot free.
+   */
+  allocate(actor: Actor, participantId: string, idempotencyKey?: string): Promise<AllocationDto> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new InvalidInput(
+        'Idempotency-Key must be 8 to 128 letters, digits, dots, colons, dashes or underscores',
+      );
+    }
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
+        const refuse = async (refusal: Error): Promise<Outcome<AllocationDto>> => {
+          await this.recordRefusal(manager, actor, 'ALLOCATION_REFUSED', participantId, refusal);
+          return { refusal };
+        };
+        const participant = await manager
+          .getRepository(ParticipantEntity)
+          .findOneBy({ participantId });
+        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+
+        if (idempotencyKey !== undefined) {
+          const seen = await manager
+            .getRepository(IdempotencyKeyEntity)
+            .findOneBy({ key: idempotencyKey });
+          if (seen) {
+            if (seen.participantId !== participantId || seen.username !== actor.username) {
+              return refuse(
+                new Conflict('This Idempotency-Key was used for another request; use a new key'),
+              );
+            }
+            // A retry of a request that succeeded: the same answer, read again and audited as a view.
+            return this.read(manager, actor, participant, 'ALLOCATION_VIEWED', {
+              idempotentReplay: true,
+            });
+          }
+        }
+
+        if ((await trialRecord(manager, this.trial.protocolId)).lockedAt)
+          return refuse(new StudyLocked());
+        try {
+          this.randomization.assertListIntact();
+        } catch (error) {
+          return refuse(error as Error);
+        }
+        const list = await manager
+          .getRepository(RandomizationListEntity)
+          .findOneBy({ protocolId: this.trial.protocolId });
+        if (!list) return refuse(new Conflict('No randomization list has been generated yet'));
+        if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
+
+        const candidate = await manager.getRepository(SlotEntity).findOne({
+          where: { listId: list.id, stratum: participant.stratum, participantId: IsNull() },
+          order: { slot: 'ASC' },
+        });
+        if (!candidate) {
+          return refuse(
+            new Conflict(
+              `The list of stratum "${participant.stratum}" is exhausted: no free slot is left`,
+            ),
+          );
+        }
+        let target: string;
+        try {
+          target = this.openSlot(candidate);
+        } catch (error) {
+          if (error instanceof BlindingDecryptionError) {
+            return refuse(
+              new ListIntegrityFailure(`slot ${candidate.slot} of stratum "${candidate.stratum}"`),
+            );
+          }
+          throw error;
+        }
+
+        const allocatedAt = new Date().toISOString();
+        const claimed = await manager
+          .createQueryBuilder()
+          .update(SlotEntity)
+          .set({ participantId, allocatedAt })
+          .where('id = :id AND participant_id IS NULL', { id: candidate.id })
+          .execute();
+        const marked = await manager
+          .createQueryBuilder()
+          .update(ParticipantEntity)
+          .set({ allocatedAt, allocatedBy: actor.username })
+          .where('participant_id = :participantId AND allocated_at IS NULL', { participantId })
+          .execute();
+        if (claimed.affected !== 1 || marked.affected !== 1) {
+          // Cannot happen under the write lock; if it ever does, nothing of this attempt is kept.
+          throw new Error(
+            `Allocation of ${participantId} claimed ${claimed.affected} slots and ${marked.affected} participants`,
+          );
+        }
+        if (idempotencyKey !== undefined) {
+          await manager.getRepository(IdempotencyKeyEntity).insert({
+            key: idempotencyKey,
+            username: actor.username,
+            participantId,
+            createdAt: allocatedAt,
+          });
+        }
+        await this.audit.record(manager, {
+          actor,
+          action: 'ALLOCATED',
+          outcome: 'SUCCESS',
+          participantId,
+          details: { stratum: candidate.stratum, slot: candidate.slot },
+        });
+        return { ok: this.answer(participantId, candidate.slot, target, allocatedAt) };
+      }),
+    );
+  }
+
+  /** The pharmacist re-reads an allocation to prepare the syringes; every read is audited. */
+  reread(actor: Actor, participantId: string): Promise<AllocationDto> {
+    return unwrap(this.viewOnce(actor, participantId, 'ALLOCATION_VIEWED'));
+  }
+
+  async preparationSheet(actor: Actor, participantId: string): Promise<string> {
+    const allocation = await unwrap(
+      this.viewOnce(actor, participantId, 'PREPARATION_SHEET_VIEWED'),
+    );
+    return renderPreparationSheet(this.trial, allocation, new Date().toISOString());
+  }
+
+  private viewOnce(
+    actor: Actor,
+    participantId: string,
+    action: 'ALLOCATION_VIEWED' | 'PREPARATION_SHEET_VIEWED',
+  ): Promise<Outcome<AllocationDto>> {
+    return this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
+      const refuse = async (refusal: Error): Promise<Outcome<AllocationDto>> => {
+        await this.recordRefusal(manager, actor, action, participantId, refusal);
+        return { refusal };
+      };
+      const participant = await manager
+        .getRepository(ParticipantEntity)
+        .findOneBy({ participantId });
+      if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+      if (!participant.allocatedAt) return refuse(new NotAllocated(participantId));
+      return this.read(manager, actor, participant, action, {});
+    });
+  }
+
+  /** Decrypts the participant's slot and records who saw it. */
+  private async read(
+    manager: EntityManager,
+    actor: Actor,
+    participant: ParticipantEntity,
+    action: AuditAction,
+    details: Record<string, unknown>,
+  ): Promise<Outcome<AllocationDto>> {
+    const slot = await manager
+      .getRepository(SlotEntity)
+      .findOneBy({ participantId: participant.participantId });
+    if (!slot || !participant.allocatedAt)
+      throw new Error(`Allocated participant ${participant.participantId} has no slot`);
+    let target: string;
+    try {
+      target = this.openSlot(slot);
+    } catch (error) {
+      if (!(error instanceof BlindingDecryptionError)) throw error;
+      const refusal = new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`);
+      await this.recordRefusal(manager, actor, action, participant.participantId, refusal);
+      return { refusal };
+    }
+    await this.audit.record(manager, {
+      actor,
+      action,
+      outcome: 'SUCCESS',
+      participantId: participant.participantId,
+      details: { slot: slot.slot, ...details },
+    });
+    return {
+      ok: this.answer(participant.participantId, slot.slot, target, participant.allocatedAt),
+    };
+  }
+
+  private openSlot(slot: SlotEntity): string {
+    return this.cipher.decrypt(
+      slot.targetSealed,
+      slotAssociatedData(this.trial.protocolId, slot.listId, slot.stratum, slot.slot),
+    );
+  }
+
+  private answer(
+    participantId: string,
+    slot: number,
+    target: string,
+    allocatedAt: string,
+  ): AllocationDto {
+    return {
+      participantId,
+      slot,
+      cellLimb: target,
+      salineLimb: otherTarget(this.trial, target),
+      allocatedAt,
+      preparation: preparationFor(this.trial, target),
+    };
+  }
+
+  private recordRefusal(
+    manager: EntityManager,
+    actor: Actor,
+    action: AuditAction,
+    participantId: string,
+    refusal: Error,
+  ) {
+    return this.audit.record(manager, {
+      actor,
+      action,
+      outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
+      participantId: participantId.slice(0, 64),
+      reason: refusal.message,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class SyringeDto {
+  @ApiProperty({ example: 'LEFT', description: 'The target (limb) this syringe is for' })
+  limb!: string;
+  @ApiProperty({ example: 'Left lower limb' }) limbLabel!: string;
+  @ApiProperty() contents!: string;
+  @ApiProperty() volumeMl!: number;
+}
+
+export class PreparationDto {
+  @ApiProperty() product!: string;
+  @ApiProperty({ example: 'tibialis anterior muscle' }) site!: string;
+  @ApiProperty({ type: [SyringeDto] }) syringes!: SyringeDto[];
+  @ApiPropertyOptional() injectionCount?: number;
+  @ApiPropertyOptional() injectionVolumeMl?: number;
+  @ApiPropertyOptional() needle?: string;
+  @ApiProperty({ type: [String] }) instructions!: string[];
+}
+
+/** The pharmacist's answer: the one response type that carries a target. */
+export class AllocationDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty({ description: 'Position in the stratum list' }) slot!: number;
+  @ApiProperty({
+    example: 'LEFT',
+    description: 'The limb whose tibialis anterior receives the cells',
+  })
+  cellLimb!: string;
+  @ApiPropertyOptional({
+    example: 'RIGHT',
+    nullable: true,
+    type: String,
+    description: 'The other limb, receiving saline (null in designs with more than two targets)',
+  })
+  salineLimb!: string | null;
+  @ApiProperty() allocatedAt!: string;
+  @ApiProperty({ type: PreparationDto }) preparation!: PreparationDto;
+}

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { InvalidInput } from '../common/domain-errors';
+import { SigningKeyPair } from '../crypto/key-material';
+import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
+import { UnitOfWork } from '../database/unit-of-work';
+import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
+import { ChainedAuditEntry, ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { createAuditExportWriter, ndjsonCheckpointLine } from './audit-export-format';
+import { AuditService, fromAuditRow } from './audit.service';
+import { AuditQueryDto } from './dto/audit-query.dto';
+
+/** Entries read per database round trip when streaming or verifying. */
+export const AUDIT_BATCH_SIZE = 2000;
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  actions?: string[];
+  actor?: string;
+  participantId?: string;
+}
+
+/** Normalises an ISO-8601 time to the stored form (UTC, milliseconds) so strings compare as times. */
+function storedTime(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) throw new InvalidInput(`${name} is not a valid time`);
+  return time.toISOString();
+}
+
+export function auditFilterOf(query: AuditQueryDto): AuditFilter {
+  const filter: AuditFilter = {
+    from: storedTime(query.from, 'from'),
+    to: storedTime(query.to, 'to'),
+    actions: query.action,
+    actor: query.actor,
+    participantId: query.participantId,
+  };
+  if (filter.from && filter.to && filter.from > filter.to)
+    throw new InvalidInput('from must not be after to');
+  return filter;
+}
+
+/** An export being streamed: its pieces, then the checkpoint that covers it. */
+export interface AuditExportStream {
+  contentType: string;
+  checkpoint: AuditCheckpoint;
+  pieces: AsyncGenerator<string>;
+}
+
+/**
+ * Reading the audit log: filtered streaming exports, whole-chain verification, signed
+ * checkpoints. Reads go in batches through the unit of work, so memory stays flat however long
+ * the log, and writers are never blocked for long.
+ */
+@Injectable()
+export class AuditLogService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
+  ) {}
+
+  /**
+   * The export first records itself (AUDIT_EXPORTED, with its filter) and then streams every
+   * matching entry up to and including that record. An unfiltered export is thus a complete
+   * chain from seq 1 that verifies on its own, and its checkpoint covers its last entry.
+   */
+  async startExport(actor: Actor, query: AuditQueryDto): Promise<AuditExportStream> {
+    const filter = auditFilterOf(query);
+    const format = query.format ?? 'json';
+    const record = await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'AUDIT_EXPORTED',
+        outcome: 'SUCCESS',
+        details: { format, filter: { ...filter } },
+      }),
+    );
+    const checkpoint = this.sign({ entries: record.seq, headHash: record.hash });
+    const writer = createAuditExportWriter(format);
+    const batches = this.batches(filter, record.seq);
+    async function* pieces(): AsyncGenerator<string> {
+      yield writer.start();
+      for await (const batch of batches) yield writer.write(batch);
+      yield writer.end();
+      if (format === 'ndjson') yield ndjsonCheckpointLine(checkpoint);
+    }
+    return { contentType: writer.contentType, checkpoint, pieces: pieces() };
+  }
+
+  /** Verifies the whole chain from seq 1, in batches, and records the verdict. */
+  async verify(actor: Actor): Promise<ChainVerification> {
+    const verifier = new ChainVerifier(1, GENESIS_HASH);
+    for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
+      let broken = false;
+      for (const entry of batch) {
+        if (!verifier.add(entry)) {
+          broken = true;
+          break;
+        }
+      }
+      if (broken) break;
+    }
+    const result = verifier.result();
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'AUDIT_VERIFIED',
+        outcome: result.valid ? 'SUCCESS' : 'ERROR',
+        reason: result.problem ?? null,
+        details: {
+          valid: result.valid,
+          entries: result.entries,
+          headHash: result.headHash,
+          ...(result.firstInvalidSeq !== undefined
+            ? { firstInvalidSeq: result.firstInvalidSeq }
+            : {}),
+        },
+      }),
+    );
+    return result;
+  }
+
+  /** A signed statement of the log's current length and head hash. */
+  async checkpoint(): Promise<AuditCheckpoint> {
+    const head = await this.uow.read((manager) => this.head(manager));
+    return this.sign(head);
+  }
+
+  private sign(head: { entries: number; headHash: string }): AuditCheckpoint {
+    return signCheckpoint(
+      this.signingKey.privateKey,
+      this.signingKey.publicKey,
+      head,
+      new Date().toISOString(),
+    );
+  }
+
+  private async head(manager: EntityManager): Promise<{ entries: number; headHash: string }> {
+    const last = await manager
+      .getRepository(AuditEntryEntity)
+      .createQueryBuilder('entry')
+      .orderBy('entry.seq', 'DESC')
+      .limit(1)
+      .getOne();
+    return { entries: last ? Number(last.seq) : 0, headHash: last?.hash ?? GENESIS_HASH };
+  }
+
+  /** Matching entries with seq <= upTo, oldest first, one batch per read transaction. */
+  private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<ChainedAuditEntry[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.uow.read((manager) => {
+        const query = manager
+          .getRepository(AuditEntryEntity)
+          .createQueryBuilder('entry')
+          .where('entry.seq > :after AND entry.seq <= :upTo', { after, upTo });
+        if (filter.from) query.andWhere('entry.at >= :from', { from: filter.from });
+        if (filter.to) query.andWhere('entry.at <= :to', { to: filter.to });
+        if (filter.actions?.length)
+          query.andWhere('entry.action IN (:...actions)', { actions: filter.actions });
+        if (filter.actor) query.andWhere('entry.actor = :actor', { actor: filter.actor });
+        if (filter.participantId) {
+          query.andWhere('entry.participant_id = :participantId', {
+            participantId: filter.participantId,
+          });
+        }
+        return query.orderBy('entry.seq', 'ASC').limit(AUDIT_BATCH_SIZE).getMany();
+      });
+      if (rows.length === 0) return;
+      yield rows.map(fromAuditRow);
+      after = Number(rows[rows.length - 1].seq);
+      if (rows.length < AUDIT_BATCH_SIZE) return;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../common/actor';
+import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { APP_CONFIG } from '../runtime';
+import { NotificationEntity } from './notification.entity';
+
+const DELIVERY_TIMEOUT_MS = 10_000;
+const LEASE_MS = 60_000;
+
+/** When the next attempt is due after `attempts` failures: base, 2 x base, 4 x base... */
+export function nextAttemptDelayMs(retryBaseMs: number, attempts: number): number {
+  return retryBaseMs * 2 ** Math.max(0, attempts - 1);
+}
+
+/**
+ * Delivers the outbox: each due notice is leased in a write transaction (so another process
+ * skips it), POSTed outside any transaction, then marked delivered or rescheduled. Each delivery
+ * and each final failure is audited.
+ */
+@Injectable()
+export class NotificationWorker implements OnApplicationShutdown {
+  private readonly logger = new Logger('Notifications');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.deliverDue().finally(() => (this.running = undefined));
+    }, this.config.notifications.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass over the due notices; returns when each has been tried once. */
+  async deliverDue(): Promise<void> {
+    for (;;) {
+      const notice = await this.leaseNext();
+      if (!notice) return;
+      await this.deliver(notice);
+    }
+  }
+
+  private leaseNext(): Promise<NotificationEntity | undefined> {
+    const now = new Date();
+    return this.uow.write(async (manager) => {
+      const due = await manager
+        .getRepository(NotificationEntity)
+        .createQueryBuilder('n')
+        .where('n.delivered_at IS NULL AND n.failed_at IS NULL')
+        .andWhere('n.next_attempt_at <= :now', { now: now.toISOString() })
+        .andWhere('(n.lease_until IS NULL OR n.lease_until < :now)', { now: now.toISOString() })
+        .orderBy('n.id', 'ASC')
+        .getOne();
+      if (!due) return undefined;
+      due.leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+      await manager.getRepository(NotificationEntity).save(due);
+      return due;
+    });
+  }
+
+  private async deliver(notice: NotificationEntity): Promise<void> {
+    let error: string | undefined;
+    try {
+      const response = await fetch(notice.recipient, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `notification-${notice.id}`,
+        },
+        body: notice.payload,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      if (!response.ok) error = `the recipient answered ${response.status}`;
+    } catch (cause) {
+      error = `delivery failed: ${(cause as Error).message}`;
+    }
+    const attempts = notice.attempts + 1;
+    const now = new Date();
+    const final = error !== undefined && attempts >= this.config.notifications.maxAttempts;
+    await this.uow.write(async (manager) => {
+      const repository = manager.getRepository(NotificationEntity);
+      notice.attempts = attempts;
+      notice.leaseUntil = null;
+      notice.lastError = error ?? null;
+      if (error === undefined) notice.deliveredAt = now.toISOString();
+      else if (final) notice.failedAt = now.toISOString();
+      else {
+        notice.nextAttemptAt = new Date(
+          now.getTime() + nextAttemptDelayMs(this.config.notifications.retryBaseMs, attempts),
+        ).toISOString();
+      }
+      await repository.save(notice);
+      if (error === undefined || final) {
+        await this.audit.record(manager, {
+          actor: SYSTEM_ACTOR,
+          action: error === undefined ? 'NOTIFICATION_SENT' : 'NOTIFICATION_FAILED',
+          outcome: error === undefined ? 'SUCCESS' : 'ERROR',
+          participantId: notice.participantId,
+          reason: error ?? null,
+          details: {
+            notificationId: notice.id,
+            kind: notice.kind,
+            recipient: notice.recipient,
+            attempts,
+          },
+        });
+      }
+    });
+    if (error !== undefined) {
+      this.logger.warn(
+        `Notification ${notice.id} attempt ${attempts}: ${error}${final ? ' (giving up)' : ''}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export class RegisterParticipantDto {
+  @ApiProperty({ example: 'SCR-0001', description: 'Unique screening number' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/, {
+    message:
+      'screeningNumber must be 1 to 64 letters, digits, dots, slashes, dashes or underscores',
+  })
+  screeningNumber!: string;
+
+  @ApiProperty({ example: 54, description: 'Age in whole years' })
+  @IsInt({ message: 'age must be a whole number of years' })
+  @Min(0)
+  @Max(150)
+  age!: number;
+
+  @ApiProperty({
+    description:
+      'An answer to every criterion of GET /api/trial: true when the criterion is MET. An inclusion ' +
+      'criterion must be met, an exclusion criterion must not be.',
+    example: { 'inc-als-diagnosis': true, 'exc-diabetes': false },
+  })
+  @IsObject()
+  eligibility!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'A level for each stratification factor of the trial (none for NCT02286011)',
+    example: { site: 'north' },
+  })
+  @IsOptional()
+  @IsObject()
+  strata?: Record<string, unknown>;
+}
+
+export class SealDto {
+  @ApiProperty() unblinded!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) at!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) by!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+}
+
+export type ParticipantStatus = 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED';
+
+/** What every role may see of a participant: status and times, never a target or a slot. */
+export class BlindedParticipantDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty() screeningNumber!: string;
+  @ApiProperty({ enum: ['REGISTERED', 'ALLOCATED', 'UNBLINDED'] }) status!: ParticipantStatus;
+  @ApiProperty() stratum!: string;
+  @ApiProperty() registeredAt!: string;
+  @ApiProperty() registeredBy!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) allocatedAt!: string | null;
+  @ApiProperty({ type: SealDto }) seal!: SealDto;
+}
+
+export class RegisteredParticipantDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty({ enum: ['REGISTERED'] }) status!: 'REGISTERED';
+  @ApiProperty() registeredAt!: string;
+}

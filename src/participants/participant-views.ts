@@ -1,0 +1,36 @@
+import { BlindedParticipantDto, ParticipantStatus } from './dto/participant.dto';
+import { ParticipantEntity } from './participant.entity';
+
+export function participantStatus(participant: ParticipantEntity): ParticipantStatus {
+  if (participant.unblindedAt) return 'UNBLINDED';
+  return participant.allocatedAt ? 'ALLOCATED' : 'REGISTERED';
+}
+
+/**
+ * The blinded view, built field by field from a type that has no target: nothing of the
+ * allocation can leak through it, whatever the entity holds.
+ */
+export function toBlindedParticipant(participant: ParticipantEntity): BlindedParticipantDto {
+  return {
+    participantId: participant.participantId,
+    screeningNumber: participant.screeningNumber,
+    status: participantStatus(participant),
+    stratum: participant.stratum,
+    registeredAt: participant.registeredAt,
+    registeredBy: participant.registeredBy,
+    allocatedAt: participant.allocatedAt,
+    seal: {
+      unblinded: participant.unblindedAt !== null,
+      at: participant.unblindedAt,
+      by: participant.unblindedBy,
+      reason: participant.unblindingReason,
+    },
+  };
+}
+
+export function formatParticipantId(
+  format: { prefix: string; digits: number },
+  number: number,
+): string {
+  return `${format.prefix}${String(number).padStart(format.digits, '0')}`;
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { AnyRole, CurrentActor, Roles } from '../common/decorators';
+import {
+  BlindedParticipantDto,
+  RegisteredParticipantDto,
+  RegisterParticipantDto,
+} from './dto/participant.dto';
+import { ParticipantsService } from './participants.service';
+
+@ApiTags('participants')
+@Controller('participants')
+export class ParticipantsController {
+  constructor(private readonly participants: ParticipantsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('pharmacist', 'investigator')
+  @ApiOperation({ summary: 'Register an eligible participant' })
+  @ApiConflictResponse({
+    description: 'Duplicate screening number, target size reached, or locked',
+  })
+  @ApiUnprocessableEntityResponse({ description: 'Not eligible: `failed` lists the criterion ids' })
+  register(
+    @CurrentActor() actor: Actor,
+    @Body() dto: RegisterParticipantDto,
+  ): Promise<RegisteredParticipantDto> {
+    return this.participants.register(actor, dto);
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiOperation({ summary: 'All participants, blinded: status, times and seal, never a target' })
+  list(): Promise<BlindedParticipantDto[]> {
+    return this.participants.list();
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOperation({ summary: 'One participant, blinded' })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): Promise<BlindedParticipantDto> {
+    return this.participants.get(id);
+  }
+}

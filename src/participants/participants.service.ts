@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor } from '../common/actor';
+import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { TrialDefinition } from '../config/trial-definition';
+import { canonicalJson } from '../crypto/canonical-json';
+import { UnitOfWork } from '../database/unit-of-work';
+import { TRIAL_DEFINITION } from '../runtime';
+import { StudyLocked } from '../trial/trial-errors';
+import { trialRecord } from '../trial/trial-record';
+import {
+  BlindedParticipantDto,
+  RegisteredParticipantDto,
+  RegisterParticipantDto,
+} from './dto/participant.dto';
+import { evaluateEligibility } from './eligibility';
+import { ParticipantEntity } from './participant.entity';
+import { formatParticipantId, toBlindedParticipant } from './participant-views';
+import { stratumKeyOf } from './stratum';
+
+export class Ineligible extends DomainError {
+  constructor(failed: string[]) {
+    super('unprocessable', `The participant is not eligible: ${failed.join(', ')}`, { failed });
+  }
+}
+
+function booleanAnswers(raw: Record<string, unknown>): Record<string, boolean> {
+  const problems = Object.entries(raw)
+    .filter(([, value]) => typeof value !== 'boolean')
+    .map(([id]) => `eligibility.${id} must be true or false`);
+  if (problems.length > 0) throw new InvalidInput(problems.join('; '));
+  return raw as Record<string, boolean>;
+}
+
+function stratumValues(
+  raw: Record<string, unknown> | undefined,
+): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  const problems = Object.entries(raw)
+    .filter(([, value]) => typeof value !== 'string')
+    .map(([id]) => `strata.${id} must be a string`);
+  if (problems.length > 0) throw new InvalidInput(problems.join('; '));
+  return raw as Record<string, string>;
+}
+
+@Injectable()
+export class ParticipantsService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async register(actor: Actor, dto: RegisterParticipantDto): Promise<RegisteredParticipantDto> {
+    const answers = booleanAnswers(dto.eligibility);
+    const stratum = stratumKeyOf(this.trial.stratification, stratumValues(dto.strata));
+    if (stratum.kind === 'invalid') throw new InvalidInput(stratum.problems.join('; '));
+    const eligibility = evaluateEligibility(this.trial.eligibility, dto.age, answers);
+    if (eligibility.kind === 'incomplete') {
+      const problems = [
+        ...eligibility.missing.map((id) => `eligibility.${id} is missing: answer every criterion`),
+        ...eligibility.unknown.map((id) => `eligibility.${id} is not a criterion of this trial`),
+      ];
+      throw new InvalidInput(problems.join('; '));
+    }
+
+    const outcome = await this.uow.write(async (manager) => {
+      const record = await trialRecord(manager, this.trial.protocolId);
+      const repository = manager.getRepository(ParticipantEntity);
+      let refusal: DomainError | undefined;
+      if (record.lockedAt) refusal = new StudyLocked();
+      else if ((await repository.count()) >= this.trial.targetSize) {
+        refusal = new Conflict(
+          `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
+        );
+      } else if (await repository.existsBy({ screeningNumber: dto.screeningNumber })) {
+        refusal = new Conflict(`Screening number ${dto.screeningNumber} is already registered`);
+      } else if (eligibility.kind === 'ineligible') {
+        refusal = new Ineligible(eligibility.failed);
+      }
+      if (refusal) {
+        // Recorded and committed; the refusal is thrown once the transaction is over.
+        await this.audit.record(manager, {
+          actor,
+          action: 'REGISTRATION_REJECTED',
+          outcome: 'REJECTED',
+          reason: refusal.message,
+          details: {
+            screeningNumber: dto.screeningNumber,
+            ...(refusal instanceof Ineligible ? { failed: refusal.body.failed } : {}),
+          },
+        });
+        return { refusal };
+      }
+
+      const last = await repository.find({ order: { number: 'DESC' }, take: 1 });
+      const number = (last[0]?.number ?? 0) + 1;
+      const participant: ParticipantEntity = {
+        participantId: formatParticipantId(this.trial.participantIds, number),
+        number,
+        screeningNumber: dto.screeningNumber,
+        age: dto.age,
+        stratum: stratum.stratum,
+        eligibility: canonicalJson(answers),
+        registeredAt: new Date().toISOString(),
+        registeredBy: actor.username,
+        allocatedAt: null,
+        allocatedBy: null,
+        unblindedAt: null,
+        unblindedBy: null,
+        unblindingReason: null,
+      };
+      await repository.insert(participant);
+      await this.audit.record(manager, {
+        actor,
+        action: 'PARTICIPANT_REGISTERED',
+        outcome: 'SUCCESS',
+        participantId: participant.participantId,
+        details: { screeningNumber: participant.screeningNumber, stratum: participant.stratum },
+      });
+      return { participant };
+    });
+    if ('refusal' in outcome) throw outcome.refusal;
+    const { participant } = outcome;
+    return {
+      participantId: participant.participantId,
+      status: 'REGISTERED',
+      registeredAt: participant.registeredAt,
+    };
+  }
+
+  list(): Promise<BlindedParticipantDto[]> {
+    return this.uow.read(async (manager) => {
+      const participants = await manager
+        .getRepository(ParticipantEntity)
+        .find({ order: { number: 'ASC' } });
+      return participants.map(toBlindedParticipant);
+    });
+  }
+
+  get(participantId: string): Promise<BlindedParticipantDto> {
+    return this.uow.read(async (manager) => {
+      const participant = await manager
+        .getRepository(ParticipantEntity)
+        .findOneBy({ participantId });
+      if (!participant) throw new NotFound(`No participant ${participantId}`);
+      return toBlindedParticipant(participant);
+    });
+  }
+}

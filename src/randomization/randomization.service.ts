@@ -1,0 +1,232 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../common/actor';
+import { Conflict } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { TrialDefinition } from '../config/trial-definition';
+import { BlindingCipher } from '../crypto/blinding-cipher';
+import { UnitOfWork } from '../database/unit-of-work';
+import { TRIAL_DEFINITION } from '../runtime';
+import { StudyLocked } from '../trial/trial-errors';
+import { trialRecord } from '../trial/trial-record';
+import { trialDefinitionHash } from '../trial/trial-setup.service';
+import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
+import { listCommitment, newCommitmentNonce } from './list-commitment';
+import { generateList, GeneratedSlot, newListSeed } from './list-generator';
+import { RandomizationListEntity } from './randomization-list.entity';
+import { listSecretAssociatedData, slotAssociatedData } from './sealing';
+import { SlotEntity } from './slot.entity';
+
+/** The one list of this database's trial. */
+const LIST_ID = 1;
+const INSERT_CHUNK = 500;
+
+export class ListAlreadyGenerated extends Conflict {
+  constructor() {
+    super('The randomization list has already been generated; a trial has exactly one list');
+  }
+}
+
+export class ListIntegrityFailure extends Conflict {
+  constructor(problem: string) {
+    super(
+      `The stored randomization list failed its integrity check (${problem}). Allocation is blocked; ` +
+        'contact the trial statistician and the system administrator.',
+    );
+  }
+}
+
+export class NotLockedYet extends Conflict {
+  constructor() {
+    super('The full list can be exported only after the study is locked');
+  }
+}
+
+/** The list decrypted, for the integrity check and the final export only. */
+interface OpenedList {
+  list: RandomizationListEntity;
+  seed: string;
+  nonce: string;
+  slots: (GeneratedSlot & { participantId: string | null })[];
+}
+
+@Injectable()
+export class RandomizationService {
+  private readonly logger = new Logger('Randomization');
+  /** Set when the start-up check found the stored list broken: allocation stays blocked. */
+  private integrityProblem?: string;
+
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly cipher: BlindingCipher,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async generate(actor: Actor, seedGiven?: string): Promise<ListGeneratedDto> {
+    const seed = seedGiven ?? newListSeed();
+    const nonce = newCommitmentNonce();
+    // Generated and sealed before the write transaction: pure work does not hold the write lock.
+    const slots = generateList(this.trial, seed);
+    const commitment = listCommitment(this.trial.protocolId, slots, nonce);
+    const protocolId = this.trial.protocolId;
+    const sealed: Omit<SlotEntity, 'id'>[] = slots.map((slot) => ({
+      listId: LIST_ID,
+      stratum: slot.stratum,
+      slot: slot.slot,
+      targetSealed: this.cipher.encrypt(
+        slot.target,
+        slotAssociatedData(protocolId, LIST_ID, slot.stratum, slot.slot),
+      ),
+      participantId: null,
+      allocatedAt: null,
+    }));
+    const list: RandomizationListEntity = {
+      id: LIST_ID,
+      protocolId,
+      method: this.trial.randomization.method,
+      commitment,
+      seedSealed: this.cipher.encrypt(seed, listSecretAssociatedData(protocolId, LIST_ID, 'seed')),
+      nonceSealed: this.cipher.encrypt(
+        nonce,
+        listSecretAssociatedData(protocolId, LIST_ID, 'nonce'),
+      ),
+      definitionHash: trialDefinitionHash(this.trial),
+      generatedAt: new Date().toISOString(),
+      generatedBy: actor.username,
+    };
+
+    return this.uow.write(async (manager) => {
+      if ((await trialRecord(manager, protocolId)).lockedAt) throw new StudyLocked();
+      if (await manager.getRepository(RandomizationListEntity).existsBy({ protocolId })) {
+        throw new ListAlreadyGenerated();
+      }
+      await manager.getRepository(RandomizationListEntity).insert(list);
+      for (let start = 0; start < sealed.length; start += INSERT_CHUNK) {
+        await manager.getRepository(SlotEntity).insert(sealed.slice(start, start + INSERT_CHUNK));
+      }
+      await this.audit.record(manager, {
+        actor,
+        action: 'LIST_GENERATED',
+        outcome: 'SUCCESS',
+        details: {
+          commitment,
+          method: list.method,
+          seedSource: seedGiven === undefined ? 'random' : 'statistician',
+          strata: new Set(slots.map((s) => s.stratum)).size,
+        },
+      });
+      this.integrityProblem = undefined;
+      return { commitment, method: list.method, generatedAt: list.generatedAt };
+    });
+  }
+
+  /**
+   * The start-up check, after the key check: decrypt every slot, regenerate the list from the
+   * seed, recompute the commitment. A broken list blocks allocation and is audited; the server
+   * still starts so that monitors can investigate.
+   */
+  async checkStoredListAtStart(): Promise<void> {
+    const problem = await this.uow.read((manager) => this.findIntegrityProblem(manager));
+    if (problem === undefined) return;
+    this.integrityProblem = problem;
+    this.logger.error(`The stored randomization list failed its integrity check: ${problem}`);
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor: SYSTEM_ACTOR,
+        action: 'LIST_INTEGRITY_FAILED',
+        outcome: 'ERROR',
+        reason: problem,
+      }),
+    );
+  }
+
+  /** Refuses allocation while the start-up check has found the list broken. */
+  assertListIntact(): void {
+    if (this.integrityProblem !== undefined) throw new ListIntegrityFailure(this.integrityProblem);
+  }
+
+  /** Undefined when there is no list, or when the list matches its seed and commitment. */
+  async findIntegrityProblem(manager: EntityManager): Promise<string | undefined> {
+    let opened: OpenedList | undefined;
+    try {
+      opened = await this.open(manager);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    if (!opened) return undefined;
+    const recomputed = listCommitment(this.trial.protocolId, opened.slots, opened.nonce);
+    if (recomputed !== opened.list.commitment)
+      return 'the slots do not match the published commitment';
+    const regenerated = generateList(this.trial, opened.seed);
+    const differs =
+      regenerated.length !== opened.slots.length ||
+      regenerated.some(
+        (slot, i) =>
+          slot.stratum !== opened.slots[i].stratum ||
+          slot.slot !== opened.slots[i].slot ||
+          slot.target !== opened.slots[i].target,
+      );
+    return differs
+      ? 'the slots do not match the list regenerated from the seed and trial file'
+      : undefined;
+  }
+
+  async exportList(actor: Actor): Promise<ListExportDto> {
+    return this.uow.write(async (manager) => {
+      if (!(await trialRecord(manager, this.trial.protocolId)).lockedAt) throw new NotLockedYet();
+      const opened = await this.open(manager);
+      if (!opened) throw new Conflict('There is no randomization list to export');
+      await this.audit.record(manager, {
+        actor,
+        action: 'LIST_EXPORTED',
+        outcome: 'SUCCESS',
+        details: { commitment: opened.list.commitment, slots: opened.slots.length },
+      });
+      return {
+        trial: this.trial,
+        method: opened.list.method,
+        seed: opened.seed,
+        nonce: opened.nonce,
+        commitment: opened.list.commitment,
+        generatedAt: opened.list.generatedAt,
+        slots: opened.slots.map((slot) => ({
+          slot: slot.slot,
+          stratum: slot.stratum,
+          limb: slot.target,
+          participantId: slot.participantId,
+        })),
+      };
+    });
+  }
+
+  /** Decrypts the whole list; any edited, moved or wrongly keyed value throws. */
+  private async open(manager: EntityManager): Promise<OpenedList | undefined> {
+    const protocolId = this.trial.protocolId;
+    const list = await manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
+    if (!list) return undefined;
+    const rows = await manager
+      .getRepository(SlotEntity)
+      .find({ where: { listId: list.id }, order: { id: 'ASC' } });
+    return {
+      list,
+      seed: this.cipher.decrypt(
+        list.seedSealed,
+        listSecretAssociatedData(protocolId, list.id, 'seed'),
+      ),
+      nonce: this.cipher.decrypt(
+        list.nonceSealed,
+        listSecretAssociatedData(protocolId, list.id, 'nonce'),
+      ),
+      slots: rows.map((row) => ({
+        stratum: row.stratum,
+        slot: row.slot,
+        target: this.cipher.decrypt(
+          row.targetSealed,
+          slotAssociatedData(protocolId, list.id, row.stratum, row.slot),
+        ),
+        participantId: row.participantId,
+      })),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class LockStudyDto {
+  @ApiProperty({ minLength: 10, example: 'Last participant completed follow-up; database lock' })
+  @IsString()
+  @MinLength(10, { message: 'reason must have at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class StudyLockedDto {
+  @ApiProperty() protocolId!: string;
+  @ApiProperty() locked!: boolean;
+  @ApiProperty() lockedAt!: string;
+  @ApiProperty() lockedBy!: string;
+  @ApiProperty() reason!: string;
+}
+
+class CriterionDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() text!: string;
+}
+
+class EligibilityDto {
+  @ApiProperty() minAge!: number;
+  @ApiProperty() maxAge!: number;
+  @ApiProperty({ type: [CriterionDto] }) inclusion!: CriterionDto[];
+  @ApiProperty({ type: [CriterionDto] }) exclusion!: CriterionDto[];
+}
+
+class StratificationFactorDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: [String] }) levels!: string[];
+}
+
+class ListStatusDto {
+  @ApiProperty() generated!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) commitment!: string | null;
+  @ApiProperty() method!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) generatedAt!: string | null;
+}
+
+class TargetDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() ratio!: number;
+}
+
+export class TrialStatusDto {
+  @ApiProperty() protocolId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() targetSize!: number;
+  @ApiProperty() registered!: number;
+  @ApiProperty() allocated!: number;
+  @ApiProperty() unblinded!: number;
+  @ApiProperty() locked!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) lockedAt!: string | null;
+  @ApiProperty({
+    description: 'What an allocation chooses (the trial design, not anyone’s allocation)',
+  })
+  allocationDescribes!: string;
+  @ApiProperty({ type: [TargetDto] }) targets!: TargetDto[];
+  @ApiProperty({ type: EligibilityDto }) eligibility!: EligibilityDto;
+  @ApiProperty({ type: [StratificationFactorDto] }) stratification!: StratificationFactorDto[];
+  @ApiProperty({ type: ListStatusDto }) list!: ListStatusDto;
+}

@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { AnyRole, CurrentActor, Roles } from '../common/decorators';
+import { LockStudyDto, StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
+import { TrialService } from './trial.service';
+
+@ApiTags('trial')
+@Controller()
+export class TrialController {
+  constructor(private readonly trial: TrialService) {}
+
+  @Get('trial')
+  @AnyRole()
+  @ApiOperation({ summary: 'The trial design and its blinded progress' })
+  status(): Promise<TrialStatusDto> {
+    return this.trial.status();
+  }
+
+  @Post('study/lock')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Lock the study for good, with a reason' })
+  @ApiConflictResponse({ description: 'Already locked' })
+  lock(@CurrentActor() actor: Actor, @Body() dto: LockStudyDto): Promise<StudyLockedDto> {
+    return this.trial.lock(actor, dto.reason);
+  }
+}

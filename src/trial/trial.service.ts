@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IsNull, Not } from 'typeorm';
+import { Actor } from '../common/actor';
+import { Conflict } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { TrialDefinition } from '../config/trial-definition';
+import { UnitOfWork } from '../database/unit-of-work';
+import { ParticipantEntity } from '../participants/participant.entity';
+import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { TRIAL_DEFINITION } from '../runtime';
+import { StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
+import { trialRecord } from './trial-record';
+import { TrialEntity } from './trial.entity';
+
+@Injectable()
+export class TrialService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The trial's design and progress, blinded: counts only, never anyone's allocation. */
+  status(): Promise<TrialStatusDto> {
+    const protocolId = this.trial.protocolId;
+    return this.uow.read(async (manager) => {
+      const record = await trialRecord(manager, protocolId);
+      const participants = manager.getRepository(ParticipantEntity);
+      const list = await manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
+      return {
+        protocolId,
+        title: this.trial.title,
+        targetSize: this.trial.targetSize,
+        registered: await participants.count(),
+        allocated: await participants.countBy({ allocatedAt: Not(IsNull()) }),
+        unblinded: await participants.countBy({ unblindedAt: Not(IsNull()) }),
+        locked: record.lockedAt !== null,
+        lockedAt: record.lockedAt,
+        allocationDescribes: this.trial.allocation.describes,
+        targets: this.trial.allocation.targets,
+        eligibility: this.trial.eligibility,
+        stratification: this.trial.stratification,
+        list: {
+          generated: list !== null,
+          commitment: list?.commitment ?? null,
+          method: this.trial.randomization.method,
+          generatedAt: list?.generatedAt ?? null,
+        },
+      };
+    });
+  }
+
+  /** Locks the study for good: no more registration, list generation or allocation. */
+  lock(actor: Actor, reason: string): Promise<StudyLockedDto> {
+    return this.uow.write(async (manager) => {
+      const record = await trialRecord(manager, this.trial.protocolId);
+      if (record.lockedAt) {
+        throw new Conflict(
+          `The study was already locked at ${record.lockedAt} by ${record.lockedBy ?? '?'}`,
+        );
+      }
+      record.lockedAt = new Date().toISOString();
+      record.lockedBy = actor.username;
+      record.lockReason = reason;
+      await manager.getRepository(TrialEntity).save(record);
+      await this.audit.record(manager, {
+        actor,
+        action: 'STUDY_LOCKED',
+        outcome: 'SUCCESS',
+        reason,
+      });
+      return {
+        protocolId: record.protocolId,
+        locked: true,
+        lockedAt: record.lockedAt,
+        lockedBy: actor.username,
+        reason,
+      };
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { fromAuditRow } from '../audit/audit.service';
+import { AuditAction } from '../audit/audit-actions';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { UnitOfWork } from '../database/unit-of-work';
+import { BlindingRegisterEntryDto, ExposureDto } from './dto/unblinding.dto';
+
+/** The audited actions that show a person a participant's allocation. */
+export const EXPOSING_ACTIONS: AuditAction[] = [
+  'ALLOCATED',
+  'ALLOCATION_VIEWED',
+  'PREPARATION_SHEET_VIEWED',
+  'UNBLINDED',
+];
+
+export interface BlindingRegister {
+  participants: BlindingRegisterEntryDto[];
+  /** Final exports of the whole list after lock: they expose every participant. */
+  fullListExports: Omit<ExposureDto, 'how'>[];
+}
+
+/**
+ * "Who knows what": derived from the audit log itself, so it can never disagree with it. Each
+ * successful exposing action is one exposure; never the target.
+ */
+@Injectable()
+export class BlindingRegisterService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  register(): Promise<BlindingRegister> {
+    return this.uow.read(async (manager) => {
+      const rows = await manager.getRepository(AuditEntryEntity).find({
+        where: { action: In([...EXPOSING_ACTIONS, 'LIST_EXPORTED']), outcome: 'SUCCESS' },
+        order: { seq: 'ASC' },
+      });
+      const byParticipant = new Map<string, ExposureDto[]>();
+      const fullListExports: Omit<ExposureDto, 'how'>[] = [];
+      for (const entry of rows.map(fromAuditRow)) {
+        const exposure = {
+          username: entry.actor,
+          roles: entry.roles,
+          at: entry.at,
+          auditSeq: entry.seq,
+        };
+        if (entry.action === 'LIST_EXPORTED') {
+          fullListExports.push(exposure);
+        } else if (entry.participantId) {
+          const list = byParticipant.get(entry.participantId) ?? [];
+          list.push({ ...exposure, how: entry.action });
+          byParticipant.set(entry.participantId, list);
+        }
+      }
+      return {
+        participants: [...byParticipant.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([participantId, exposures]) => ({ participantId, exposures })),
+        fullListExports,
+      };
+    });
+  }
+}

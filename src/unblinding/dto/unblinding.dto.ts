@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { REVIEW_DECISIONS, ReviewDecision } from '../unblinding-review.entity';
+
+export class UnblindingRequestDto {
+  @ApiProperty({
+    minLength: 10,
+    example: 'Severe local reaction in the left leg; treating physician needs to know',
+  })
+  @IsString()
+  @MinLength(10, { message: 'reason must have at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiProperty({
+    description: 'Your current password: the electronic signature of this unblinding',
+  })
+  @IsString()
+  @MinLength(1, { message: 'password is required to sign the unblinding' })
+  @MaxLength(256)
+  password!: string;
+}
+
+export class UnblindingDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty({ example: 'LEFT' }) cellLimb!: string;
+  @ApiPropertyOptional({ example: 'RIGHT', nullable: true, type: String }) salineLimb!:
+    string | null;
+  @ApiProperty() unblindedAt!: string;
+  @ApiProperty() unblindedBy!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class UnblindingReviewRequestDto {
+  @ApiProperty({ enum: REVIEW_DECISIONS })
+  @IsIn(REVIEW_DECISIONS, { message: `decision must be one of ${REVIEW_DECISIONS.join(', ')}` })
+  decision!: ReviewDecision;
+
+  @ApiProperty({ minLength: 1 })
+  @IsString()
+  @MinLength(1, { message: 'comment is required' })
+  @MaxLength(4000)
+  comment!: string;
+
+  @ApiProperty({ description: 'Your current password: the electronic signature of this review' })
+  @IsString()
+  @MinLength(1, { message: 'password is required to sign the review' })
+  @MaxLength(256)
+  password!: string;
+}
+
+export class UnblindingReviewDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty({ enum: REVIEW_DECISIONS }) decision!: ReviewDecision;
+  @ApiProperty() comment!: string;
+  @ApiProperty() reviewedBy!: string;
+  @ApiProperty() reviewedAt!: string;
+}
+
+export class UnblindingSummaryDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty() unblindedAt!: string;
+  @ApiProperty() unblindedBy!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: ['PENDING', ...REVIEW_DECISIONS] }) reviewState!: 'PENDING' | ReviewDecision;
+  @ApiPropertyOptional({ type: UnblindingReviewDto, nullable: true })
+  review!: UnblindingReviewDto | null;
+  @ApiProperty({ enum: ['NOT_CONFIGURED', 'PENDING', 'DELIVERED', 'FAILED'] })
+  notification!: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
+}
+
+export class ExposureDto {
+  @ApiProperty() username!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty({
+    example: 'ALLOCATED',
+    description:
+      'How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED, UNBLINDED, LIST_EXPORTED',
+  })
+  how!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ description: 'The audit entry that records it' }) auditSeq!: number;
+}
+
+export class BlindingRegisterEntryDto {
+  @ApiProperty() participantId!: string;
+  @ApiProperty({ type: [ExposureDto] }) exposures!: ExposureDto[];
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { BlindingRegister, BlindingRegisterService } from './blinding-register.service';
+import {
+  UnblindingDto,
+  UnblindingRequestDto,
+  UnblindingReviewDto,
+  UnblindingReviewRequestDto,
+  UnblindingSummaryDto,
+} from './dto/unblinding.dto';
+import { UnblindingService } from './unblinding.service';
+
+@ApiTags('unblinding')
+@Controller()
+export class UnblindingController {
+  constructor(
+    private readonly unblinding: UnblindingService,
+    private readonly blindingRegister: BlindingRegisterService,
+  ) {}
+
+  @Post('participants/:id/unblinding')
+  @HttpCode(200)
+  @Roles('unblinder')
+  @ApiOperation({
+    summary:
+      'Emergency unblinding of one participant, signed with your password; breaks the seal for good',
+  })
+  @ApiUnauthorizedResponse({ description: 'Wrong password (the signature is refused)' })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({ description: 'Not allocated' })
+  unblind(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: UnblindingRequestDto,
+  ): Promise<UnblindingDto> {
+    return this.unblinding.unblind(actor, id, dto.reason, dto.password);
+  }
+
+  @Post('participants/:id/unblinding/review')
+  @HttpCode(201)
+  @Roles('admin', 'unblinder')
+  @ApiOperation({
+    summary: 'Review an unblinding after the fact (not by the person who unblinded)',
+  })
+  @ApiConflictResponse({ description: 'Not unblinded, or already reviewed' })
+  review(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: UnblindingReviewRequestDto,
+  ): Promise<UnblindingReviewDto> {
+    return this.unblinding.review(actor, id, dto);
+  }
+
+  @Get('unblindings')
+  @Roles('admin', 'monitor', 'unblinder')
+  @ApiOperation({ summary: 'Every unblinding with its review and notification state (no targets)' })
+  list(): Promise<UnblindingSummaryDto[]> {
+    return this.unblinding.list();
+  }
+
+  @Get('blinding-register')
+  @Roles('admin', 'monitor')
+  @ApiOperation({ summary: 'Who has been exposed to which participant’s allocation, when and how' })
+  register(): Promise<BlindingRegister> {
+    return this.blindingRegister.register();
+  }
+}

@@ -1,0 +1,292 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, IsNull, Not } from 'typeorm';
+import { Actor } from '../common/actor';
+import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { PasswordCheckService } from '../auth/password-check.service';
+import { TrialDefinition } from '../config/trial-definition';
+import { BlindingCipher } from '../crypto/blinding-cipher';
+import { UnitOfWork } from '../database/unit-of-work';
+import { NotificationEntity } from '../notifications/notification.entity';
+import { NotificationOutbox } from '../notifications/notification-outbox';
+import { ParticipantEntity } from '../participants/participant.entity';
+import { otherTarget } from '../allocation/preparation';
+import { slotAssociatedData } from '../randomization/sealing';
+import { SlotEntity } from '../randomization/slot.entity';
+import { TRIAL_DEFINITION } from '../runtime';
+import {
+  UnblindingDto,
+  UnblindingReviewDto,
+  UnblindingReviewRequestDto,
+  UnblindingSummaryDto,
+} from './dto/unblinding.dto';
+import { UnblindingReviewEntity } from './unblinding-review.entity';
+
+/** What the re-entered password means, recorded with the signer's name and the time. */
+export const UNBLINDING_SIGNATURE_MEANING = 'emergency unblinding';
+export const REVIEW_SIGNATURE_MEANING = 'review of an emergency unblinding';
+
+type Outcome<T> = { ok: T } | { refusal: Error };
+
+async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
+  const result = await outcome;
+  if ('refusal' in result) throw result.refusal;
+  return result.ok;
+}
+
+@Injectable()
+export class UnblindingService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly cipher: BlindingCipher,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly passwords: PasswordCheckService,
+    private readonly outbox: NotificationOutbox,
+  ) {}
+
+  /**
+   * Breaks one participant's seal for good. The password re-entered is the electronic signature;
+   * a wrong one is refused (401), audited and throttled like a login.
+   */
+  async unblind(
+    actor: Actor,
+    participantId: string,
+    reason: string,
+    password: string,
+  ): Promise<UnblindingDto> {
+    await this.checkSignature(actor, participantId, password, UNBLINDING_SIGNATURE_MEANING);
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<UnblindingDto>> => {
+        const refuse = async (refusal: Error): Promise<Outcome<UnblindingDto>> => {
+          await this.audit.record(manager, {
+            actor,
+            action: 'UNBLINDING_REFUSED',
+            outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
+            participantId: participantId.slice(0, 64),
+            reason: refusal.message,
+          });
+          return { refusal };
+        };
+        const participants = manager.getRepository(ParticipantEntity);
+        const participant = await participants.findOneBy({ participantId });
+        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+        if (!participant.allocatedAt) {
+          return refuse(
+            new Conflict(
+              `Participant ${participantId} has not been allocated: there is nothing to unblind`,
+            ),
+          );
+        }
+        const target = await this.openAllocation(manager, participantId);
+        const signature = {
+          signer: actor.username,
+          meaning: UNBLINDING_SIGNATURE_MEANING,
+          at: new Date().toISOString(),
+        };
+
+        if (participant.unblindedAt) {
+          // A repeated call answers the same, and is audited again.
+          await this.audit.record(manager, {
+            actor,
+            action: 'UNBLINDED',
+            outcome: 'SUCCESS',
+            participantId,
+            reason,
+            details: { repeat: true, firstUnblindedAt: participant.unblindedAt, signature },
+          });
+          return { ok: this.answer(participant, target) };
+        }
+
+        participant.unblindedAt = signature.at;
+        participant.unblindedBy = actor.username;
+        participant.unblindingReason = reason;
+        await participants.save(participant);
+        const notification = await this.outbox.enqueue(
+          manager,
+          'EMERGENCY_UNBLINDING',
+          participantId,
+          {
+            event: 'EMERGENCY_UNBLINDING',
+            trial: this.trial.protocolId,
+            participantId,
+            unblindedBy: actor.username,
+            unblindedAt: signature.at,
+            reason,
+          },
+        );
+        await this.audit.record(manager, {
+          actor,
+          action: 'UNBLINDED',
+          outcome: 'SUCCESS',
+          participantId,
+          reason,
+          details: {
+            signature,
+            notification: notification.queued
+              ? { queuedFor: notification.recipient }
+              : { notQueued: notification.why },
+          },
+        });
+        return { ok: this.answer(participant, target) };
+      }),
+    );
+  }
+
+  async review(
+    actor: Actor,
+    participantId: string,
+    dto: UnblindingReviewRequestDto,
+  ): Promise<UnblindingReviewDto> {
+    await this.checkSignature(actor, participantId, dto.password, REVIEW_SIGNATURE_MEANING);
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<UnblindingReviewDto>> => {
+        const refuse = async (refusal: Error): Promise<Outcome<UnblindingReviewDto>> => {
+          await this.audit.record(manager, {
+            actor,
+            action: 'UNBLINDING_REVIEWED',
+            outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
+            participantId: participantId.slice(0, 64),
+            reason: refusal.message,
+          });
+          return { refusal };
+        };
+        const participant = await manager
+          .getRepository(ParticipantEntity)
+          .findOneBy({ participantId });
+        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+        if (!participant.unblindedAt)
+          return refuse(new Conflict(`Participant ${participantId} has not been unblinded`));
+        if (participant.unblindedBy === actor.username) {
+          return refuse(
+            new Forbidden('The person who unblinded cannot review their own unblinding'),
+          );
+        }
+        const reviews = manager.getRepository(UnblindingReviewEntity);
+        const existing = await reviews.findOneBy({ participantId });
+        if (existing) {
+          return refuse(
+            new Conflict(
+              `This unblinding was already reviewed by ${existing.reviewedBy} at ${existing.reviewedAt}`,
+            ),
+          );
+        }
+        const review: Omit<UnblindingReviewEntity, 'id'> = {
+          participantId,
+          decision: dto.decision,
+          comment: dto.comment,
+          reviewedBy: actor.username,
+          reviewedAt: new Date().toISOString(),
+        };
+        await reviews.insert(review);
+        await this.audit.record(manager, {
+          actor,
+          action: 'UNBLINDING_REVIEWED',
+          outcome: 'SUCCESS',
+          participantId,
+          reason: dto.comment,
+          details: {
+            decision: dto.decision,
+            signature: {
+              signer: actor.username,
+              meaning: REVIEW_SIGNATURE_MEANING,
+              at: review.reviewedAt,
+            },
+          },
+        });
+        return { ok: review };
+      }),
+    );
+  }
+
+  /** Every unblinding with its review and notification state; never a target. */
+  list(): Promise<UnblindingSummaryDto[]> {
+    return this.uow.read(async (manager) => {
+      const unblinded = await manager
+        .getRepository(ParticipantEntity)
+        .find({ where: { unblindedAt: Not(IsNull()) }, order: { unblindedAt: 'ASC' } });
+      const reviews = new Map(
+        (await manager.getRepository(UnblindingReviewEntity).find()).map((r) => [
+          r.participantId,
+          r,
+        ]),
+      );
+      const notices = await manager
+        .getRepository(NotificationEntity)
+        .findBy({ kind: 'EMERGENCY_UNBLINDING' });
+      return unblinded.map((p) => {
+        const review = reviews.get(p.participantId);
+        const notice = notices.find((n) => n.participantId === p.participantId);
+        return {
+          participantId: p.participantId,
+          unblindedAt: p.unblindedAt ?? '',
+          unblindedBy: p.unblindedBy ?? '',
+          reason: p.unblindingReason ?? '',
+          reviewState: review?.decision ?? 'PENDING',
+          review: review
+            ? {
+                participantId: review.participantId,
+                decision: review.decision,
+                comment: review.comment,
+                reviewedBy: review.reviewedBy,
+                reviewedAt: review.reviewedAt,
+              }
+            : null,
+          notification: !notice
+            ? 'NOT_CONFIGURED'
+            : notice.deliveredAt
+              ? 'DELIVERED'
+              : notice.failedAt
+                ? 'FAILED'
+                : 'PENDING',
+        };
+      });
+    });
+  }
+
+  private async checkSignature(
+    actor: Actor,
+    participantId: string,
+    password: string,
+    meaning: string,
+  ): Promise<void> {
+    const check = await this.passwords.check(actor.username, password, actor.ip ?? 'unknown');
+    if (check.kind === 'ok') return;
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'SIGNATURE_FAILED',
+        outcome: 'DENIED',
+        participantId: participantId.slice(0, 64),
+        reason:
+          check.kind === 'throttled'
+            ? `too many failed attempts for this ${check.by}`
+            : 'wrong password',
+        details: { meaning },
+      }),
+    );
+    if (check.kind === 'throttled')
+      throw new Throttled('Too many failed signatures; wait a few minutes and try again');
+    throw new Unauthenticated('The password does not match: the signature was refused');
+  }
+
+  private async openAllocation(manager: EntityManager, participantId: string): Promise<string> {
+    const slot = await manager.getRepository(SlotEntity).findOneBy({ participantId });
+    if (!slot) throw new Error(`Allocated participant ${participantId} has no slot`);
+    return this.cipher.decrypt(
+      slot.targetSealed,
+      slotAssociatedData(this.trial.protocolId, slot.listId, slot.stratum, slot.slot),
+    );
+  }
+
+  private answer(participant: ParticipantEntity, target: string): UnblindingDto {
+    return {
+      participantId: participant.participantId,
+      cellLimb: target,
+      salineLimb: otherTarget(this.trial, target),
+      unblindedAt: participant.unblindedAt ?? '',
+      unblindedBy: participant.unblindedBy ?? '',
+      reason: participant.unblindingReason ?? '',
+    };
+  }
+}
