@@ -19,6 +19,11 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+      // A Date or Buffer would otherwise come out as its own enumerable keys ({} for a Date),
+      // silently losing the value: refuse it, as NaN is refused, so the caller converts it.
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        throw new TypeError('canonical JSON cannot encode an object with toJSON (a Date?)');
+      }
       const record = value as Record<string, unknown>;
       const members = Object.keys(record)
         .filter((key) => record[key] !== undefined)
