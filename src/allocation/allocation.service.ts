@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { Actor } from '../common/actor';
+import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditAction } from '../audit/audit-actions';
 import { AuditService } from '../audit/audit.service';
@@ -32,15 +33,6 @@ export class NotAllocated extends Conflict {
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/** A unit of work's result: an answer, or a refusal that is thrown after its audit entry commits. */
-type Outcome<T> = { ok: T } | { refusal: Error };
-
-async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
-  const result = await outcome;
-  if ('refusal' in result) throw result.refusal;
-  return result.ok;
-}
 
 @Injectable()
 export class AllocationService {

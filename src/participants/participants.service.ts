@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
+import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
@@ -64,64 +65,64 @@ export class ParticipantsService {
       throw new InvalidInput(problems.join('; '));
     }
 
-    const outcome = await this.uow.write(async (manager) => {
-      const record = await trialRecord(manager, this.trial.protocolId);
-      const repository = manager.getRepository(ParticipantEntity);
-      let refusal: DomainError | undefined;
-      if (record.lockedAt) refusal = new StudyLocked();
-      else if ((await repository.count()) >= this.trial.targetSize) {
-        refusal = new Conflict(
-          `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
-        );
-      } else if (await repository.existsBy({ screeningNumber: dto.screeningNumber })) {
-        refusal = new Conflict(`Screening number ${dto.screeningNumber} is already registered`);
-      } else if (eligibility.kind === 'ineligible') {
-        refusal = new Ineligible(eligibility.failed);
-      }
-      if (refusal) {
-        // Recorded and committed; the refusal is thrown once the transaction is over.
+    const participant = await unwrap(
+      this.uow.write(async (manager): Promise<Outcome<ParticipantEntity>> => {
+        const record = await trialRecord(manager, this.trial.protocolId);
+        const repository = manager.getRepository(ParticipantEntity);
+        let refusal: DomainError | undefined;
+        if (record.lockedAt) refusal = new StudyLocked();
+        else if ((await repository.count()) >= this.trial.targetSize) {
+          refusal = new Conflict(
+            `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
+          );
+        } else if (await repository.existsBy({ screeningNumber: dto.screeningNumber })) {
+          refusal = new Conflict(`Screening number ${dto.screeningNumber} is already registered`);
+        } else if (eligibility.kind === 'ineligible') {
+          refusal = new Ineligible(eligibility.failed);
+        }
+        if (refusal) {
+          // Recorded and committed; the refusal is thrown once the transaction is over.
+          await this.audit.record(manager, {
+            actor,
+            action: 'REGISTRATION_REJECTED',
+            outcome: 'REJECTED',
+            reason: refusal.message,
+            details: {
+              screeningNumber: dto.screeningNumber,
+              ...(refusal instanceof Ineligible ? { failed: refusal.body.failed } : {}),
+            },
+          });
+          return { refusal };
+        }
+
+        const last = await repository.find({ order: { number: 'DESC' }, take: 1 });
+        const number = (last[0]?.number ?? 0) + 1;
+        const participant: ParticipantEntity = {
+          participantId: formatParticipantId(this.trial.participantIds, number),
+          number,
+          screeningNumber: dto.screeningNumber,
+          age: dto.age,
+          stratum: stratum.stratum,
+          eligibility: canonicalJson(answers),
+          registeredAt: new Date().toISOString(),
+          registeredBy: actor.username,
+          allocatedAt: null,
+          allocatedBy: null,
+          unblindedAt: null,
+          unblindedBy: null,
+          unblindingReason: null,
+        };
+        await repository.insert(participant);
         await this.audit.record(manager, {
           actor,
-          action: 'REGISTRATION_REJECTED',
-          outcome: 'REJECTED',
-          reason: refusal.message,
-          details: {
-            screeningNumber: dto.screeningNumber,
-            ...(refusal instanceof Ineligible ? { failed: refusal.body.failed } : {}),
-          },
+          action: 'PARTICIPANT_REGISTERED',
+          outcome: 'SUCCESS',
+          participantId: participant.participantId,
+          details: { screeningNumber: participant.screeningNumber, stratum: participant.stratum },
         });
-        return { refusal };
-      }
-
-      const last = await repository.find({ order: { number: 'DESC' }, take: 1 });
-      const number = (last[0]?.number ?? 0) + 1;
-      const participant: ParticipantEntity = {
-        participantId: formatParticipantId(this.trial.participantIds, number),
-        number,
-        screeningNumber: dto.screeningNumber,
-        age: dto.age,
-        stratum: stratum.stratum,
-        eligibility: canonicalJson(answers),
-        registeredAt: new Date().toISOString(),
-        registeredBy: actor.username,
-        allocatedAt: null,
-        allocatedBy: null,
-        unblindedAt: null,
-        unblindedBy: null,
-        unblindingReason: null,
-      };
-      await repository.insert(participant);
-      await this.audit.record(manager, {
-        actor,
-        action: 'PARTICIPANT_REGISTERED',
-        outcome: 'SUCCESS',
-        participantId: participant.participantId,
-        details: { screeningNumber: participant.screeningNumber, stratum: participant.stratum },
-      });
-      return { participant };
-    });
-    if ('refusal' in outcome) throw outcome.refusal;
-    const { participant } = outcome;
+        return { ok: participant };
+      }),
+    );
     return {
       participantId: participant.participantId,
       status: 'REGISTERED',

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
+import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { PasswordCheckService } from '../auth/password-check.service';
@@ -25,14 +26,6 @@ import { UnblindingReviewEntity } from './unblinding-review.entity';
 /** What the re-entered password means, recorded with the signer's name and the time. */
 export const UNBLINDING_SIGNATURE_MEANING = 'emergency unblinding';
 export const REVIEW_SIGNATURE_MEANING = 'review of an emergency unblinding';
-
-type Outcome<T> = { ok: T } | { refusal: Error };
-
-async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
-  const result = await outcome;
-  if ('refusal' in result) throw result.refusal;
-  return result.ok;
-}
 
 @Injectable()
 export class UnblindingService {
