@@ -1,0 +1,235 @@
+import seedrandom from 'seedrandom';
+import { stratumKeys, TrialDefinition } from '../config/trial-definition';
+import { randomHex } from '../crypto/hashing';
+
+/**
+ * Pure, seeded generation of the randomization list. No framework, no clock, no I/O: the same
+ * (trial, seed) gives the same list on any machine. docs/randomization.md states the procedure
+ * precisely enough to re-implement it in another language; keep the two in step, and never
+ * change a draw without changing the golden vectors in list-generator.spec.ts on purpose.
+ */
+
+/** One slot of the list: the `slot`-th allocation (1-based) of its stratum goes to `target`. */
+export interface GeneratedSlot {
+  stratum: string;
+  slot: number;
+  target: string;
+}
+
+/**
+ * One permuted block as drawn, for tests and the design simulation only. Block sizes and
+ * boundaries are exactly what must never leave the server, so no API returns this.
+ */
+export interface GeneratedBlock {
+  /** The sizes that were allowed when this block was drawn (see the ending rule). */
+  eligibleSizes: number[];
+  size: number;
+  targets: string[];
+}
+
+/** The part of a trial definition that shapes one stratum's list. */
+export type ListDesign = Pick<TrialDefinition, 'allocation' | 'randomization'>;
+
+/** A design that cannot produce a list: names the configuration and says why. */
+export class ListDesignError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ListDesignError';
+  }
+}
+
+/** A random seed for a list: 256 bits as 64 lowercase hex characters. */
+export function newListSeed(): string {
+  return randomHex(32);
+}
+
+/** Each stratum's list is drawn from its own stream, seeded with `${seed}/${stratumKey}`. */
+export function stratumSeed(seed: string, stratumKey: string): string {
+  return `${seed}/${stratumKey}`;
+}
+
+/**
+ * The whole list: every stratum in the order of stratumKeys(trial.stratification) (the single
+ * stratum 'all' when the trial is not stratified), each with slotsPerStratum slots in order.
+ */
+export function generateList(trial: TrialDefinition, seed: string): GeneratedSlot[] {
+  requireSeed(seed);
+  const plan = planDesign(trial);
+  return stratumKeys(trial.stratification).flatMap((stratum) =>
+    drawStratum(plan, stratumSeed(seed, stratum)).map((target, index) => ({
+      stratum,
+      slot: index + 1,
+      target,
+    })),
+  );
+}
+
+/** One stratum's targets in slot order, drawn from the stream seeded with `stratumSeedText`. */
+export function generateStratumTargets(design: ListDesign, stratumSeedText: string): string[] {
+  requireSeed(stratumSeedText);
+  return drawStratum(planDesign(design), stratumSeedText);
+}
+
+/**
+ * One stratum's permuted blocks, for tests and the simulation only. Concatenating the blocks'
+ * targets gives exactly generateStratumTargets for the same design and seed.
+ */
+export function generateStratumBlocks(
+  design: ListDesign,
+  stratumSeedText: string,
+): GeneratedBlock[] {
+  requireSeed(stratumSeedText);
+  const plan = planDesign(design);
+  if (plan.kind !== 'permuted-blocks') {
+    throw new ListDesignError('Only a permuted-blocks design has blocks');
+  }
+  return drawBlocks(plan, seedrandom(stratumSeedText));
+}
+
+/** The stream: seedrandom's default generator (ARC4), each call a double in [0, 1). */
+type Uniform = () => number;
+
+/** A uniform integer in [0, n): floor(u * n), u the next double of the stream. */
+function uniformInt(next: Uniform, n: number): number {
+  return Math.floor(next() * n);
+}
+
+/** Fisher–Yates (Durstenfeld), i from the last index down to 1, j uniform in [0, i]. */
+function shuffleInPlace<T>(items: T[], next: Uniform): void {
+  for (let i = items.length - 1; i >= 1; i -= 1) {
+    const j = uniformInt(next, i + 1);
+    const held = items[i];
+    items[i] = items[j];
+    items[j] = held;
+  }
+}
+
+interface SimplePlan {
+  kind: 'simple';
+  slots: number;
+  /** Target ids in trial-file order and the running sums of their ratios. */
+  targets: string[];
+  cumulativeRatios: number[];
+}
+
+interface BlocksPlan {
+  kind: 'permuted-blocks';
+  slots: number;
+  /** Allowed sizes, ascending: the order in which an eligible size is picked by its index. */
+  sizes: number[];
+  /** Each size's unpermuted block content: targets in trial-file order, b*ratio/total of each. */
+  contents: Map<number, string[]>;
+  /** fillable[r]: r slots can be made of whole blocks. */
+  fillable: Uint8Array;
+}
+
+type Plan = SimplePlan | BlocksPlan;
+
+function requireSeed(seed: string): void {
+  // seedrandom(undefined) silently seeds itself from the OS: never let that through.
+  if (typeof seed !== 'string' || seed.length === 0) {
+    throw new ListDesignError('A list needs a non-empty seed string');
+  }
+}
+
+function planDesign(design: ListDesign): Plan {
+  const { targets } = design.allocation;
+  const { method, blockSizes, slotsPerStratum } = design.randomization;
+  if (targets.length < 2) throw new ListDesignError('A list needs at least two targets');
+  for (const target of targets) {
+    if (!Number.isInteger(target.ratio) || target.ratio < 1) {
+      throw new ListDesignError(
+        `Target ${target.id} has ratio ${target.ratio}; ratios must be positive integers`,
+      );
+    }
+  }
+  if (!Number.isInteger(slotsPerStratum) || slotsPerStratum < 1) {
+    throw new ListDesignError(`slotsPerStratum must be a positive integer, not ${slotsPerStratum}`);
+  }
+  const ratioTotal = targets.reduce((sum, t) => sum + t.ratio, 0);
+  switch (method) {
+    case 'simple': {
+      let running = 0;
+      return {
+        kind: 'simple',
+        slots: slotsPerStratum,
+        targets: targets.map((t) => t.id),
+        cumulativeRatios: targets.map((t) => (running += t.ratio)),
+      };
+    }
+    case 'permuted-blocks': {
+      if (blockSizes.length === 0) {
+        throw new ListDesignError('A permuted-blocks design needs at least one block size');
+      }
+      const sizes = [...new Set(blockSizes)].sort((a, b) => a - b);
+      const contents = new Map<number, string[]>();
+      for (const size of sizes) {
+        if (!Number.isInteger(size) || size < 1 || size % ratioTotal !== 0) {
+          throw new ListDesignError(
+            `Block size ${size} is not a positive multiple of the ratio total ${ratioTotal}`,
+          );
+        }
+        contents.set(
+          size,
+          targets.flatMap((t) => Array<string>((size / ratioTotal) * t.ratio).fill(t.id)),
+        );
+      }
+      const fillable = fillableRemainders(sizes, slotsPerStratum);
+      if (!fillable[slotsPerStratum]) {
+        throw new ListDesignError(
+          `Block sizes ${sizes.join(', ')} cannot make exactly ${slotsPerStratum} slots per stratum ` +
+            'of whole blocks (no sum of these sizes equals it); choose another slot count or sizes',
+        );
+      }
+      return { kind: 'permuted-blocks', slots: slotsPerStratum, sizes, contents, fillable };
+    }
+    default: {
+      const unknown: never = method;
+      throw new ListDesignError(`Unknown randomization method ${String(unknown)}`);
+    }
+  }
+}
+
+/** fillable[r] is 1 when r is a sum of allowed sizes (0 is the empty sum). */
+function fillableRemainders(sizes: number[], slots: number): Uint8Array {
+  const fillable = new Uint8Array(slots + 1);
+  fillable[0] = 1;
+  for (let r = 1; r <= slots; r += 1) {
+    fillable[r] = sizes.some((b) => b <= r && fillable[r - b] === 1) ? 1 : 0;
+  }
+  return fillable;
+}
+
+function drawStratum(plan: Plan, seed: string): string[] {
+  const next: Uniform = seedrandom(seed);
+  if (plan.kind === 'simple') {
+    const total = plan.cumulativeRatios[plan.cumulativeRatios.length - 1];
+    return Array.from({ length: plan.slots }, () => {
+      const k = uniformInt(next, total);
+      return plan.targets[plan.cumulativeRatios.findIndex((upTo) => k < upTo)];
+    });
+  }
+  return drawBlocks(plan, next).flatMap((block) => block.targets);
+}
+
+/**
+ * The ending rule: with r slots still to fill, a size b is eligible when b <= r and r - b can
+ * itself be made of whole blocks. r is fillable at the start (checked in planDesign) and stays
+ * fillable after every eligible draw, and a fillable r > 0 always has an eligible size, so the
+ * list ends on a whole block at exactly slotsPerStratum.
+ */
+function drawBlocks(plan: BlocksPlan, next: Uniform): GeneratedBlock[] {
+  const blocks: GeneratedBlock[] = [];
+  let remaining = plan.slots;
+  while (remaining > 0) {
+    const room = remaining;
+    const eligibleSizes = plan.sizes.filter((b) => b <= room && plan.fillable[room - b] === 1);
+    // A number is drawn even when one size is eligible, so every block costs one draw for its size.
+    const size = eligibleSizes[uniformInt(next, eligibleSizes.length)];
+    const targets = [...(plan.contents.get(size) ?? [])];
+    shuffleInPlace(targets, next);
+    blocks.push({ eligibleSizes, size, targets });
+    remaining -= size;
+  }
+  return blocks;
+}
