@@ -1,0 +1,255 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditFields, ChainedAuditEntry, chainEntry, GENESIS_HASH } from '../audit/audit-chain';
+import { AuditCheckpoint, publicKeyBase64, signCheckpoint } from '../audit/audit-checkpoint';
+import { ndjsonCheckpointLine, serializeAuditExport } from '../audit/audit-export-format';
+import { auditVerifyCommand } from './audit-verify.command';
+import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, UsageError } from './cli-io';
+import { runCli } from './main';
+
+const serverKeys = generateKeyPairSync('ed25519');
+const otherKeys = generateKeyPairSync('ed25519');
+
+function buildChain(count: number, actor = 'pharmacist1'): ChainedAuditEntry[] {
+  const entries: ChainedAuditEntry[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= count; seq += 1) {
+    const fields: AuditFields = {
+      seq,
+      at: new Date(Date.UTC(2025, 0, 1, 9, 0, seq)).toISOString(),
+      actor,
+      roles: ['pharmacist'],
+      action: 'ALLOCATION_VIEWED',
+      participantId: `P-${seq}`,
+      outcome: 'SUCCESS',
+      reason: null,
+      details: { slot: seq },
+      ip: '10.0.0.7',
+      requestId: `req-${seq}`,
+    };
+    const entry = chainEntry(prev, fields);
+    entries.push(entry);
+    prev = entry.hash;
+  }
+  return entries;
+}
+
+function checkpointOf(
+  entries: ChainedAuditEntry[],
+  keys: { privateKey: KeyObject; publicKey: KeyObject } = serverKeys,
+): AuditCheckpoint {
+  const head = { entries: entries.length, headHash: entries.at(-1)?.hash ?? GENESIS_HASH };
+  return signCheckpoint(keys.privateKey, keys.publicKey, head, '2025-02-01T00:00:00.000Z');
+}
+
+let dir: string;
+let fileCount = 0;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'audit-verify-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Buffer): string {
+  fileCount += 1;
+  const path = join(dir, `${fileCount}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+function ndjsonFile(entries: ChainedAuditEntry[], checkpoint?: AuditCheckpoint): string {
+  const trailer = checkpoint ? ndjsonCheckpointLine(checkpoint) : '';
+  return file('export.ndjson', serializeAuditExport('ndjson', entries) + trailer);
+}
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
+  const code = await auditVerifyCommand.run(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const pem = serverKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+describe('audit verify', () => {
+  describe('the chain', () => {
+    it('accepts an intact JSON export, printing the count and head hash', async () => {
+      const chain = buildChain(5);
+      const result = await run(file('export.json', serializeAuditExport('json', chain)));
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toBe(`valid: 5 entries, head hash ${chain[4].hash}`);
+      expect(result.err).toMatch(/no checkpoint/);
+    });
+
+    it('rejects an edited entry, naming its seq and why', async () => {
+      const chain = buildChain(5);
+      chain[2] = { ...chain[2], participantId: 'P-99' };
+      const result = await run(ndjsonFile(chain));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 3: hash does not match .*edited/);
+    });
+
+    it('rejects a deleted entry, naming the seq after the gap', async () => {
+      const chain = buildChain(5);
+      chain.splice(1, 1);
+      const result = await run(file('export.json', serializeAuditExport('json', chain)));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 3: expected seq 2, found 3/);
+    });
+
+    it('rejects a log that does not start at seq 1 (a filtered export)', async () => {
+      const result = await run(ndjsonFile(buildChain(4).slice(2)));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/expected seq 1, found 3/);
+    });
+  });
+
+  describe('checkpoints', () => {
+    it('accepts an NDJSON export whose checkpoint line is signed by the given key (PEM file)', async () => {
+      const chain = buildChain(4);
+      const result = await run(
+        ndjsonFile(chain, checkpointOf(chain)),
+        '--public-key',
+        file('server.pem', pem),
+      );
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toMatch(/^valid: 4 entries/);
+      expect(result.out).toMatch(/checkpoint line\): 4 entries at 2025-02-01.*matches the chain/);
+      expect(result.err).toBe('');
+    });
+
+    it('accepts the key as base64 SPKI on the command line, or as a DER file', async () => {
+      const chain = buildChain(2);
+      const path = ndjsonFile(chain, checkpointOf(chain));
+      const base64 = publicKeyBase64(serverKeys.publicKey);
+      expect((await run(path, '--public-key', base64)).code).toBe(EXIT_VALID);
+      const der = serverKeys.publicKey.export({ type: 'spki', format: 'der' });
+      expect((await run(path, '--public-key', file('server.der', der))).code).toBe(EXIT_VALID);
+    });
+
+    it('rejects a checkpoint signed by another key than the given one', async () => {
+      const chain = buildChain(3);
+      const result = await run(
+        ndjsonFile(chain, checkpointOf(chain, otherKeys)),
+        '--public-key',
+        file('server.pem', pem),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/signature does not verify with the given public key/);
+    });
+
+    it('rejects a checkpoint altered after signing, even without a key to pin', async () => {
+      const chain = buildChain(3);
+      const altered = { ...checkpointOf(chain), at: '2030-01-01T00:00:00.000Z' };
+      const result = await run(ndjsonFile(chain, altered));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/signature does not verify/);
+    });
+
+    it('rejects an NDJSON export whose tail was cut off under its checkpoint line', async () => {
+      const chain = buildChain(6);
+      const result = await run(ndjsonFile(chain.slice(0, 4), checkpointOf(chain)));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(
+        /^invalid: seq 5: the checkpoint covers 6 entries but the log holds only 4.*cut short.*checkpoint line/,
+      );
+    });
+
+    it('rejects a JSON export shorter than the checkpoint a sponsor kept', async () => {
+      const chain = buildChain(6);
+      const kept = file('checkpoint.json', JSON.stringify(checkpointOf(chain)));
+      const exported = file('export.json', serializeAuditExport('json', chain.slice(0, 5)));
+      const result = await run(
+        exported,
+        '--checkpoint',
+        kept,
+        '--public-key',
+        file('server.pem', pem),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 6: .*covers 6 entries.*only 5.*checkpoint file/);
+    });
+
+    it('rejects a log recomputed from the start, which no chain check alone can see', async () => {
+      const original = buildChain(5);
+      const kept = file('checkpoint.json', JSON.stringify(checkpointOf(original.slice(0, 3))));
+      const rewritten = buildChain(5, 'someone-else');
+      const result = await run(ndjsonFile(rewritten), '--checkpoint', kept);
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 3: .*rewritten at or before seq 3/);
+    });
+
+    it('accepts a kept checkpoint older than the export when the hash at its seq matches', async () => {
+      const chain = buildChain(8);
+      const kept = file('checkpoint.json', ndjsonCheckpointLine(checkpointOf(chain.slice(0, 5))));
+      const result = await run(
+        ndjsonFile(chain, checkpointOf(chain)),
+        '--checkpoint',
+        kept,
+        '--public-key',
+        file('server.pem', pem),
+      );
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toMatch(
+        /checkpoint file .*: 5 entries .* \(3 entries were written after it\)/,
+      );
+    });
+
+    it('accepts a checkpoint line older than the entries before it, reading the file again', async () => {
+      const chain = buildChain(8);
+      const result = await run(ndjsonFile(chain, checkpointOf(chain.slice(0, 6))));
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toMatch(/6 entries .* \(2 entries were written after it\)/);
+      expect(result.err).toMatch(/--public-key/);
+    });
+
+    it('refuses --public-key when there is no checkpoint to apply it to', async () => {
+      const result = await run(ndjsonFile(buildChain(2)), '--public-key', file('server.pem', pem));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/no checkpoint to check it against/);
+    });
+  });
+
+  describe('unreadable input and usage', () => {
+    it('exits 2 for a missing file', async () => {
+      const result = await run(join(dir, 'absent.ndjson'));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/^Cannot verify: cannot read/);
+    });
+
+    it('exits 2 for a file that is not an audit export, naming the line', async () => {
+      const chain = buildChain(2);
+      const text = serializeAuditExport('ndjson', chain) + 'not json\n';
+      const result = await run(file('bad.ndjson', text));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/line 3: the line is not valid JSON/);
+    });
+
+    it('exits 2 for an unreadable public key or checkpoint file', async () => {
+      const path = ndjsonFile(buildChain(1));
+      expect((await run(path, '--public-key', 'not-a-key')).err).toMatch(/--public-key not-a-key/);
+      const bad = file('checkpoint.json', '{"entries":1}');
+      const result = await run(path, '--checkpoint', bad);
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/missing field "headHash"/);
+    });
+
+    it('throws a usage error without a file, with two files, or with an unknown option', async () => {
+      await expect(run()).rejects.toThrow(UsageError);
+      await expect(run('a', 'b')).rejects.toThrow(UsageError);
+      await expect(run('a', '--key', 'x')).rejects.toThrow(/unknown option --key/);
+    });
+
+    it('is reachable from the command line as "audit verify", exiting 2 with usage', async () => {
+      const err: string[] = [];
+      const code = await runCli(['audit', 'verify'], {
+        out: () => undefined,
+        err: (l) => err.push(l),
+      });
+      expect(code).toBe(EXIT_USAGE);
+      expect(err.join('\n')).toMatch(/Usage: audit verify <file>/);
+    });
+  });
+});

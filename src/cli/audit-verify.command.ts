@@ -1,0 +1,197 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { KeyObject } from 'node:crypto';
+import { ChainVerification, ChainVerifier } from '../audit/audit-chain';
+import {
+  AuditCheckpoint,
+  checkpointMatchesChain,
+  parsePublicKey,
+  publicKeyFingerprint,
+  verifyCheckpoint,
+} from '../audit/audit-checkpoint';
+import {
+  AuditExportReadError,
+  parseCheckpointDocument,
+  readAuditExport,
+} from '../audit/audit-export-reader';
+import {
+  CliCommand,
+  CliIo,
+  EXIT_INVALID,
+  EXIT_USAGE,
+  EXIT_VALID,
+  parseOptions,
+  UsageError,
+} from './cli-io';
+
+/**
+ * `audit verify`: checks an exported audit log offline (docs/audit-format.md). The chain proves
+ * the entries are linked; only a signed checkpoint proves that none were cut from the end and
+ * that the log was not recomputed wholesale, so the command says plainly when it had none.
+ */
+export const auditVerifyCommand: CliCommand = {
+  words: ['audit', 'verify'],
+  usage:
+    'audit verify <file> [--public-key <file.pem or base64 SPKI>] [--checkpoint <checkpoint.json>]',
+  summary:
+    'Verify an exported audit log (JSON or NDJSON) offline: the hash chain from seq 1 and signed checkpoints.',
+  run: runAuditVerify,
+};
+
+interface SourcedCheckpoint {
+  source: string;
+  checkpoint: AuditCheckpoint;
+}
+
+/** Thrown for input that cannot be read; the command turns it into exit code 2. */
+class InputError extends Error {}
+
+async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseOptions(args, ['public-key', 'checkpoint']);
+  if (positional.length !== 1) {
+    throw new UsageError(positional.length === 0 ? 'name the exported file' : 'one file at a time');
+  }
+  const [file] = positional;
+  try {
+    const trustedKey = options.has('public-key')
+      ? loadPublicKey(options.get('public-key') as string)
+      : undefined;
+    const keptCheckpoint = options.has('checkpoint')
+      ? loadCheckpoint(options.get('checkpoint') as string)
+      : undefined;
+    return await verifyExport(file, trustedKey, keptCheckpoint, io);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof AuditExportReadError) {
+      io.err(`Cannot verify: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+async function verifyExport(
+  file: string,
+  trustedKey: KeyObject | undefined,
+  keptCheckpoint: SourcedCheckpoint | undefined,
+  io: CliIo,
+): Promise<number> {
+  // Hashes at the seqs a checkpoint will ask about, kept while streaming instead of all of them.
+  const wanted = new Set(keptCheckpoint ? [keptCheckpoint.checkpoint.entries] : []);
+  const pass = await verifyChainOf(file, wanted);
+  const chain = pass.result;
+  if (!chain.valid) {
+    io.out(`invalid: seq ${chain.firstInvalidSeq}: ${chain.problem}`);
+    io.out(`(${chain.entries} entries verified before it)`);
+    return EXIT_INVALID;
+  }
+
+  const checkpoints: SourcedCheckpoint[] = [];
+  if (pass.trailing)
+    checkpoints.push({ source: 'the export’s checkpoint line', checkpoint: pass.trailing });
+  if (keptCheckpoint) checkpoints.push(keptCheckpoint);
+  if (trustedKey && checkpoints.length === 0) {
+    io.err(
+      'Cannot verify: --public-key was given but there is no checkpoint to check it against ' +
+        '(the export has no checkpoint line; pass one with --checkpoint).',
+    );
+    return EXIT_USAGE;
+  }
+
+  // A trailing checkpoint older than the file's head needs an earlier hash: read the file again
+  // rather than keep every hash of a long log in memory.
+  const missing = checkpoints
+    .map(({ checkpoint }) => checkpoint.entries)
+    .filter((seq) => seq > 0 && seq < chain.entries && !pass.hashes.has(seq));
+  const hashes =
+    missing.length > 0 ? (await verifyChainOf(file, new Set(missing))).hashes : pass.hashes;
+
+  for (const { source, checkpoint } of checkpoints) {
+    if (!verifyCheckpoint(checkpoint, trustedKey)) {
+      io.out(
+        `invalid: ${source}: the signature does not verify` +
+          (trustedKey ? ' with the given public key' : ' (the checkpoint was altered)'),
+      );
+      return EXIT_INVALID;
+    }
+    const match = checkpointMatchesChain(checkpoint, chain, (seq) => hashes.get(seq));
+    if (!match.matches) {
+      const seq = Math.min(checkpoint.entries, chain.entries + 1);
+      io.out(`invalid: seq ${seq}: ${match.problem} (${source}, signed at ${checkpoint.at})`);
+      return EXIT_INVALID;
+    }
+  }
+
+  io.out(`valid: ${chain.entries} entries, head hash ${chain.headHash}`);
+  for (const { source, checkpoint } of checkpoints) {
+    const later = chain.entries - checkpoint.entries;
+    io.out(
+      `checkpoint (${source}): ${checkpoint.entries} entries at ${checkpoint.at}, ` +
+        `signed by key ${publicKeyFingerprint(checkpoint.publicKey)} (SHA-256 of its SPKI)` +
+        `${trustedKey ? ', the given public key' : ''}; matches the chain` +
+        (later > 0 ? ` (${later} entries were written after it)` : ''),
+    );
+  }
+  if (checkpoints.length === 0) {
+    io.err(
+      'Warning: no checkpoint, so entries cut from the end or a log recomputed from the start ' +
+        'would go unseen; pass a checkpoint kept from GET /api/audit-log/checkpoint with --checkpoint.',
+    );
+  } else if (!trustedKey) {
+    io.err(
+      'Warning: signatures were checked against the key inside each checkpoint; pass the ' +
+        'server’s key with --public-key to know who signed.',
+    );
+  }
+  return EXIT_VALID;
+}
+
+interface ChainPass {
+  result: ChainVerification;
+  hashes: Map<number, string>;
+  trailing?: AuditCheckpoint;
+}
+
+async function verifyChainOf(file: string, wanted: ReadonlySet<number>): Promise<ChainPass> {
+  const verifier = new ChainVerifier();
+  const hashes = new Map<number, string>();
+  let trailing: AuditCheckpoint | undefined;
+  for await (const item of readAuditExport(file)) {
+    if (item.kind === 'checkpoint') {
+      trailing = item.checkpoint;
+      continue;
+    }
+    // Stop at the first break: everything after it is unverifiable anyway.
+    if (!verifier.add(item.entry)) break;
+    if (wanted.has(item.entry.seq)) hashes.set(item.entry.seq, item.entry.hash);
+  }
+  return { result: verifier.result(), hashes, trailing };
+}
+
+/** A file holding PEM, base64 SPKI or raw SPKI DER, or the base64 SPKI itself. */
+function loadPublicKey(value: string): KeyObject {
+  try {
+    if (!existsSync(value)) return parsePublicKey(value);
+    const bytes = readFileSync(value);
+    try {
+      return parsePublicKey(bytes.toString('utf8'));
+    } catch (error) {
+      if (bytes[0] !== 0x30) throw error; // not DER either (a DER SEQUENCE starts with 0x30)
+      return parsePublicKey(bytes.toString('base64'));
+    }
+  } catch (error) {
+    throw new InputError(`--public-key ${value}: ${(error as Error).message}`);
+  }
+}
+
+function loadCheckpoint(path: string): SourcedCheckpoint {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`--checkpoint ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return { source: `the checkpoint file ${path}`, checkpoint: parseCheckpointDocument(text) };
+  } catch (error) {
+    throw new InputError(`--checkpoint ${path}: ${(error as Error).message}`);
+  }
+}
