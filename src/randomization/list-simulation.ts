@@ -1,0 +1,172 @@
+import {
+  generateStratumBlocks,
+  generateStratumTargets,
+  ListDesign,
+  ListDesignError,
+} from './list-generator';
+
+/**
+ * Balance and predictability of a list design over many seeds, so that a statistician can compare
+ * designs before generating the real list. Pure computation; `list simulate` prints it.
+ *
+ * Imbalance after k enrolments, with counts c_i and ratios w_i: the largest |w_j*c_i - w_i*c_j|
+ * over pairs of targets. For 1:1 that is |#A - #B|; for any ratio it is 0 exactly when the
+ * counts are in the design's ratio.
+ *
+ * Predictability: an observer who knows every earlier allocation guesses the next one as the
+ * target furthest behind its share (smallest c_i / w_i; for 1:1 the arm with fewer allocations),
+ * choosing at random among ties (Blackwell and Hodges' convergence strategy). The probability
+ * that the guess is right is computed exactly for each slot (1/|ties| when the slot's target is
+ * among the ties, else 0), then averaged over runs.
+ */
+export interface SimulationOptions {
+  runs: number;
+  /** Run r (0-based) draws one stratum's list from the stream seeded with `${seed}/run-${r}`. */
+  seed: string;
+  /** Enrolment counts (1-based) to report; every count 1..slots by default. */
+  reportAt?: number[];
+}
+
+export interface EnrolmentStats {
+  enrolled: number;
+  meanImbalance: number;
+  maxImbalance: number;
+  /** imbalanceShare[d]: share of runs whose imbalance is exactly d after `enrolled` allocations. */
+  imbalanceShare: number[];
+  /** Probability that the observer guesses the `enrolled`-th allocation right. */
+  correctGuess: number;
+  /** Expected share of right guesses among the first `enrolled` allocations. */
+  cumulativeCorrectGuess: number;
+}
+
+export interface DesignSimulation {
+  runs: number;
+  seed: string;
+  slots: number;
+  enrolments: EnrolmentStats[];
+  /** Expected number of right guesses over the whole list, and as a share of its slots. */
+  expectedCorrectGuesses: number;
+  correctGuessShare: number;
+  /** What an observer with no information scores by always guessing the most frequent target. */
+  chanceShare: number;
+  /** Permuted blocks only: mean number of blocks of each size per list. */
+  meanBlocksPerList: { size: number; mean: number }[];
+}
+
+/** Runs per slot above which a simulation would take minutes; the caller should ask for fewer. */
+export const MAX_SIMULATED_ALLOCATIONS = 50_000_000;
+
+export function simulateDesign(design: ListDesign, options: SimulationOptions): DesignSimulation {
+  const { runs, seed } = options;
+  const slots = design.randomization.slotsPerStratum;
+  if (!Number.isInteger(runs) || runs < 1) throw new ListDesignError('runs must be at least 1');
+  if (runs * slots > MAX_SIMULATED_ALLOCATIONS) {
+    throw new ListDesignError(
+      `${runs} runs of ${slots} slots exceed ${MAX_SIMULATED_ALLOCATIONS} simulated allocations; ask for fewer runs`,
+    );
+  }
+  const reportAt = options.reportAt ?? Array.from({ length: slots }, (_, i) => i + 1);
+  for (const k of reportAt) {
+    if (!Number.isInteger(k) || k < 1 || k > slots) {
+      throw new ListDesignError(`Cannot report after ${k} enrolments of a ${slots}-slot list`);
+    }
+  }
+  const reportIndex = new Map(reportAt.map((k, index) => [k, index]));
+  const targetIds = design.allocation.targets.map((t) => t.id);
+  const ratios = design.allocation.targets.map((t) => t.ratio);
+  const ratioTotal = ratios.reduce((a, b) => a + b, 0);
+  const blocked = design.randomization.method === 'permuted-blocks';
+
+  const imbalanceSum = new Float64Array(reportAt.length);
+  const imbalanceMax = new Float64Array(reportAt.length);
+  const imbalanceCounts: number[][] = reportAt.map(() => []);
+  const correctAt = new Float64Array(slots);
+  const blockCounts = new Map<number, number>();
+
+  for (let run = 0; run < runs; run += 1) {
+    const runSeed = `${seed}/run-${run}`;
+    let targets: string[];
+    if (blocked) {
+      const blocks = generateStratumBlocks(design, runSeed);
+      for (const block of blocks) {
+        blockCounts.set(block.size, (blockCounts.get(block.size) ?? 0) + 1);
+      }
+      targets = blocks.flatMap((block) => block.targets);
+    } else {
+      targets = generateStratumTargets(design, runSeed);
+    }
+    const counts = ratios.map(() => 0);
+    targets.forEach((target, position) => {
+      const actual = targetIds.indexOf(target);
+      correctAt[position] += convergenceGuessCorrect(counts, ratios, actual);
+      counts[actual] += 1;
+      const report = reportIndex.get(position + 1);
+      if (report === undefined) return;
+      const d = imbalance(counts, ratios);
+      imbalanceSum[report] += d;
+      imbalanceMax[report] = Math.max(imbalanceMax[report], d);
+      const histogram = imbalanceCounts[report];
+      while (histogram.length <= d) histogram.push(0);
+      histogram[d] += 1;
+    });
+  }
+
+  const cumulative = new Float64Array(slots);
+  correctAt.reduce((sum, value, i) => (cumulative[i] = sum + value), 0);
+  const expectedCorrectGuesses = cumulative[slots - 1] / runs;
+  return {
+    runs,
+    seed,
+    slots,
+    enrolments: reportAt.map((k, i) => ({
+      enrolled: k,
+      meanImbalance: imbalanceSum[i] / runs,
+      maxImbalance: imbalanceMax[i],
+      imbalanceShare: imbalanceCounts[i].map((count) => count / runs),
+      correctGuess: correctAt[k - 1] / runs,
+      cumulativeCorrectGuess: cumulative[k - 1] / runs / k,
+    })),
+    expectedCorrectGuesses,
+    correctGuessShare: expectedCorrectGuesses / slots,
+    chanceShare: Math.max(...ratios) / ratioTotal,
+    meanBlocksPerList: [...blockCounts.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([size, count]) => ({ size, mean: count / runs })),
+  };
+}
+
+/** Largest |w_j*c_i - w_i*c_j| over pairs of targets: |#A - #B| for a 1:1 design. */
+export function imbalance(counts: number[], ratios: number[]): number {
+  let worst = 0;
+  for (let i = 0; i < counts.length; i += 1) {
+    for (let j = i + 1; j < counts.length; j += 1) {
+      worst = Math.max(worst, Math.abs(ratios[j] * counts[i] - ratios[i] * counts[j]));
+    }
+  }
+  return worst;
+}
+
+/**
+ * The probability that the convergence-strategy observer guesses `actual` (an index into the
+ * targets) right, given the counts so far: 1/|ties| when `actual` is among the targets furthest
+ * behind their share, else 0. Shares are compared by cross-multiplying, so there is no rounding.
+ */
+export function convergenceGuessCorrect(
+  counts: number[],
+  ratios: number[],
+  actual: number,
+): number {
+  let behind: number[] = [];
+  for (let i = 0; i < counts.length; i += 1) {
+    if (behind.length === 0) {
+      behind = [i];
+      continue;
+    }
+    const lead = behind[0];
+    // c_i / w_i compared with c_lead / w_lead without division.
+    const difference = counts[i] * ratios[lead] - counts[lead] * ratios[i];
+    if (difference < 0) behind = [i];
+    else if (difference === 0) behind.push(i);
+  }
+  return behind.includes(actual) ? 1 / behind.length : 0;
+}
