@@ -1,5 +1,13 @@
 import { auditVerifyCommand } from './audit-verify.command';
 import { CliCommand } from './cli-io';
+import { keyGenerateCommand } from './key-generate.command';
+import { listSimulateCommand } from './list-simulate.command';
+import { listVerifyCommand } from './list-verify.command';
 
 /** Every command of the command line; each lives in its own file beside this one. */
-export const COMMANDS: CliCommand[] = [auditVerifyCommand];
+export const COMMANDS: CliCommand[] = [
+  auditVerifyCommand,
+  listVerifyCommand,
+  listSimulateCommand,
+  keyGenerateCommand,
+];
