@@ -6,12 +6,13 @@ import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../co
 import { AuditService } from '../audit/audit.service';
 import { PasswordCheckService } from '../auth/password-check.service';
 import { TrialDefinition } from '../config/trial-definition';
-import { BlindingCipher } from '../crypto/blinding-cipher';
+import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { otherTarget } from '../allocation/preparation';
+import { ListIntegrityFailure } from '../randomization/randomization.service';
 import { slotAssociatedData } from '../randomization/sealing';
 import { SlotEntity } from '../randomization/slot.entity';
 import { TRIAL_DEFINITION } from '../runtime';
@@ -71,7 +72,13 @@ export class UnblindingService {
             ),
           );
         }
-        const target = await this.openAllocation(manager, participantId);
+        let target: string;
+        try {
+          target = await this.openAllocation(manager, participantId);
+        } catch (error) {
+          if (!(error instanceof BlindingDecryptionError)) throw error;
+          return refuse(new ListIntegrityFailure(`the sealed allocation of ${participantId}`));
+        }
         const signature = {
           signer: actor.username,
           meaning: UNBLINDING_SIGNATURE_MEANING,

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import request from 'supertest';
+import { createApp } from '../src/app.factory';
+import { openDatabaseFile, readAuditEntries } from './support/database-file';
+import { nctTrial, registration } from './support/trial-fixtures';
+import { startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+
+const trial = nctTrial();
+
+function auditActions(t: TestApp): string[] {
+  const db = openDatabaseFile(t.config.databasePath);
+  try {
+    return readAuditEntries(db).map((e) => e.action);
+  } finally {
+    db.close();
+  }
+}
+
+/** What someone holding the database file could do: drop the guard triggers and edit rows. */
+function tamper(path: string, statements: string[]): void {
+  const db = new Database(path);
+  try {
+    db.exec('DROP TRIGGER IF EXISTS slots_no_column_update;');
+    for (const sql of statements) db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+describe('Integrity of the sealed list (end to end)', () => {
+  let t: TestApp;
+  let pharmacist: string;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'integrity' })
+      .expect(201);
+    for (let i = 1; i <= 3; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, `SCR-${i}`))
+        .expect(201);
+    }
+  });
+  afterEach(() => t.close());
+
+  it('refuses to change a sealed slot or delete one at the database level', () => {
+    const db = new Database(t.config.databasePath);
+    try {
+      expect(() => db.prepare("UPDATE slots SET target_sealed = 'x' WHERE slot = 1").run()).toThrow(
+        /cannot change/,
+      );
+      expect(() => db.prepare('DELETE FROM slots WHERE slot = 1').run()).toThrow(/cannot change/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('blocks allocation of a slot whose ciphertext was swapped with another, and audits it', async () => {
+    tamper(t.config.databasePath, [
+      `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 2) WHERE slot = 1`,
+    ]);
+    const response = await t
+      .http()
+      .post('/api/participants/ELA-001/allocation')
+      .set('Authorization', pharmacist)
+      .expect(409);
+    expect((response.body as { message: string }).message).toMatch(/integrity check/);
+    expect(auditActions(t)).toContain('ALLOCATION_REFUSED');
+    const participant = await t
+      .http()
+      .get('/api/participants/ELA-001')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    expect(participant.body).toMatchObject({ status: 'REGISTERED' });
+  });
+
+  it('finds an edited list at start, audits LIST_INTEGRITY_FAILED and blocks every allocation', async () => {
+    tamper(t.config.databasePath, [
+      `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5`,
+    ]);
+    await t.app.close();
+    const restarted = await createApp(t.config);
+    try {
+      const http = () => request(restarted.getHttpServer());
+      const login = await http()
+        .post('/api/auth/login')
+        .send({ username: 'pharm', password: USER_PASSWORD })
+        .expect(200);
+      // Slot 1 itself is intact: only the start-up check can refuse this allocation.
+      const refused = await http()
+        .post('/api/participants/ELA-001/allocation')
+        .set('Authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`)
+        .expect(409);
+      expect((refused.body as { message: string }).message).toMatch(/failed its integrity check/);
+    } finally {
+      await restarted.close();
+    }
+    expect(auditActions(t)).toContain('LIST_INTEGRITY_FAILED');
+  });
+
+  it('refuses to start with a wrong blinding key, naming the problem', async () => {
+    await t.app.close();
+    const wrongKey = {
+      kind: 'inline' as const,
+      value: randomBytes(32).toString('base64'),
+      variable: 'BLINDING_KEY',
+    };
+    await expect(createApp({ ...t.config, blindingKey: wrongKey })).rejects.toThrow(
+      /blinding key does not match/,
+    );
+  });
+});
