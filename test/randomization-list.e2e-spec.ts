@@ -1,0 +1,185 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../src/cli/main';
+import { CliIo } from '../src/cli/cli-io';
+import Database from 'better-sqlite3';
+import { nctTrial, registration } from './support/trial-fixtures';
+import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
+
+function capture(): CliIo & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, out: (l) => lines.push(l), err: (l) => lines.push(l) };
+}
+
+describe('Randomization list: generation, lock, export (end to end)', () => {
+  const trial = nctTrial();
+  let t: TestApp;
+  let admin: string;
+  let statistician: string;
+  let pharmacist: string;
+  let others: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login('admin', ADMIN_PASSWORD);
+    statistician = await t.userWith('stat', ['statistician']);
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    others = {
+      admin,
+      pharmacist,
+      investigator: await t.userWith('inv', ['investigator']),
+      unblinder: await t.userWith('unb', ['unblinder']),
+      monitor: await t.userWith('mon', ['monitor']),
+    };
+  });
+  afterAll(() => t.close());
+
+  it('refuses generation to every role but the statistician', async () => {
+    for (const [role, token] of Object.entries(others)) {
+      const response = await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', token)
+        .send({});
+      expect([role, response.status]).toEqual([role, 403]);
+    }
+  });
+
+  it('generates the list once and returns only its commitment', async () => {
+    const response = await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'e2e-seed-1' })
+      .expect(201);
+    expect(Object.keys(response.body as object).sort()).toEqual([
+      'commitment',
+      'generatedAt',
+      'method',
+    ]);
+    expect((response.body as { commitment: string }).commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(response.body)).not.toMatch(/LEFT|RIGHT/);
+    const trialStatus = await t
+      .http()
+      .get('/api/trial')
+      .set('Authorization', others.monitor)
+      .expect(200);
+    expect(trialStatus.body).toMatchObject({
+      protocolId: 'NCT02286011',
+      targetSize: 20,
+      registered: 0,
+      allocated: 0,
+      locked: false,
+      list: { generated: true, commitment: (response.body as { commitment: string }).commitment },
+    });
+  });
+
+  it('refuses a second generation with 409', async () => {
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({})
+      .expect(409);
+  });
+
+  it('stores every slot sealed: no target in clear and equal ciphertext lengths', () => {
+    const db = new Database(t.config.databasePath, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT target_sealed FROM slots').all() as {
+        target_sealed: string;
+      }[];
+      expect(rows).toHaveLength(20);
+      expect(new Set(rows.map((r) => r.target_sealed.length)).size).toBe(1);
+      const dump =
+        JSON.stringify(db.prepare('SELECT * FROM slots').all()) +
+        JSON.stringify(db.prepare('SELECT * FROM randomization_lists').all());
+      expect(dump).not.toMatch(/LEFT|RIGHT|e2e-seed-1/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses export before lock, and lock to every role but admin', async () => {
+    await t
+      .http()
+      .get('/api/randomization-list/export')
+      .set('Authorization', statistician)
+      .expect(409);
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', statistician)
+      .send({ reason: 'not my job to lock' })
+      .expect(403);
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', admin)
+      .send({ reason: 'short' })
+      .expect(400);
+  });
+
+  it('locks, refuses registration and allocation afterwards, and exports a list that verifies offline', async () => {
+    const registered = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pharmacist)
+      .send(registration(trial, 'SCR-LOCK-1'))
+      .expect(201);
+    const id = (registered.body as { participantId: string }).participantId;
+    await t
+      .http()
+      .post(`/api/participants/${id}/allocation`)
+      .set('Authorization', pharmacist)
+      .expect(201);
+
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', admin)
+      .send({ reason: 'Database lock after last visit' })
+      .expect(200);
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', admin)
+      .send({ reason: 'Database lock after last visit' })
+      .expect(409);
+    await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pharmacist)
+      .send(registration(trial, 'SCR-LOCK-2'))
+      .expect(409);
+
+    await t
+      .http()
+      .get('/api/randomization-list/export')
+      .set('Authorization', pharmacist)
+      .expect(403);
+    const exported = await t
+      .http()
+      .get('/api/randomization-list/export')
+      .set('Authorization', statistician)
+      .expect(200);
+    const body = exported.body as {
+      seed: string;
+      slots: { limb: string; participantId: string | null }[];
+    };
+    expect(body.seed).toBe('e2e-seed-1');
+    expect(body.slots).toHaveLength(20);
+    expect(body.slots.filter((s) => s.limb === 'LEFT')).toHaveLength(10);
+    expect(body.slots.filter((s) => s.participantId === id)).toHaveLength(1);
+
+    const file = join(t.dataDir, 'export.json');
+    writeFileSync(file, JSON.stringify(body));
+    const io = capture();
+    expect(await runCli(['list', 'verify', file], io)).toBe(0);
+
+    const flipped = structuredClone(body);
+    flipped.slots[3].limb = flipped.slots[3].limb === 'LEFT' ? 'RIGHT' : 'LEFT';
+    writeFileSync(file, JSON.stringify(flipped));
+    expect(await runCli(['list', 'verify', file], capture())).toBe(1);
+  });
+});
