@@ -1,0 +1,204 @@
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditFields, ChainedAuditEntry, chainEntry, GENESIS_HASH } from './audit-chain';
+import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
+import { ndjsonCheckpointLine, serializeAuditExport } from './audit-export-format';
+
+/**
+ * docs/audit-format.md promises an inspector can verify an export with Python's standard library
+ * and check a checkpoint's signature with OpenSSL. These tests run the recipes exactly as the
+ * page prints them, on exports built by the real serializers, so the page cannot drift.
+ */
+const DOC = readFileSync(join(__dirname, '..', '..', 'docs', 'audit-format.md'), 'utf8');
+
+function recipe(name: string): string {
+  const marker = DOC.indexOf(`<!-- recipe: ${name}`);
+  const block = /```[a-z]*\n([\s\S]*?)```/.exec(DOC.slice(marker));
+  if (marker < 0 || !block) throw new Error(`docs/audit-format.md has no recipe ${name}`);
+  return block[1];
+}
+
+const available = (command: string, args: string[]) => spawnSync(command, args).status === 0;
+const hasPython = available('python3', ['--version']);
+const hasOpenssl = available('openssl', ['version']);
+
+/** Values where JavaScript and a naive Python json.dumps disagree, to prove the recipe does not. */
+const AWKWARD_DETAILS = {
+  floats: [
+    1.5,
+    0.1 + 0.2,
+    1e21,
+    1.5e-7,
+    0.000001,
+    1e-7,
+    123e18,
+    1e16,
+    -0.5,
+    5e-324,
+    1.7976931348623157e308,
+    1.2345678901234568e20,
+    2 ** 53 + 2,
+  ],
+  integers: [0, -1, 42, 9007199254740991],
+  text: 'Señal ✓ 😀 \u2028 \u0001 \u007f "q" \\ /\n\t',
+  loneSurrogate: '\ud800x',
+  keys: { z: 1, a: 2, é: 3, '😀': 4, '\uffff': 5, B: 6, '': 7 },
+  nested: [{}, [], null, true, false],
+};
+
+function buildChain(count: number): ChainedAuditEntry[] {
+  const entries: ChainedAuditEntry[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= count; seq += 1) {
+    const fields: AuditFields = {
+      seq,
+      at: new Date(Date.UTC(2025, 0, 1, 9, 0, seq)).toISOString(),
+      actor: seq === 2 ? 'José Ñúñez' : 'pharmacist1',
+      roles: ['pharmacist', 'investigator'],
+      action: 'ALLOCATION_VIEWED',
+      participantId: seq === 3 ? null : `P-${seq}`,
+      outcome: seq === 4 ? 'DENIED' : 'SUCCESS',
+      reason: seq === 3 ? 'two\nlines, "quoted"' : null,
+      details: seq === 2 ? AWKWARD_DETAILS : { slot: seq },
+      ip: null,
+      requestId: `req-${seq}`,
+    };
+    const entry = chainEntry(prev, fields);
+    entries.push(entry);
+    prev = entry.hash;
+  }
+  return entries;
+}
+
+const keys = generateKeyPairSync('ed25519');
+function checkpointOf(entries: ChainedAuditEntry[]): AuditCheckpoint {
+  return signCheckpoint(
+    keys.privateKey,
+    keys.publicKey,
+    { entries: entries.length, headHash: entries.at(-1)?.hash ?? GENESIS_HASH },
+    '2025-02-01T00:00:00.000Z',
+  );
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'audit-doc-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+(hasPython ? describe : describe.skip)('the Python recipe of docs/audit-format.md', () => {
+  let script: string;
+  beforeAll(() => {
+    script = join(dir, 'verify_audit.py');
+    writeFileSync(script, recipe('verify_audit.py'));
+  });
+
+  function runRecipe(name: string, content: string) {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const result = spawnSync('python3', [script, path], { encoding: 'utf8' });
+    return { status: result.status, out: result.stdout, err: result.stderr };
+  }
+
+  it('finds an NDJSON export valid, with its checkpoint line matching', () => {
+    const chain = buildChain(6);
+    const text = serializeAuditExport('ndjson', chain) + ndjsonCheckpointLine(checkpointOf(chain));
+    const result = runRecipe('export.ndjson', text);
+    expect(result.err).toBe('');
+    expect(result.out).toBe(
+      'checkpoint of 6 entries matches (its signature is not checked here)\n' +
+        `valid: 6 entries, head hash ${chain[5].hash}\n`,
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it('finds a JSON export valid, byte order mark and all', () => {
+    const chain = buildChain(5);
+    const result = runRecipe('export.json', `\uFEFF${serializeAuditExport('json', chain)}`);
+    expect(result.out).toBe(`valid: 5 entries, head hash ${chain[4].hash}\n`);
+    expect(result.status).toBe(0);
+  });
+
+  it('reproduces JavaScript’s canonical JSON for floats, non-ASCII, surrogates and key order', () => {
+    // Entry 2 carries AWKWARD_DETAILS: had any of them been written differently, its hash would
+    // not match and the recipe would name seq 2.
+    const chain = buildChain(2);
+    const result = runRecipe('awkward.ndjson', serializeAuditExport('ndjson', chain));
+    expect(result.out).toBe(`valid: 2 entries, head hash ${chain[1].hash}\n`);
+  });
+
+  it('names the seq of an edited entry and exits 1', () => {
+    const chain = buildChain(6);
+    const lines = serializeAuditExport('ndjson', chain).split('\n');
+    lines[3] = lines[3].replace('"outcome":"DENIED"', '"outcome":"SUCCESS"');
+    const result = runRecipe('edited.ndjson', lines.join('\n'));
+    expect(result.out).toBe('invalid: seq 4: hash does not match the entry content (edited)\n');
+    expect(result.status).toBe(1);
+  });
+
+  it('names an edit inside the awkward details of a JSON export', () => {
+    const chain = buildChain(3);
+    const text = serializeAuditExport('json', chain).replace('"z":1', '"z":2');
+    expect(runRecipe('edited.json', text).out).toMatch(/^invalid: seq 2: hash does not match/);
+  });
+
+  it('names the seq after a deleted entry', () => {
+    const chain = buildChain(5);
+    chain.splice(2, 1);
+    const result = runRecipe('deleted.ndjson', serializeAuditExport('ndjson', chain));
+    expect(result.out).toBe('invalid: seq 4: expected seq 3\n');
+    expect(result.status).toBe(1);
+  });
+
+  it('catches a tail cut off under the checkpoint line', () => {
+    const chain = buildChain(6);
+    const text =
+      serializeAuditExport('ndjson', chain.slice(0, 4)) + ndjsonCheckpointLine(checkpointOf(chain));
+    const result = runRecipe('cut.ndjson', text);
+    expect(result.out).toBe('invalid: seq 5: the checkpoint covers 6 entries, the file 4\n');
+    expect(result.status).toBe(1);
+  });
+
+  it('accepts a checkpoint line older than the last entries when the hash at its seq matches', () => {
+    const chain = buildChain(6);
+    const text =
+      serializeAuditExport('ndjson', chain) + ndjsonCheckpointLine(checkpointOf(chain.slice(0, 4)));
+    const result = runRecipe('older.ndjson', text);
+    expect(result.out).toMatch(/^checkpoint of 4 entries matches/);
+    expect(result.status).toBe(0);
+  });
+});
+
+(hasPython && hasOpenssl ? describe : describe.skip)(
+  'the OpenSSL checkpoint recipe of docs/audit-format.md',
+  () => {
+    function runRecipe(checkpoint: object) {
+      const work = mkdtempSync(join(dir, 'openssl-'));
+      writeFileSync(join(work, 'checkpoint.json'), JSON.stringify(checkpoint));
+      const result = spawnSync('sh', ['-c', recipe('verify_checkpoint.sh')], {
+        cwd: work,
+        encoding: 'utf8',
+      });
+      return { status: result.status, out: result.stdout + result.stderr };
+    }
+
+    it('verifies a checkpoint body, and a saved NDJSON checkpoint line', () => {
+      const checkpoint = checkpointOf(buildChain(3));
+      expect(runRecipe(checkpoint)).toMatchObject({
+        status: 0,
+        out: expect.stringContaining('Signature Verified Successfully') as unknown,
+      });
+      expect(runRecipe(JSON.parse(ndjsonCheckpointLine(checkpoint)) as object).status).toBe(0);
+    });
+
+    it('refuses a checkpoint altered after signing', () => {
+      const altered = { ...checkpointOf(buildChain(3)), entries: 2 };
+      const result = runRecipe(altered);
+      expect(result.status).not.toBe(0);
+      expect(result.out).toMatch(/Signature Verification Failure/);
+    });
+  },
+);
