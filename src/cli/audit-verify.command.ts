@@ -80,7 +80,7 @@ async function verifyExport(
   const chain = pass.result;
   if (!chain.valid) {
     io.out(`invalid: seq ${chain.firstInvalidSeq}: ${chain.problem}`);
-    io.out(`(${chain.entries} entries verified before it)`);
+    io.out(`(${chain.entries} ${chain.entries === 1 ? 'entry' : 'entries'} verified before it)`);
     return EXIT_INVALID;
   }
 
