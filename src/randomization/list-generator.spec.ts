@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrialDefinition } from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
@@ -13,6 +15,8 @@ import {
   newListSeed,
   stratumSeed,
 } from './list-generator';
+import { listCommitment } from './list-commitment';
+import { buildListExport } from './list-export';
 
 const TRIALS = join(__dirname, '..', '..', 'config', 'trials');
 const nct = loadTrialFile(join(TRIALS, 'nct02286011.json'));
@@ -334,6 +338,70 @@ describe('the ending rule', () => {
       { numRuns: 300 },
     );
   });
+});
+
+const PYTHON_AVAILABLE = spawnSync('python3', ['--version']).status === 0;
+
+describe('the Python reference in docs/randomization.md', () => {
+  // Without python3 there is nothing to run it with; the golden vectors above still hold the line.
+  (PYTHON_AVAILABLE ? it : it.skip)(
+    'regenerates exactly the lists, commitments and export verdicts of the TypeScript code',
+    () => {
+      const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'randomization.md'), 'utf8');
+      const reference = /```python\n([\s\S]*?)```/.exec(doc)?.[1];
+      expect(reference).toBeDefined();
+      const nonce = 'ef'.repeat(32);
+      const cases: { trial: TrialDefinition; seed: string }[] = [
+        { trial: nct, seed: 'NCT02286011-golden-1' },
+        { trial: nct, seed: newListSeed() },
+        { trial: stratified, seed: 'EXAMPLE-STRAT-21-golden' },
+        { trial: withDesign(nct, { method: 'simple', blockSizes: [] }), seed: 'simple' },
+        { trial: withDesign(nct, { blockSizes: [6, 4], slotsPerStratum: 14 }), seed: 'x' },
+        {
+          trial: withDesign(nct, { blockSizes: [8, 4, 12], slotsPerStratum: 40 }, [
+            { id: 'A', ratio: 1 },
+            { id: 'B', ratio: 1 },
+            { id: 'C', ratio: 2 },
+          ]),
+          seed: 'three targets',
+        },
+        // Past 256 characters seedrandom folds the seed into its key; beyond ASCII it uses UTF-16.
+        { trial: nct, seed: `${'long seed '.repeat(40)}end` },
+        { trial: nct, seed: 'ñandú € 😀' },
+      ];
+      const genuine = buildListExport({
+        trial: stratified,
+        seed: 'export',
+        nonce,
+        generatedAt: '2025-01-01T00:00:00.000Z',
+        slots: generateList(stratified, 'export'),
+      });
+      const forged = structuredClone(genuine);
+      forged.slots[3].limb = forged.slots[3].limb === 'ACTIVE' ? 'PLACEBO' : 'ACTIVE';
+      const driver = [
+        'import sys',
+        'data = json.load(sys.stdin)',
+        'lists = [generate_list(c["trial"], c["seed"]) for c in data["cases"]]',
+        'print(json.dumps({',
+        '  "lists": lists,',
+        '  "commitments": [commitment(c["trial"]["protocolId"], l, data["nonce"])',
+        '                  for c, l in zip(data["cases"], lists)],',
+        '  "verdicts": [verify_export(e) for e in data["exports"]],',
+        '}))',
+      ].join('\n');
+      const run = spawnSync('python3', ['-c', `${reference}\n${driver}`], {
+        input: JSON.stringify({ cases, nonce, exports: [genuine, forged] }),
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      const lists = cases.map((c) => generateList(c.trial, c.seed));
+      expect(JSON.parse(run.stdout)).toEqual({
+        lists,
+        commitments: cases.map((c, i) => listCommitment(c.trial.protocolId, lists[i], nonce)),
+        verdicts: [true, false],
+      });
+    },
+  );
 });
 
 /**
