@@ -290,6 +290,28 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
     }
   });
 
+  it('keeps the chain valid when a reason holds a lone UTF-16 surrogate', async () => {
+    const other = await startTestApp();
+    try {
+      const token = await other.login('admin', ADMIN_PASSWORD);
+      await other
+        .http()
+        .post('/api/study/lock')
+        .set('Authorization', token)
+        .set('Content-Type', 'application/json')
+        .send('{"reason":"Lock with a lone surrogate \\ud800 in the reason"}')
+        .expect(200);
+      const verified = await other
+        .http()
+        .get('/api/audit-log/verify')
+        .set('Authorization', token)
+        .expect(200);
+      expect(verified.body).toMatchObject({ valid: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps the password out of the audit log', async () => {
     const response = await t
       .http()

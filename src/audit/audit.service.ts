@@ -48,6 +48,16 @@ export function fromAuditRow(row: AuditEntryEntity): ChainedAuditEntry {
   };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string as the database will store it: a lone UTF-16 surrogate (possible in JSON input) has
+ * no UTF-8 form and would come back changed, breaking the entry's hash; it becomes U+FFFD first.
+ */
+export function storableText<T extends string | null>(text: T): T {
+  return (text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD')) as T;
+}
+
 /**
  * Appends to the chained audit log inside the caller's transaction, so an action and its entry
  * commit together or not at all. The caller's write transaction holds the write lock, so reading
@@ -66,15 +76,15 @@ export class AuditService {
     const entry = chainEntry(head?.hash ?? GENESIS_HASH, {
       seq: (head ? Number(head.seq) : 0) + 1,
       at: new Date().toISOString(),
-      actor: event.actor.username,
+      actor: storableText(event.actor.username),
       roles: [...event.actor.roles],
       action: event.action,
-      participantId: event.participantId ?? null,
+      participantId: storableText(event.participantId ?? null),
       outcome: event.outcome,
-      reason: event.reason ?? null,
+      reason: storableText(event.reason ?? null),
       details: event.details ?? {},
-      ip: event.actor.ip,
-      requestId: event.actor.requestId,
+      ip: storableText(event.actor.ip),
+      requestId: storableText(event.actor.requestId),
     });
     await manager.getRepository(AuditEntryEntity).insert(toAuditRow(entry));
     return entry;
