@@ -1,0 +1,306 @@
+import { createHmac } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { ROLES, Role } from '../src/users/role';
+import { openDatabaseFile } from './support/database-file';
+import { nctTrial, registration } from './support/trial-fixtures';
+import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The access matrix of SPEC section 8: every route the server answers, crossed with every kind of
+ * caller. The route list is read from the running app (Express's router, which holds every Nest
+ * route and the Swagger UI routes) and each route's granted roles from the app's own OpenAPI
+ * document (the `x-roles` extension written by @Public/@Roles). EXPECTED is the reviewed table: a
+ * route without a row, a row without a route, or declared roles that differ from the row fail.
+ */
+
+type Grant = Role | 'public';
+
+const ANY_ROLE: readonly Role[] = ROLES;
+
+/** One row per route, `METHOD /path` with Express's `:param` syntax. */
+const EXPECTED: Record<string, readonly Grant[]> = {
+  'GET /api/health': ['public'],
+  'POST /api/auth/login': ['public'],
+  'GET /api/auth/me': ANY_ROLE,
+  'POST /api/users': ['admin'],
+  'GET /api/users': ['admin'],
+  'PATCH /api/users/:username': ['admin'],
+  'GET /api/trial': ANY_ROLE,
+  'POST /api/study/lock': ['admin'],
+  'POST /api/randomization-list': ['statistician'],
+  'GET /api/randomization-list/export': ['statistician'],
+  'POST /api/participants': ['pharmacist', 'investigator'],
+  'GET /api/participants': ANY_ROLE,
+  'GET /api/participants/:id': ANY_ROLE,
+  'POST /api/participants/:id/allocation': ['pharmacist'],
+  'GET /api/participants/:id/allocation': ['pharmacist'],
+  'GET /api/participants/:id/preparation-sheet': ['pharmacist'],
+  'POST /api/participants/:id/unblinding': ['unblinder'],
+  'POST /api/participants/:id/unblinding/review': ['admin', 'unblinder'],
+  'GET /api/unblindings': ['admin', 'monitor', 'unblinder'],
+  'GET /api/blinding-register': ['admin', 'monitor'],
+  'GET /api/audit-log': ['monitor', 'admin'],
+  'GET /api/audit-log/verify': ['monitor', 'admin'],
+  'GET /api/audit-log/checkpoint': ['monitor', 'admin'],
+  // Served by SwaggerModule.setup (app.factory.ts) outside Nest's router, so outside the guard.
+  'GET /api/docs': ['public'],
+  'GET /api/docs/': ['public'],
+  'GET /api/docs/index.html': ['public'],
+  'GET /api/docs/swagger-ui-init.js': ['public'],
+  'GET /api/docs/docs/swagger-ui-init.js': ['public'],
+  'GET /api/docs/LICENSE': ['public'],
+  'GET /api/docs-json': ['public'],
+  'GET /api/docs-yaml': ['public'],
+};
+
+/** Values for path parameters: a participant that exists, a user that does not. */
+const PATH_PARAMS: Record<string, string> = { id: 'ELA-001', username: 'matrix-nobody' };
+
+interface RouterLayer {
+  route?: { path: string | string[]; methods: Record<string, boolean | undefined> };
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { 'x-roles'?: unknown }>>;
+}
+
+/** Every `METHOD /path` the Express router of the running app dispatches. */
+function routesOf(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
+  const routes = new Set<string>();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+    for (const path of paths) {
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (on) routes.add(`${method.toUpperCase()} ${path}`);
+      }
+    }
+  }
+  return [...routes];
+}
+
+/**
+ * The roles a route declares: `x-roles` of its OpenAPI operation. A Swagger UI route has no
+ * operation and is public by construction; any other route without `x-roles` has no @Public or
+ * @Roles and is refused to everyone by the guard, hence [].
+ */
+function declaredGrants(document: OpenApiDocument, route: string): string[] {
+  const [method, path] = route.split(' ');
+  const openApiPath = path.replace(/:(\w+)/g, '{$1}');
+  const operation = document.paths[openApiPath]?.[method.toLowerCase()];
+  if (!operation) return path.startsWith('/api/docs') ? ['public'] : [];
+  const roles = operation['x-roles'];
+  return Array.isArray(roles) ? roles.map(String).sort() : [];
+}
+
+const sorted = (grants: readonly Grant[]): Grant[] => [...grants].sort();
+
+function concretePath(route: string): string {
+  return route.split(' ')[1].replace(/:(\w+)/g, (_match, name: string) => PATH_PARAMS[name]);
+}
+
+const base64url = (value: object): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT signed with `secret`, built by hand so that the test controls every byte. */
+function signToken(claims: object, secret: string, header: object = { alg: 'HS256', typ: 'JWT' }) {
+  const unsigned = `${base64url(header)}.${base64url(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** A kind of caller: either denied outright (401) or acting with a set of roles. */
+interface Caller {
+  name: string;
+  authorization: string | undefined;
+  /** The roles the guard will find in the database; undefined when authentication must fail. */
+  roles: readonly Role[] | undefined;
+}
+
+type Expectation = 'allowed' | 401 | 403;
+
+function expectationFor(grants: readonly Grant[], caller: Caller): Expectation {
+  if (grants.includes('public')) return 'allowed';
+  if (caller.roles === undefined) return 401;
+  return caller.roles.some((role) => grants.includes(role)) ? 'allowed' : 403;
+}
+
+const trial = nctTrial();
+
+describe('Access matrix: every route × every kind of caller (end to end)', () => {
+  let t: TestApp;
+  let db: Database.Database;
+  const callers: Caller[] = [];
+
+  const deniedCount = (): number =>
+    (
+      db
+        .prepare(`SELECT COUNT(*) AS n FROM audit_entries WHERE action = 'ACCESS_DENIED'`)
+        .get() as {
+        n: number;
+      }
+    ).n;
+  const lastDenied = () =>
+    db
+      .prepare(
+        `SELECT outcome, reason, details FROM audit_entries WHERE action = 'ACCESS_DENIED' ORDER BY seq DESC LIMIT 1`,
+      )
+      .get() as { outcome: string; reason: string; details: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    if (t.config.jwtSecret.kind !== 'inline')
+      throw new Error('tests run with an inline JWT_SECRET');
+    const secret = t.config.jwtSecret.value;
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const now = Math.floor(Date.now() / 1000);
+
+    const roleCallers: Caller[] = [];
+    for (const role of ROLES) {
+      const authorization = await t.userWith(`matrix-${role}`, [role]);
+      roleCallers.push({ name: role, authorization, roles: [role] });
+    }
+
+    // Both hold every role and sign in first; then one is disabled and the other keeps only
+    // `investigator`, and both go on using the tokens they were given before the change.
+    const disabled = await t.userWith('matrix-disabled', [...ROLES]);
+    const revoked = await t.userWith('matrix-revoked', [...ROLES]);
+    for (const [username, change] of [
+      ['matrix-disabled', { active: false }],
+      ['matrix-revoked', { roles: ['investigator'] }],
+    ] as const) {
+      await t
+        .http()
+        .patch(`/api/users/${username}`)
+        .set('Authorization', admin)
+        .send(change)
+        .expect(200);
+    }
+
+    // A participant for the :id routes, registered by an investigator so nothing is allocated.
+    await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', roleCallers.find((c) => c.name === 'investigator')?.authorization ?? '')
+      .send(registration(trial, 'SCR-MATRIX-1'))
+      .expect(201);
+
+    const adminClaims = (lifetime: number) => ({
+      sub: 'admin',
+      iat: now - 60,
+      exp: now + lifetime,
+    });
+    callers.push(
+      { name: 'no token', authorization: undefined, roles: undefined },
+      {
+        name: 'expired token',
+        authorization: `Bearer ${signToken({ sub: 'admin', iat: now - 3600, exp: now - 1800 }, secret)}`,
+        roles: undefined,
+      },
+      {
+        name: 'forged signature',
+        authorization: `Bearer ${signToken(adminClaims(600), 'not-the-server-secret-but-just-as-long-0123456789')}`,
+        roles: undefined,
+      },
+      {
+        name: 'alg none',
+        authorization: `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(adminClaims(600))}.`,
+        roles: undefined,
+      },
+      {
+        // A monitor's genuine token with its claims edited to name admin; the signature is kept.
+        name: 'edited claims',
+        authorization: (() => {
+          const monitor = roleCallers.find((c) => c.name === 'monitor')?.authorization ?? '';
+          const [header, , signature] = monitor.replace(/^Bearer /, '').split('.');
+          return `Bearer ${header}.${base64url(adminClaims(600))}.${signature}`;
+        })(),
+        roles: undefined,
+      },
+      { name: 'disabled user', authorization: disabled, roles: undefined },
+      { name: 'role just revoked', authorization: revoked, roles: ['investigator'] },
+      ...roleCallers,
+    );
+    // The control: a token this test signs with the server's secret is accepted, so the bad
+    // tokens above are refused for the one thing that is wrong with each, not for their shape.
+    await t
+      .http()
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${signToken(adminClaims(600), secret)}`)
+      .expect(200);
+    db = openDatabaseFile(t.config.databasePath);
+  });
+
+  afterAll(async () => {
+    db?.close();
+    await t?.close();
+  });
+
+  it('has a row in EXPECTED for exactly the routes the app serves, with the roles each declares', async () => {
+    const document = (await t.http().get('/api/docs-json').expect(200)).body as OpenApiDocument;
+    const served = routesOf(t).sort();
+    expect(served).toEqual(Object.keys(EXPECTED).sort());
+    const declared = Object.fromEntries(
+      served.map((route) => [route, declaredGrants(document, route)]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED).map(([route, grants]) => [route, sorted(grants)]),
+    );
+    expect(declared).toEqual(expected);
+  });
+
+  it.each(Object.entries(EXPECTED))(
+    '%s answers each caller as the table says, and audits every refusal as ACCESS_DENIED',
+    async (route, grants) => {
+      const [method, pattern] = route.split(' ');
+      const path = concretePath(route);
+      const mismatches: string[] = [];
+      for (const caller of callers) {
+        const expected = expectationFor(grants, caller);
+        const before = deniedCount();
+        let call = t.http()[method.toLowerCase() as 'get' | 'post' | 'patch'](path);
+        if (caller.authorization) call = call.set('Authorization', caller.authorization);
+        if (method !== 'GET') call = call.send({});
+        const response = await call;
+        const status = response.status;
+        const audited = deniedCount() - before;
+        const cell = `${caller.name}: expected ${expected}, got ${status}`;
+
+        if (status >= 500) mismatches.push(`${cell} (server error)`);
+        if (expected === 'allowed') {
+          if (status === 401 || status === 403) mismatches.push(cell);
+          if (audited !== 0) mismatches.push(`${cell}: ${audited} ACCESS_DENIED entries`);
+          continue;
+        }
+        if (status !== expected) {
+          mismatches.push(cell);
+          continue;
+        }
+        expect(response.body).toMatchObject({
+          statusCode: expected,
+          error: expected === 401 ? 'Unauthorized' : 'Forbidden',
+        });
+        if (audited !== 1) {
+          mismatches.push(`${cell}: ${audited} ACCESS_DENIED entries instead of 1`);
+          continue;
+        }
+        const entry = lastDenied();
+        const details = JSON.parse(entry.details) as { route?: string };
+        if (entry.outcome !== 'DENIED' || details.route !== `${method} ${pattern}`) {
+          mismatches.push(`${cell}: audited as ${entry.outcome} on ${details.route}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    },
+  );
+
+  it('serves the public routes without a token: health, the docs and their OpenAPI document', async () => {
+    expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok' });
+    await t.http().get('/api/docs').expect(200);
+    const document = (await t.http().get('/api/docs-json').expect(200)).body as OpenApiDocument;
+    expect(document.paths['/api/participants']).toBeDefined();
+    // Login is public: a bad body is a 400 about the body, not a refusal.
+    const login = await t.http().post('/api/auth/login').send({});
+    expect(login.status).toBe(400);
+  });
+});
