@@ -1,0 +1,298 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
+import { ServerProcess, startServerProcess } from './support/server-process';
+import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
+import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+
+/**
+ * A server killed with SIGKILL in the middle of an allocation load loses nothing it answered,
+ * keeps an intact file, a valid chain, and exactly one ALLOCATED entry per allocated slot.
+ */
+
+/** Slots of the trial file written for this test. */
+const SLOTS = 2000;
+/** Kill-and-restart rounds. */
+const ROUNDS = 20;
+/** Clients allocating at once during a round. */
+const CLIENTS = 8;
+/** New participants offered to each round: the load of a round is bounded, so the list lasts. */
+const PARTICIPANTS_PER_ROUND = 80;
+/** A round's kill comes once between these many 201 answers have arrived, then a random delay. */
+const KILL_AFTER_ANSWERS: [number, number] = [5, PARTICIPANTS_PER_ROUND - 2 * CLIENTS];
+const KILL_JITTER_MS = 15;
+/** Registrations in flight at once while the participants are registered up front. */
+const REGISTRATION_CONCURRENCY = 16;
+const TEST_TIMEOUT_MS = 170_000;
+
+const trial = nctTrial();
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+async function call(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+  body?: object,
+): Promise<Answer> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: token } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+async function login(url: string, username: string, password: string): Promise<string> {
+  const answer = await call(url, 'POST', '/api/auth/login', undefined, { username, password });
+  if (answer.status !== 200) throw new Error(`login ${username}: ${answer.status}`);
+  return `Bearer ${answer.body.accessToken as string}`;
+}
+
+async function expectStatus(answer: Promise<Answer>, status: number, what: string) {
+  const got = await answer;
+  if (got.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${got.status} ${JSON.stringify(got.body)}`);
+  return got;
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight. */
+async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
+}
+
+const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+
+/** What the clients were told, across every round. */
+interface Ledger {
+  /** 201 answers: participant -> slot. */
+  allocated: Map<string, number>;
+  /** Requests cut by the kill: the allocation may or may not have been committed. */
+  indeterminate: Set<string>;
+  /** Every participant an allocation was ever asked for. */
+  attempted: Set<string>;
+}
+
+/** One final read of the file, checked against the ledger; returns how many slots are taken. */
+function checkDatabase(databasePath: string, ledger: Ledger, round: number): number {
+  const where = `after restart ${round}`;
+  const db = openDatabaseFile(databasePath);
+  try {
+    expect({ where, integrity: db.pragma('integrity_check', { simple: true }) }).toEqual({
+      where,
+      integrity: 'ok',
+    });
+    const slots = db
+      .prepare(
+        'SELECT participant_id AS participantId, slot FROM slots WHERE participant_id IS NOT NULL',
+      )
+      .all() as { participantId: string; slot: number }[];
+    const slotOf = new Map(slots.map((s) => [s.participantId, s.slot]));
+    const markedAllocated = (
+      db
+        .prepare('SELECT participant_id AS id FROM participants WHERE allocated_at IS NOT NULL')
+        .all() as {
+        id: string;
+      }[]
+    ).map((p) => p.id);
+
+    const entries = readAuditEntries(db);
+    const allocatedEntries = entries.filter((e) => e.action === 'ALLOCATED');
+    const entriesOf = new Map<string, number[]>();
+    for (const entry of allocatedEntries) {
+      const id = entry.participantId ?? '(none)';
+      entriesOf.set(id, [...(entriesOf.get(id) ?? []), entry.details.slot as number]);
+    }
+
+    // Every ALLOCATED entry names exactly one allocated slot, and every allocated slot has one entry.
+    const mismatched = [...entriesOf].filter(
+      ([id, entrySlots]) => entrySlots.length !== 1 || slotOf.get(id) !== entrySlots[0],
+    );
+    const withoutEntry = slots.filter((s) => !entriesOf.has(s.participantId));
+    expect({ where, mismatched, withoutEntry }).toEqual({
+      where,
+      mismatched: [],
+      withoutEntry: [],
+    });
+    expect(allocatedEntries).toHaveLength(slots.length);
+    // The participant row and the slot row were committed together.
+    expect({ where, marked: [...markedAllocated].sort() }).toEqual({
+      where,
+      marked: [...slotOf.keys()].sort(),
+    });
+    // Nothing answered 201 is lost or moved; nothing appears that no client asked for.
+    const lost = [...ledger.allocated].filter(([id, slot]) => slotOf.get(id) !== slot);
+    const unexpected = [...slotOf.keys()].filter((id) => !ledger.attempted.has(id));
+    expect({ where, lost, unexpected }).toEqual({ where, lost: [], unexpected: [] });
+    expect(entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED')).toEqual([]);
+    return slots.length;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * One round of load: CLIENTS clients allocate the round's participants until a random number of
+ * 201 answers has arrived, then, after a random few milliseconds, the server is killed with
+ * SIGKILL while the other clients' requests are still in flight.
+ */
+async function allocateThenKill(
+  server: ServerProcess,
+  token: string,
+  participants: string[],
+  ledger: Ledger,
+): Promise<{ answered: number; cut: number }> {
+  const killAfter = randomInt(...KILL_AFTER_ANSWERS);
+  let answered = 0;
+  let cut = 0;
+  let killing: Promise<void> | undefined;
+  const kill = () => {
+    killing ??= new Promise<void>((resolve) =>
+      setTimeout(resolve, randomInt(0, KILL_JITTER_MS)),
+    ).then(() => server.stop('SIGKILL'));
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < participants.length) {
+        const id = participants[next++];
+        ledger.attempted.add(id);
+        let answer: Answer;
+        try {
+          answer = await call(server.url, 'POST', `/api/participants/${id}/allocation`, token);
+        } catch {
+          // The connection died with the server: the outcome is unknown to the client.
+          ledger.indeterminate.add(id);
+          cut += 1;
+          return;
+        }
+        ledger.indeterminate.delete(id);
+        if (answer.status === 201) {
+          ledger.allocated.set(id, answer.body.slot as number);
+          answered += 1;
+          if (answered >= killAfter) kill();
+        } else if (!(
+          answer.status === 409 && String(answer.body.message).includes('already allocated')
+        )) {
+          throw new Error(`allocation of ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+      }
+    }),
+  );
+  kill();
+  await killing;
+  return { answered, cut };
+}
+
+describe('Crash recovery (SIGKILL under allocation load)', () => {
+  it(
+    `keeps every 201, an intact file, a valid chain and one ALLOCATED entry per slot across ${ROUNDS} kills`,
+    async () => {
+      const dataDir = newTempDir('trial-crash-');
+      const trialFile = join(dataDir, 'trial-2000.json');
+      const design = JSON.parse(readFileSync(NCT_TRIAL_FILE, 'utf8')) as Record<string, unknown>;
+      writeFileSync(
+        trialFile,
+        JSON.stringify({
+          ...design,
+          targetSize: SLOTS,
+          participantIds: { prefix: 'ELA-', digits: 4 },
+        }),
+      );
+      const env = testEnv(dataDir, { TRIAL_CONFIG: trialFile });
+      const databasePath = join(dataDir, 'trial.sqlite');
+      let server: ServerProcess | undefined;
+      try {
+        server = await startServerProcess(env);
+        const admin = await login(server.url, 'admin', ADMIN_PASSWORD);
+        for (const [username, role] of [
+          ['pharm', 'pharmacist'],
+          ['stat', 'statistician'],
+        ]) {
+          await expectStatus(
+            call(server.url, 'POST', '/api/users', admin, {
+              username,
+              password: USER_PASSWORD,
+              roles: [role],
+            }),
+            201,
+            `create ${username}`,
+          );
+        }
+        const pharmacist = await login(server.url, 'pharm', USER_PASSWORD);
+        const statistician = await login(server.url, 'stat', USER_PASSWORD);
+        await expectStatus(
+          call(server.url, 'POST', '/api/randomization-list', statistician, { seed: 'crash-test' }),
+          201,
+          'generate the list',
+        );
+
+        const participants: string[] = [];
+        const url = server.url;
+        await pool(
+          Array.from({ length: SLOTS }, (_, i) => i + 1),
+          REGISTRATION_CONCURRENCY,
+          async (i) => {
+            const answer = await expectStatus(
+              call(url, 'POST', '/api/participants', pharmacist, registration(trial, `SCR-${i}`)),
+              201,
+              `register SCR-${i}`,
+            );
+            participants.push(answer.body.participantId as string);
+          },
+        );
+        expect(participants).toHaveLength(SLOTS);
+
+        const ledger: Ledger = {
+          allocated: new Map(),
+          indeterminate: new Set(),
+          attempted: new Set(),
+        };
+        let offered = 0;
+        let totalCut = 0;
+        for (let round = 1; round <= ROUNDS; round += 1) {
+          // Requests cut by the last kill are asked again first: each must now be 201 or 409.
+          const batch = [
+            ...ledger.indeterminate,
+            ...participants.slice(offered, offered + PARTICIPANTS_PER_ROUND),
+          ];
+          offered += PARTICIPANTS_PER_ROUND;
+          const { cut } = await allocateThenKill(server, pharmacist, batch, ledger);
+          totalCut += cut;
+          server = await startServerProcess(env);
+          expect({ round, chain: verifyAuditFile(databasePath) }).toMatchObject({
+            round,
+            chain: { valid: true },
+          });
+          checkDatabase(databasePath, ledger, round);
+        }
+        // The load really was cut mid-flight, and really allocated.
+        expect(totalCut).toBeGreaterThan(0);
+        expect(ledger.allocated.size).toBeGreaterThan(ROUNDS * KILL_AFTER_ANSWERS[0]);
+      } catch (error) {
+        if (server) (error as Error).message += `\nlast server output:\n${server.output()}`;
+        throw error;
+      } finally {
+        await server?.stop('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
