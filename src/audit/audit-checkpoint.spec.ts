@@ -4,12 +4,10 @@ import {
   AuditCheckpoint,
   checkpointMatchesChain,
   checkpointMessage,
-  parsePublicKey,
-  publicKeyBase64,
-  publicKeyFingerprint,
   signCheckpoint,
   verifyCheckpoint,
 } from './audit-checkpoint';
+import { parsePublicKey, publicKeyBase64, publicKeyFingerprint } from '../crypto/ed25519';
 
 const serverKeys = generateKeyPairSync('ed25519');
 const otherKeys = generateKeyPairSync('ed25519');

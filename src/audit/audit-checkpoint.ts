@@ -1,5 +1,12 @@
-import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../crypto/canonical-json';
+import {
+  decodeStrictBase64,
+  parsePublicKey,
+  publicKeyBase64,
+  signEd25519,
+  verifyEd25519,
+} from '../crypto/ed25519';
 import { GENESIS_HASH } from './audit-chain';
 
 /**
@@ -33,40 +40,6 @@ export function checkpointMessage(checkpoint: CheckpointHead & { at: string }): 
   });
 }
 
-/** SPKI DER of a public key, base64: the form a checkpoint carries. */
-export function publicKeyBase64(publicKey: KeyObject): string {
-  return publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-}
-
-/** SHA-256 hex of the SPKI DER, short enough to read out over the phone and compare. */
-export function publicKeyFingerprint(publicKey: KeyObject | string): string {
-  const der =
-    typeof publicKey === 'string'
-      ? Buffer.from(publicKey, 'base64')
-      : publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('hex');
-}
-
-/**
- * Reads an Ed25519 public key given as PEM (`-----BEGIN PUBLIC KEY-----`) or as base64 SPKI DER.
- * Throws an Error that says what was wrong; callers turn it into a usage error.
- */
-export function parsePublicKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  let key: KeyObject;
-  try {
-    key = trimmed.startsWith('-----BEGIN')
-      ? createPublicKey(trimmed)
-      : createPublicKey({ key: strictBase64(trimmed), format: 'der', type: 'spki' });
-  } catch {
-    throw new Error('not a public key in PEM or base64 SPKI DER form');
-  }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`not an Ed25519 key (found ${key.asymmetricKeyType ?? 'unknown'})`);
-  }
-  return key;
-}
-
 export function signCheckpoint(
   privateKey: KeyObject,
   publicKey: KeyObject,
@@ -78,7 +51,7 @@ export function signCheckpoint(
     entries: head.entries,
     headHash: head.headHash,
     at,
-    signature: sign(null, message, privateKey).toString('base64'),
+    signature: signEd25519(privateKey, message).toString('base64'),
     publicKey: publicKeyBase64(publicKey),
   };
 }
@@ -103,9 +76,9 @@ export function verifyCheckpoint(
   }
   if (trusted && publicKeyBase64(trusted) !== publicKeyBase64(carried)) return false;
   try {
-    const signature = strictBase64(checkpoint.signature);
+    const signature = decodeStrictBase64(checkpoint.signature);
     const message = Buffer.from(checkpointMessage(checkpoint), 'utf8');
-    return verify(null, message, trusted ?? carried, signature);
+    return verifyEd25519(trusted ?? carried, message, signature);
   } catch {
     return false;
   }
@@ -149,12 +122,4 @@ export function checkpointMatchesChain(
     };
   }
   return { matches: true };
-}
-
-/** Buffer.from(…, 'base64') silently skips junk; a signature or key must be exact base64. */
-function strictBase64(text: string): Buffer {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
-    throw new Error('not base64');
-  }
-  return Buffer.from(text, 'base64');
 }

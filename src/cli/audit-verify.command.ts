@@ -4,10 +4,9 @@ import { ChainVerification, ChainVerifier } from '../audit/audit-chain';
 import {
   AuditCheckpoint,
   checkpointMatchesChain,
-  parsePublicKey,
-  publicKeyFingerprint,
   verifyCheckpoint,
 } from '../audit/audit-checkpoint';
+import { parsePublicKey, publicKeyFingerprint } from '../crypto/ed25519';
 import {
   AuditExportReadError,
   parseCheckpointDocument,

@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { randomBytes } from 'node:crypto';
 
 /** @node-rs/argon2's Algorithm.Argon2id; its const enum cannot be imported under isolatedModules. */
 const ARGON2ID = 2;
@@ -34,4 +35,9 @@ let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {
   decoyHash ??= hashPassword(`decoy-${Math.random()}-${Date.now()}`);
   return decoyHash;
+}
+
+/** A random password of 24 URL-safe characters (144 bits), for the bootstrap admin. */
+export function randomPassword(): string {
+  return randomBytes(18).toString('base64url');
 }

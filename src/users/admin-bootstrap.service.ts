@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { AppConfig } from '../config/app-config';
-import { hashPassword } from '../crypto/password-hasher';
+import { hashPassword, randomPassword } from '../crypto/password-hasher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
 import { UserEntity } from './user.entity';
@@ -35,7 +34,7 @@ export class AdminBootstrapService {
           'Configuration: BOOTSTRAP_ADMIN_PASSWORD must be set for the first start in production',
         );
       }
-      password = randomBytes(18).toString('base64url');
+      password = randomPassword();
     }
     const passwordHash = await hashPassword(password);
     const created = await this.uow.write(async (manager) => {
