@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { runCli } from '../src/cli/main';
 import { AuditService } from '../src/audit/audit.service';
 import { verifyCheckpoint } from '../src/audit/audit-checkpoint';
 import { verifyChain, ChainedAuditEntry } from '../src/audit/audit-chain';
@@ -49,7 +52,7 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
     const response = await t.http().get('/api/audit-log').set('Authorization', monitor).expect(200);
     expect(response.headers['content-type']).toMatch(/application\/json/);
     expect(response.headers['content-disposition']).toMatch(
-      /attachment; filename="audit-log-.*\.json"/,
+      /attachment; filename="audit-log-NCT02286011-\d{8}T\d{6}Z\.json"/,
     );
     const entries = JSON.parse(response.text) as ChainedAuditEntry[];
     expect(entries[0].seq).toBe(1);
@@ -195,6 +198,44 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
     ]);
     expect(verifyCheckpoint(checkpoint)).toBe(true);
     expect(verifyCheckpoint({ ...checkpoint, entries: checkpoint.entries - 1 })).toBe(false);
+  });
+
+  it('gives exports that the offline verifier accepts, and catches a cut tail with the saved checkpoint', async () => {
+    const lines: string[] = [];
+    const io = () => ({ out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
+    const ndjson = await t
+      .http()
+      .get('/api/audit-log?format=ndjson')
+      .set('Authorization', monitor)
+      .expect(200);
+    const ndjsonFile = join(t.dataDir, 'export.ndjson');
+    writeFileSync(ndjsonFile, ndjson.text);
+    const publicKeyFile = join(t.dataDir, 'audit-public.txt');
+    const served = await t
+      .http()
+      .get('/api/audit-log/checkpoint')
+      .set('Authorization', monitor)
+      .expect(200);
+    writeFileSync(publicKeyFile, (served.body as { publicKey: string }).publicKey);
+    expect(await runCli(['audit', 'verify', ndjsonFile, '--public-key', publicKeyFile], io())).toBe(
+      0,
+    );
+
+    const json = await t.http().get('/api/audit-log').set('Authorization', monitor).expect(200);
+    const jsonFile = join(t.dataDir, 'export.json');
+    const checkpointFile = join(t.dataDir, 'checkpoint.json');
+    writeFileSync(jsonFile, json.text);
+    writeFileSync(checkpointFile, Buffer.from(json.headers['x-audit-checkpoint'], 'base64'));
+    expect(await runCli(['audit', 'verify', jsonFile, '--checkpoint', checkpointFile], io())).toBe(
+      0,
+    );
+
+    const entries = JSON.parse(json.text) as ChainedAuditEntry[];
+    writeFileSync(jsonFile, JSON.stringify(entries.slice(0, -3)));
+    expect(await runCli(['audit', 'verify', jsonFile], io())).toBe(0);
+    expect(await runCli(['audit', 'verify', jsonFile, '--checkpoint', checkpointFile], io())).toBe(
+      1,
+    );
   });
 
   it('streams 10,000 entries in every format', async () => {

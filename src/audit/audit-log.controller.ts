@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { TrialDefinition } from '../config/trial-definition';
+import { TRIAL_DEFINITION } from '../runtime';
 import { AuditCheckpoint } from './audit-checkpoint';
 import { ChainVerification } from './audit-chain';
 import { auditExportFilename } from './audit-export-format';
@@ -15,7 +17,10 @@ export const CHECKPOINT_HEADER = 'X-Audit-Checkpoint';
 @ApiTags('audit log')
 @Controller('audit-log')
 export class AuditLogController {
-  constructor(private readonly auditLog: AuditLogService) {}
+  constructor(
+    private readonly auditLog: AuditLogService,
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+  ) {}
 
   @Get()
   @Roles('monitor', 'admin')
@@ -37,7 +42,7 @@ export class AuditLogController {
     res.setHeader('Content-Type', stream.contentType);
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="${auditExportFilename(query.format ?? 'json', stream.checkpoint.at)}"`,
+      `attachment; filename="${auditExportFilename(query.format ?? 'json', stream.checkpoint.at, this.trial.protocolId)}"`,
     );
     res.setHeader(
       CHECKPOINT_HEADER,
