@@ -1,4 +1,5 @@
 import { auditVerifyCommand } from './audit-verify.command';
+import { backupCommand } from './backup.command';
 import { CliCommand } from './cli-io';
 import { keyGenerateCommand } from './key-generate.command';
 import { listSimulateCommand } from './list-simulate.command';
@@ -10,4 +11,5 @@ export const COMMANDS: CliCommand[] = [
   listVerifyCommand,
   listSimulateCommand,
   keyGenerateCommand,
+  backupCommand,
 ];
