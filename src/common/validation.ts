@@ -1,4 +1,39 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  BadRequestException,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+
+/** No request DTO nests deeper than a few levels; anything far deeper is refused outright. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Whether objects or arrays nest deeper than `limit`, found without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { item: unknown; depth: number }[] = [{ item: value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.item !== 'object' || next.item === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.item))
+      pending.push({ item: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * Nest's ValidationPipe and class-transformer walk the input recursively: a JSON body nested a
+ * few thousand levels deep (well within the body limit) overflowed the stack and answered 500.
+ */
+class DepthLimitedValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
+      throw new BadRequestException(
+        `The ${metadata.type} nests objects or arrays more than ${MAX_INPUT_DEPTH} levels deep`,
+      );
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
 
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
@@ -15,7 +50,7 @@ function describe(errors: ValidationError[], parent = ''): string[] {
 
 /** The one validation pipe: whitelist, refuse unknown properties, transform, no implicit casts. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthLimitedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
