@@ -4,6 +4,15 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
+
+/**
+ * An optional field that may be left out but is never null. class-validator's @IsOptional() also
+ * skips null, which then reached services that only treat undefined as absent (`{"active": null}`
+ * answered 500); with this, null is validated, and refused, like any other wrong value.
+ */
+export const IsOptionalNotNull = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** No request DTO nests deeper than a few levels; anything far deeper is refused outright. */
 export const MAX_INPUT_DEPTH = 32;

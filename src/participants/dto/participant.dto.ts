@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsObject, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class RegisterParticipantDto {
   @ApiProperty({ example: 'SCR-0001', description: 'Unique screening number' })
@@ -29,7 +30,7 @@ export class RegisterParticipantDto {
     description: 'A level for each stratification factor of the trial (none for NCT02286011)',
     example: { site: 'north' },
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   strata?: Record<string, unknown>;
 }
