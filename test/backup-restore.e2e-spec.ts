@@ -233,6 +233,8 @@ describe('Backup and restore', () => {
           copiedDb.close();
         }
         await live.stop();
+        // The live file holds every allocation answered, before, during and after the backup.
+        expect(allocatedSlots(databasePath).size).toBe(answers.size);
 
         // Restore: a new data directory, the copy as its database, the same keys.
         const restoredEnv = {
