@@ -10,20 +10,28 @@ import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/te
  * keeps an intact file, a valid chain, and exactly one ALLOCATED entry per allocated slot.
  */
 
-/** Slots of the trial file written for this test. */
-const SLOTS = 2000;
-/** Kill-and-restart rounds. */
-const ROUNDS = 20;
+/** Kill-and-restart rounds; a longer soak: CRASH_ROUNDS=200 npx jest test/crash-recovery. */
+const ROUNDS = soakRounds(20);
 /** Clients allocating at once during a round. */
 const CLIENTS = 8;
 /** New participants offered to each round: the load of a round is bounded, so the list lasts. */
 const PARTICIPANTS_PER_ROUND = 80;
+/** Slots of the trial file written for this test (and participants registered). */
+const SLOTS = Math.max(2000, ROUNDS * PARTICIPANTS_PER_ROUND);
 /** A round's kill comes once between these many 201 answers have arrived, then a random delay. */
 const KILL_AFTER_ANSWERS: [number, number] = [5, PARTICIPANTS_PER_ROUND - 2 * CLIENTS];
 const KILL_JITTER_MS = 15;
 /** Registrations in flight at once while the participants are registered up front. */
 const REGISTRATION_CONCURRENCY = 16;
-const TEST_TIMEOUT_MS = 170_000;
+const TEST_TIMEOUT_MS = 80_000 + ROUNDS * 5_000;
+
+function soakRounds(fallback: number): number {
+  const text = process.env.CRASH_ROUNDS;
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new Error(`CRASH_ROUNDS: not a count: ${text}`);
+  return Number(text);
+}
 
 const trial = nctTrial();
 
