@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation';
 
 export class GenerateListDto {
   @ApiPropertyOptional({
@@ -7,7 +8,7 @@ export class GenerateListDto {
       "The statistician's seed. When absent, 256 random bits (hex) are drawn. Kept sealed until the final export.",
     example: 'TCIM-ELA-2014-seed',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(256)
