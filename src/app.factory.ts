@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { KeyCheckService } from './crypto/key-check.service';
+import { hideBodyParseDetails } from './common/http-exception.filter';
 import { requestIdMiddleware } from './common/request-context';
 import { NotificationWorker } from './notifications/notification-worker';
 import { RandomizationService } from './randomization/randomization.service';
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(helmet());
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
+  app.use(hideBodyParseDetails);
   app.setGlobalPrefix(API_PREFIX);
   app.set('trust proxy', false);
   app.enableShutdownHooks();

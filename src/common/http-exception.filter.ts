@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { DomainError, DomainErrorKind } from './domain-errors';
 import { RequestWithContext } from './request-context';
 
@@ -53,11 +53,31 @@ interface ParserError {
 function messageOf(response: unknown, fallback: string): string {
   if (typeof response === 'string') return response;
   if (typeof response === 'object' && response !== null && 'message' in response) {
-    const message = (response).message;
+    const message = response.message;
     if (Array.isArray(message)) return message.map(String).join('; ');
     if (typeof message === 'string') return message;
   }
   return fallback;
+}
+
+/**
+ * Express error middleware, placed right after the body parsers. Nest turns body-parser's
+ * SyntaxError into a 400 carrying JSON.parse's message, which quotes the body around the error
+ * (the start of a password in a malformed sign-in); handed on as a plain error, the filter below
+ * answers with its own message instead.
+ */
+export function hideBodyParseDetails(
+  error: unknown,
+  _request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  if (error instanceof SyntaxError && (error as ParserError).type === 'entity.parse.failed') {
+    const plain: Error & ParserError = new Error('The request body is not valid JSON');
+    next(Object.assign(plain, { status: 400, expose: true, type: 'entity.parse.failed' }));
+    return;
+  }
+  next(error);
 }
 
 export function errorBodyOf(exception: unknown, requestId: string | undefined): ErrorBody {
