@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
-import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
+import { auditEntriesOf, verifyAuditFile } from './support/database-file';
 
 describe('Sign-in, users and roles (end to end)', () => {
   let t: TestApp;
@@ -12,14 +12,7 @@ describe('Sign-in, users and roles (end to end)', () => {
   });
   afterAll(() => t.close());
 
-  const audit = () => {
-    const db = openDatabaseFile(join(t.dataDir, 'trial.sqlite'));
-    try {
-      return readAuditEntries(db);
-    } finally {
-      db.close();
-    }
-  };
+  const audit = () => auditEntriesOf(t.config.databasePath);
 
   it('answers health publicly and gives every response a request id', async () => {
     const response = await t.http().get('/api/health').expect(200);

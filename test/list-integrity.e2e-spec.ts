@@ -2,20 +2,14 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
-import { openDatabaseFile, readAuditEntries } from './support/database-file';
+import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
 const trial = nctTrial();
 
-function auditActions(t: TestApp): string[] {
-  const db = openDatabaseFile(t.config.databasePath);
-  try {
-    return readAuditEntries(db).map((e) => e.action);
-  } finally {
-    db.close();
-  }
-}
+const auditActions = (t: TestApp): string[] =>
+  auditEntriesOf(t.config.databasePath).map((e) => e.action);
 
 /** What someone holding the database file could do: drop the guard triggers and edit rows. */
 function tamper(path: string, statements: string[]): void {

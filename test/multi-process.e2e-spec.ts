@@ -7,6 +7,7 @@ import { openDatabaseFile, readAuditEntries } from './support/database-file';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+import { call, expectStatus, login, pool } from './support/http-client';
 
 /**
  * Several server processes on one SQLite file, checked the Jepsen way: the clients keep every
@@ -26,56 +27,6 @@ const CONCURRENCY = 24;
 const TEST_TIMEOUT_MS = 120_000;
 
 const trial = nctTrial();
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  url: string,
-  method: 'GET' | 'POST',
-  path: string,
-  token?: string,
-  body?: object,
-): Promise<Answer> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: token } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
-
-async function login(url: string, username: string, password: string): Promise<string> {
-  const answer = await call(url, 'POST', '/api/auth/login', undefined, { username, password });
-  if (answer.status !== 200) throw new Error(`login ${username}: ${answer.status}`);
-  return `Bearer ${answer.body.accessToken as string}`;
-}
-
-async function expectStatus(answer: Promise<Answer>, status: number, what: string) {
-  const got = await answer;
-  if (got.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${got.status} ${JSON.stringify(got.body)}`);
-  return got;
-}
-
-/** Runs `task` over `items` with at most `concurrency` in flight. */
-async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await task(items[next++]);
-    }),
-  );
-}
 
 function shuffle<T>(items: T[]): T[] {
   const copy = [...items];

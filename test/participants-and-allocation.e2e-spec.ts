@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
+import { auditEntriesOf, openDatabaseFile, verifyAuditFile } from './support/database-file';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { newTempDir, startTestApp, TestApp } from './support/test-app';
 
@@ -29,14 +29,7 @@ function rowCounts(t: TestApp): Record<string, number> {
   }
 }
 
-function auditOf(t: TestApp) {
-  const db = openDatabaseFile(t.config.databasePath);
-  try {
-    return readAuditEntries(db);
-  } finally {
-    db.close();
-  }
-}
+const auditOf = (t: TestApp) => auditEntriesOf(t.config.databasePath);
 
 describe('Registration and allocation (end to end)', () => {
   let t: TestApp;

@@ -1,4 +1,4 @@
-import { openDatabaseFile, readAuditEntries } from './support/database-file';
+import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 import { startWebhookReceiver, waitFor, WebhookReceiver } from './support/webhook-receiver';
@@ -6,14 +6,7 @@ import { startWebhookReceiver, waitFor, WebhookReceiver } from './support/webhoo
 const trial = nctTrial();
 const REASON = 'Severe adverse event: the treating physician must know';
 
-function auditOf(t: TestApp) {
-  const db = openDatabaseFile(t.config.databasePath);
-  try {
-    return readAuditEntries(db);
-  } finally {
-    db.close();
-  }
-}
+const auditOf = (t: TestApp) => auditEntriesOf(t.config.databasePath);
 
 /** A trial with a list and participants ELA-001..ELA-003 allocated, ELA-004 registered only. */
 async function preparedTrial(t: TestApp) {

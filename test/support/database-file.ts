@@ -45,6 +45,16 @@ export function readAuditEntries(db: Database.Database) {
   );
 }
 
+/** Every audit entry of a database file, oldest first. */
+export function auditEntriesOf(path: string) {
+  const db = openDatabaseFile(path);
+  try {
+    return readAuditEntries(db);
+  } finally {
+    db.close();
+  }
+}
+
 export function verifyAuditFile(path: string): ChainVerification {
   const db = openDatabaseFile(path);
   try {
