@@ -57,10 +57,8 @@ export class AllocationService {
     }
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
-        const refuse = async (refusal: Error): Promise<Outcome<AllocationDto>> => {
-          await this.recordRefusal(manager, actor, 'ALLOCATION_REFUSED', participantId, refusal);
-          return { refusal };
-        };
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'ALLOCATION_REFUSED', participantId, refusal);
         const participant = await manager
           .getRepository(ParticipantEntity)
           .findOneBy({ participantId });
@@ -176,10 +174,8 @@ export class AllocationService {
     action: 'ALLOCATION_VIEWED' | 'PREPARATION_SHEET_VIEWED',
   ): Promise<Outcome<AllocationDto>> {
     return this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
-      const refuse = async (refusal: Error): Promise<Outcome<AllocationDto>> => {
-        await this.recordRefusal(manager, actor, action, participantId, refusal);
-        return { refusal };
-      };
+      const refuse = (refusal: Error) =>
+        this.audit.recordRefusal(manager, actor, action, participantId, refusal);
       const participant = await manager
         .getRepository(ParticipantEntity)
         .findOneBy({ participantId });
@@ -207,9 +203,13 @@ export class AllocationService {
       target = this.openSlot(slot);
     } catch (error) {
       if (!(error instanceof BlindingDecryptionError)) throw error;
-      const refusal = new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`);
-      await this.recordRefusal(manager, actor, action, participant.participantId, refusal);
-      return { refusal };
+      return this.audit.recordRefusal(
+        manager,
+        actor,
+        action,
+        participant.participantId,
+        new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
+      );
     }
     await this.audit.record(manager, {
       actor,
@@ -244,21 +244,5 @@ export class AllocationService {
       allocatedAt,
       preparation: preparationFor(this.trial, target),
     };
-  }
-
-  private recordRefusal(
-    manager: EntityManager,
-    actor: Actor,
-    action: AuditAction,
-    participantId: string,
-    refusal: Error,
-  ) {
-    return this.audit.record(manager, {
-      actor,
-      action,
-      outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
-      participantId: participantId.slice(0, 64),
-      reason: refusal.message,
-    });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
+import { NotFound } from '../common/domain-errors';
 import { canonicalJson } from '../crypto/canonical-json';
 import { AuditAction } from './audit-actions';
 import {
@@ -88,5 +89,27 @@ export class AuditService {
     });
     await manager.getRepository(AuditEntryEntity).insert(toAuditRow(entry));
     return entry;
+  }
+
+  /**
+   * Records a refused action that touched blinded data, in the caller's transaction, and hands the
+   * refusal back to be thrown once that transaction has committed (see common/outcome.ts).
+   * An unknown participant is REJECTED; a rule that forbids the action is DENIED.
+   */
+  async recordRefusal(
+    manager: EntityManager,
+    actor: Actor,
+    action: AuditAction,
+    participantId: string,
+    refusal: Error,
+  ): Promise<{ refusal: Error }> {
+    await this.record(manager, {
+      actor,
+      action,
+      outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
+      participantId: participantId.slice(0, 64),
+      reason: refusal.message,
+    });
+    return { refusal };
   }
 }

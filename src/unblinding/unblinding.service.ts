@@ -52,16 +52,8 @@ export class UnblindingService {
     await this.checkSignature(actor, participantId, password, UNBLINDING_SIGNATURE_MEANING);
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<UnblindingDto>> => {
-        const refuse = async (refusal: Error): Promise<Outcome<UnblindingDto>> => {
-          await this.audit.record(manager, {
-            actor,
-            action: 'UNBLINDING_REFUSED',
-            outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
-            participantId: participantId.slice(0, 64),
-            reason: refusal.message,
-          });
-          return { refusal };
-        };
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'UNBLINDING_REFUSED', participantId, refusal);
         const participants = manager.getRepository(ParticipantEntity);
         const participant = await participants.findOneBy({ participantId });
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
@@ -141,16 +133,8 @@ export class UnblindingService {
     await this.checkSignature(actor, participantId, dto.password, REVIEW_SIGNATURE_MEANING);
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<UnblindingReviewDto>> => {
-        const refuse = async (refusal: Error): Promise<Outcome<UnblindingReviewDto>> => {
-          await this.audit.record(manager, {
-            actor,
-            action: 'UNBLINDING_REVIEWED',
-            outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
-            participantId: participantId.slice(0, 64),
-            reason: refusal.message,
-          });
-          return { refusal };
-        };
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'UNBLINDING_REVIEWED', participantId, refusal);
         const participant = await manager
           .getRepository(ParticipantEntity)
           .findOneBy({ participantId });
