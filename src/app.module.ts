@@ -10,6 +10,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { BlindingCipher } from './crypto/blinding-cipher';
 import { CryptoModule } from './crypto/crypto.module';
+import { hmacSecretKey } from './crypto/hashing';
 import { SIGNING_KEY_PAIR } from './crypto/signing-key';
 import { DatabaseModule } from './database/database.module';
 import { sqliteDataSourceOptions } from './database/data-source-options';
@@ -32,7 +33,7 @@ export class AppModule {
         TypeOrmModule.forRoot(sqliteDataSourceOptions(runtime.config.databasePath)),
         JwtModule.register({
           global: true,
-          secret: runtime.jwtSecret,
+          secret: hmacSecretKey(runtime.jwtSecret),
           signOptions: { algorithm: TOKEN_ALGORITHM },
           verifyOptions: { algorithms: [TOKEN_ALGORITHM] },
         }),

@@ -59,6 +59,12 @@ export function storableText<T extends string | null>(text: T): T {
   return (text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD')) as T;
 }
 
+const HEAD_SQL = 'SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1';
+const INSERT_SQL =
+  'INSERT INTO audit_entries (seq, at, actor, roles, action, participant_id, outcome, reason, ' +
+  'details, ip, request_id, prev_hash, hash) VALUES (:seq, :at, :actor, :roles, :action, ' +
+  ':participantId, :outcome, :reason, :details, :ip, :requestId, :prevHash, :hash)';
+
 /**
  * Appends to the chained audit log inside the caller's transaction, so an action and its entry
  * commit together or not at all. The caller's write transaction holds the write lock, so reading
@@ -67,13 +73,7 @@ export function storableText<T extends string | null>(text: T): T {
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
-    const head = await manager
-      .getRepository(AuditEntryEntity)
-      .createQueryBuilder('entry')
-      .select(['entry.seq', 'entry.hash'])
-      .orderBy('entry.seq', 'DESC')
-      .limit(1)
-      .getOne();
+    const [head] = await manager.query<{ seq: number; hash: string }[]>(HEAD_SQL);
     const entry = chainEntry(head?.hash ?? GENESIS_HASH, {
       seq: (head ? Number(head.seq) : 0) + 1,
       at: new Date().toISOString(),
@@ -87,7 +87,13 @@ export class AuditService {
       ip: storableText(event.actor.ip),
       requestId: storableText(event.actor.requestId),
     });
-    await manager.getRepository(AuditEntryEntity).insert(toAuditRow(entry));
+    // One fixed statement text (named parameters, escaped by the driver of the data source), so
+    // the prepared statement is reused: TypeORM's insert() writes the key into the SQL text.
+    const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
+      INSERT_SQL,
+      { ...toAuditRow(entry) },
+    );
+    await manager.query(sql, parameters);
     return entry;
   }
 
