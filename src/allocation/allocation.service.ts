@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
@@ -7,15 +7,14 @@ import { AuditAction } from '../audit/audit-actions';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantEntity } from '../participants/participant.entity';
-import { RandomizationListEntity } from '../randomization/randomization-list.entity';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
 import { slotAssociatedData } from '../randomization/sealing';
 import { SlotEntity } from '../randomization/slot.entity';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
-import { trialRecord } from '../trial/trial-record';
 import { AllocationDto } from './dto/allocation.dto';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { otherTarget, preparationFor, renderPreparationSheet } from './preparation';
@@ -33,6 +32,27 @@ export class NotAllocated extends Conflict {
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+type AllocationState = Pick<ParticipantEntity, 'participantId' | 'stratum' | 'allocatedAt'>;
+type SealedSlot = Pick<SlotEntity, 'id' | 'listId' | 'stratum' | 'slot' | 'targetSealed'>;
+
+const SELECT_PARTICIPANT =
+  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt" ' +
+  'FROM participants WHERE participant_id = :participantId';
+const SELECT_STUDY =
+  'SELECT t.locked_at AS "lockedAt", l.id AS "listId" FROM trials t ' +
+  'LEFT JOIN randomization_lists l ON l.protocol_id = t.protocol_id WHERE t.protocol_id = :protocolId';
+/** The next free slot of the stratum: the lowest position not yet claimed. */
+const SELECT_FREE_SLOT =
+  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
+  'WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL ORDER BY slot LIMIT 1';
+/** The conditional claim: it matches one row, and only while that row is still free. */
+const CLAIM_SLOT =
+  'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
+  'WHERE id = :id AND participant_id IS NULL';
+const MARK_ALLOCATED =
+  'UPDATE participants SET allocated_at = :allocatedAt, allocated_by = :username ' +
+  'WHERE participant_id = :participantId AND allocated_at IS NULL';
 
 @Injectable()
 export class AllocationService {
@@ -59,9 +79,10 @@ export class AllocationService {
       this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'ALLOCATION_REFUSED', participantId, refusal);
-        const participant = await manager
-          .getRepository(ParticipantEntity)
-          .findOneBy({ participantId });
+        // Plain SQL on this path: TypeORM's query building costs more than these queries.
+        const participant = await selectRow<AllocationState>(manager, SELECT_PARTICIPANT, {
+          participantId,
+        });
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
 
         if (idempotencyKey !== undefined) {
@@ -81,22 +102,25 @@ export class AllocationService {
           }
         }
 
-        if ((await trialRecord(manager, this.trial.protocolId)).lockedAt)
-          return refuse(new StudyLocked());
+        const study = await selectRow<{ lockedAt: string | null; listId: number | null }>(
+          manager,
+          SELECT_STUDY,
+          { protocolId: this.trial.protocolId },
+        );
+        if (study?.lockedAt) return refuse(new StudyLocked());
         try {
           this.randomization.assertListIntact();
         } catch (error) {
           return refuse(error as Error);
         }
-        const list = await manager
-          .getRepository(RandomizationListEntity)
-          .findOneBy({ protocolId: this.trial.protocolId });
-        if (!list) return refuse(new Conflict('No randomization list has been generated yet'));
+        if (study?.listId == null) {
+          return refuse(new Conflict('No randomization list has been generated yet'));
+        }
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
 
-        const candidate = await manager.getRepository(SlotEntity).findOne({
-          where: { listId: list.id, stratum: participant.stratum, participantId: IsNull() },
-          order: { slot: 'ASC' },
+        const candidate = await selectRow<SealedSlot>(manager, SELECT_FREE_SLOT, {
+          listId: study.listId,
+          stratum: participant.stratum,
         });
         if (!candidate) {
           return refuse(
@@ -118,22 +142,20 @@ export class AllocationService {
         }
 
         const allocatedAt = new Date().toISOString();
-        const claimed = await manager
-          .createQueryBuilder()
-          .update(SlotEntity)
-          .set({ participantId, allocatedAt })
-          .where('id = :id AND participant_id IS NULL', { id: candidate.id })
-          .execute();
-        const marked = await manager
-          .createQueryBuilder()
-          .update(ParticipantEntity)
-          .set({ allocatedAt, allocatedBy: actor.username })
-          .where('participant_id = :participantId AND allocated_at IS NULL', { participantId })
-          .execute();
-        if (claimed.affected !== 1 || marked.affected !== 1) {
+        const claimed = await execute(manager, CLAIM_SLOT, {
+          id: candidate.id,
+          participantId,
+          allocatedAt,
+        });
+        const marked = await execute(manager, MARK_ALLOCATED, {
+          participantId,
+          allocatedAt,
+          username: actor.username,
+        });
+        if (claimed !== 1 || marked !== 1) {
           // Cannot happen under the write lock; if it ever does, nothing of this attempt is kept.
           throw new Error(
-            `Allocation of ${participantId} claimed ${claimed.affected} slots and ${marked.affected} participants`,
+            `Allocation of ${participantId} claimed ${claimed} slots and ${marked} participants`,
           );
         }
         if (idempotencyKey !== undefined) {
@@ -189,7 +211,7 @@ export class AllocationService {
   private async read(
     manager: EntityManager,
     actor: Actor,
-    participant: ParticipantEntity,
+    participant: AllocationState,
     action: AuditAction,
     details: Record<string, unknown>,
   ): Promise<Outcome<AllocationDto>> {
@@ -223,7 +245,7 @@ export class AllocationService {
     };
   }
 
-  private openSlot(slot: SlotEntity): string {
+  private openSlot(slot: SealedSlot): string {
     return this.cipher.decrypt(
       slot.targetSealed,
       slotAssociatedData(this.trial.protocolId, slot.listId, slot.stratum, slot.slot),

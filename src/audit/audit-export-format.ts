@@ -9,6 +9,20 @@ import { AuditCheckpoint } from './audit-checkpoint';
  */
 export type AuditExportFormat = 'json' | 'csv' | 'ndjson';
 
+/**
+ * An entry to export: either parsed, or as stored, with `roles` and `details` already in their
+ * canonical JSON text (the server streams stored rows without parsing and re-encoding them).
+ */
+export type ExportableAuditEntry = Omit<ChainedAuditEntry, 'roles' | 'details'> & {
+  roles: ChainedAuditEntry['roles'] | string;
+  details: ChainedAuditEntry['details'] | string;
+};
+
+/** The canonical JSON of roles or details: stored text as it is, parsed values encoded. */
+function canonicalText(value: unknown): string {
+  return typeof value === 'string' ? value : canonicalJson(value);
+}
+
 export const AUDIT_EXPORT_FORMATS: readonly AuditExportFormat[] = ['json', 'csv', 'ndjson'];
 
 export function isAuditExportFormat(value: unknown): value is AuditExportFormat {
@@ -58,10 +72,14 @@ export function auditExportFilename(format: AuditExportFormat, at: string, trial
  * keys) and only those fields, values in canonical JSON. Fields that are not part of an entry
  * (a database row's extras) are left out, since they would not be covered by the hash.
  */
-export function auditEntryJson(entry: ChainedAuditEntry): string {
-  const members = AUDIT_ENTRY_FIELDS.map(
-    (field) => `${JSON.stringify(field)}:${canonicalJson(entry[field])}`,
-  );
+export function auditEntryJson(entry: ExportableAuditEntry): string {
+  const members = AUDIT_ENTRY_FIELDS.map((field) => {
+    const value =
+      field === 'roles' || field === 'details'
+        ? canonicalText(entry[field])
+        : canonicalJson(entry[field]);
+    return `${JSON.stringify(field)}:${value}`;
+  });
   return `{${members.join(',')}}`;
 }
 
@@ -107,7 +125,7 @@ export function csvField(value: string | null): string {
 }
 
 function csvValue(
-  entry: ChainedAuditEntry,
+  entry: ExportableAuditEntry,
   field: (typeof AUDIT_ENTRY_FIELDS)[number],
 ): string | null {
   switch (field) {
@@ -115,16 +133,16 @@ function csvValue(
       return String(entry.seq);
     case 'roles':
       // JSON rather than ';'-joined: exact, and the same text as the database column.
-      return canonicalJson(entry.roles);
+      return canonicalText(entry.roles);
     case 'details':
-      return canonicalJson(entry.details);
+      return canonicalText(entry.details);
     default:
       return entry[field];
   }
 }
 
 /** One CSV record, without its line break. */
-export function auditEntryCsvRow(entry: ChainedAuditEntry): string {
+export function auditEntryCsvRow(entry: ExportableAuditEntry): string {
   return AUDIT_ENTRY_FIELDS.map((field) => csvField(csvValue(entry, field))).join(',');
 }
 
@@ -139,7 +157,7 @@ export interface AuditExportWriter {
   readonly format: AuditExportFormat;
   readonly contentType: string;
   start(): string;
-  write(entries: readonly ChainedAuditEntry[]): string;
+  write(entries: readonly ExportableAuditEntry[]): string;
   end(): string;
 }
 

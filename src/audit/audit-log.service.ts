@@ -4,16 +4,28 @@ import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
+import { selectRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
-import { ChainedAuditEntry, ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
+import { ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
 import { AuditEntryEntity } from './audit-entry.entity';
-import { createAuditExportWriter, ndjsonCheckpointLine } from './audit-export-format';
+import {
+  createAuditExportWriter,
+  ExportableAuditEntry,
+  ndjsonCheckpointLine,
+} from './audit-export-format';
 import { AuditService, fromAuditRow } from './audit.service';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** Entries read per database round trip when streaming or verifying. */
-export const AUDIT_BATCH_SIZE = 2000;
+export const AUDIT_BATCH_SIZE = 1000;
+
+/** An audit row as stored: roles and details are their canonical JSON text. */
+type StoredAuditEntry = ExportableAuditEntry & { roles: string; details: string };
+
+const SELECT_STORED =
+  'SELECT seq, at, actor, roles, action, participant_id AS "participantId", outcome, reason, ' +
+  'details, ip, request_id AS "requestId", prev_hash AS "prevHash", hash FROM audit_entries';
 
 export interface AuditFilter {
   from?: string;
@@ -97,8 +109,8 @@ export class AuditLogService {
     const verifier = new ChainVerifier(1, GENESIS_HASH);
     for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
       let broken = false;
-      for (const entry of batch) {
-        if (!verifier.add(entry)) {
+      for (const row of batch) {
+        if (!verifier.add(fromAuditRow(row))) {
           broken = true;
           break;
         }
@@ -150,29 +162,30 @@ export class AuditLogService {
     return { entries: last ? Number(last.seq) : 0, headHash: last?.hash ?? GENESIS_HASH };
   }
 
-  /** Matching entries with seq <= upTo, oldest first, one batch per read transaction. */
-  private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<ChainedAuditEntry[]> {
+  /**
+   * Matching entries with seq <= upTo, oldest first, one batch per read transaction, as stored
+   * (roles and details in their canonical JSON text). One fixed statement per filter shape.
+   */
+  private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<StoredAuditEntry[]> {
+    const conditions = ['seq > :after', 'seq <= :upTo'];
+    if (filter.from) conditions.push('at >= :from');
+    if (filter.to) conditions.push('at <= :to');
+    if (filter.actions?.length) conditions.push('action IN (:...actions)');
+    if (filter.actor) conditions.push('actor = :actor');
+    if (filter.participantId) conditions.push('participant_id = :participantId');
+    const sql = `${SELECT_STORED} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT :limit`;
     let after = 0;
     for (;;) {
-      const rows = await this.uow.read((manager) => {
-        const query = manager
-          .getRepository(AuditEntryEntity)
-          .createQueryBuilder('entry')
-          .where('entry.seq > :after AND entry.seq <= :upTo', { after, upTo });
-        if (filter.from) query.andWhere('entry.at >= :from', { from: filter.from });
-        if (filter.to) query.andWhere('entry.at <= :to', { to: filter.to });
-        if (filter.actions?.length)
-          query.andWhere('entry.action IN (:...actions)', { actions: filter.actions });
-        if (filter.actor) query.andWhere('entry.actor = :actor', { actor: filter.actor });
-        if (filter.participantId) {
-          query.andWhere('entry.participant_id = :participantId', {
-            participantId: filter.participantId,
-          });
-        }
-        return query.orderBy('entry.seq', 'ASC').limit(AUDIT_BATCH_SIZE).getMany();
-      });
+      const rows = await this.uow.read((manager) =>
+        selectRows<StoredAuditEntry>(manager, sql, {
+          ...filter,
+          after,
+          upTo,
+          limit: AUDIT_BATCH_SIZE,
+        }),
+      );
       if (rows.length === 0) return;
-      yield rows.map(fromAuditRow);
+      yield rows;
       after = Number(rows[rows.length - 1].seq);
       if (rows.length < AUDIT_BATCH_SIZE) return;
     }

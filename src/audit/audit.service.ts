@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { NotFound } from '../common/domain-errors';
 import { canonicalJson } from '../crypto/canonical-json';
+import { execute, selectRow } from '../database/sql';
 import { AuditAction } from './audit-actions';
 import {
   AuditDetails,
@@ -73,7 +74,7 @@ const INSERT_SQL =
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
-    const [head] = await manager.query<{ seq: number; hash: string }[]>(HEAD_SQL);
+    const head = await selectRow<{ seq: number; hash: string }>(manager, HEAD_SQL);
     const entry = chainEntry(head?.hash ?? GENESIS_HASH, {
       seq: (head ? Number(head.seq) : 0) + 1,
       at: new Date().toISOString(),
@@ -87,13 +88,8 @@ export class AuditService {
       ip: storableText(event.actor.ip),
       requestId: storableText(event.actor.requestId),
     });
-    // One fixed statement text (named parameters, escaped by the driver of the data source), so
-    // the prepared statement is reused: TypeORM's insert() writes the key into the SQL text.
-    const [sql, parameters] = manager.connection.driver.escapeQueryWithParameters(
-      INSERT_SQL,
-      { ...toAuditRow(entry) },
-    );
-    await manager.query(sql, parameters);
+    // One fixed statement, reused: TypeORM's insert() would write the key into the SQL text.
+    await execute(manager, INSERT_SQL, { ...toAuditRow(entry) });
     return entry;
   }
 

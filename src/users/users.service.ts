@@ -4,6 +4,7 @@ import { Actor } from '../common/actor';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../crypto/password-hasher';
+import { selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { decodeRoles, encodeRoles, Role } from './role';
@@ -157,7 +158,12 @@ export class UsersService {
   /** The user's current roles, or undefined when unknown or disabled. Read on every request. */
   findActive(username: string): Promise<ActiveUser | undefined> {
     return this.uow.read(async (manager) => {
-      const user = await manager.getRepository(UserEntity).findOneBy({ username });
+      // Plain SQL: this runs before every authenticated request.
+      const user = await selectRow<{ username: string; roles: string; active: boolean | number }>(
+        manager,
+        'SELECT username, roles, active FROM users WHERE username = :username',
+        { username },
+      );
       if (!user || !user.active) return undefined;
       return { username: user.username, roles: decodeRoles(user.roles) };
     });
