@@ -169,6 +169,7 @@ describe('Sign-in, users and roles (end to end)', () => {
       .send({ username: 'dup1', password: 'a-long-enough-password', roles: ['monitor'] })
       .expect(409);
     expect((response.body as { message: string }).message).toContain('already exists');
+    expect(audit().pop()).toMatchObject({ action: 'USER_CHANGE_REFUSED', outcome: 'DENIED' });
   });
 
   it('applies a revoked role on the very next request, with the same token', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { CliIo } from '../src/cli/cli-io';
 import Database from 'better-sqlite3';
+import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
 
@@ -33,6 +34,8 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
     };
   });
   afterAll(() => t.close());
+
+  const lastAuditEntry = () => auditEntriesOf(t.config.databasePath).pop();
 
   it('refuses generation to every role but the statistician', async () => {
     for (const [role, token] of Object.entries(others)) {
@@ -74,13 +77,14 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
     });
   });
 
-  it('refuses a second generation with 409', async () => {
+  it('refuses a second generation with 409, and audits the refusal', async () => {
     await t
       .http()
       .post('/api/randomization-list')
       .set('Authorization', statistician)
       .send({})
       .expect(409);
+    expect(lastAuditEntry()).toMatchObject({ action: 'LIST_GENERATION_REFUSED', actor: 'stat' });
   });
 
   it('stores every slot sealed: no target in clear and equal ciphertext lengths', () => {
@@ -100,12 +104,13 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
     }
   });
 
-  it('refuses export before lock, and lock to every role but admin', async () => {
+  it('refuses export before lock (audited), and lock to every role but admin', async () => {
     await t
       .http()
       .get('/api/randomization-list/export')
       .set('Authorization', statistician)
       .expect(409);
+    expect(lastAuditEntry()).toMatchObject({ action: 'LIST_EXPORT_REFUSED', outcome: 'DENIED' });
     await t
       .http()
       .post('/api/study/lock')
@@ -146,6 +151,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .set('Authorization', admin)
       .send({ reason: 'Database lock after last visit' })
       .expect(409);
+    expect(lastAuditEntry()).toMatchObject({ action: 'STUDY_LOCK_REFUSED', actor: 'admin' });
     await t
       .http()
       .post('/api/participants')

@@ -70,15 +70,17 @@ export class AllocationService {
    * holds the write lock, so no two allocations, in this process or another, see the same slot free.
    */
   allocate(actor: Actor, participantId: string, idempotencyKey?: string): Promise<AllocationDto> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new InvalidInput(
-        'Idempotency-Key must be 8 to 128 letters, digits, dots, colons, dashes or underscores',
-      );
-    }
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'ALLOCATION_REFUSED', participantId, refusal);
+        if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+          return refuse(
+            new InvalidInput(
+              'Idempotency-Key must be 8 to 128 letters, digits, dots, colons, dashes or underscores',
+            ),
+          );
+        }
         // Plain SQL on this path: TypeORM's query building costs more than these queries.
         const participant = await selectRow<AllocationState>(manager, SELECT_PARTICIPANT, {
           participantId,

@@ -94,7 +94,7 @@ export class AuditService {
   }
 
   /**
-   * Records a refused action that touched blinded data, in the caller's transaction, and hands the
+   * Records a refused action in the caller's transaction (SPEC: every refusal is audited), and hands the
    * refusal back to be thrown once that transaction has committed (see common/outcome.ts).
    * An unknown participant is REJECTED; a rule that forbids the action is DENIED.
    */
@@ -102,14 +102,14 @@ export class AuditService {
     manager: EntityManager,
     actor: Actor,
     action: AuditAction,
-    participantId: string,
+    participantId: string | null,
     refusal: Error,
   ): Promise<{ refusal: Error }> {
     await this.record(manager, {
       actor,
       action,
       outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
-      participantId: participantId.slice(0, 64),
+      participantId: participantId?.slice(0, 64) ?? null,
       reason: refusal.message,
     });
     return { refusal };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../common/actor';
+import { Outcome, unwrap } from '../common/outcome';
 import { Conflict } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
@@ -96,29 +97,35 @@ export class RandomizationService {
       generatedBy: actor.username,
     };
 
-    return this.uow.write(async (manager) => {
-      if ((await trialRecord(manager, protocolId)).lockedAt) throw new StudyLocked();
-      if (await manager.getRepository(RandomizationListEntity).existsBy({ protocolId })) {
-        throw new ListAlreadyGenerated();
-      }
-      await manager.getRepository(RandomizationListEntity).insert(list);
-      for (let start = 0; start < sealed.length; start += INSERT_CHUNK) {
-        await manager.getRepository(SlotEntity).insert(sealed.slice(start, start + INSERT_CHUNK));
-      }
-      await this.audit.record(manager, {
-        actor,
-        action: 'LIST_GENERATED',
-        outcome: 'SUCCESS',
-        details: {
-          commitment,
-          method: list.method,
-          seedSource: seedGiven === undefined ? 'random' : 'statistician',
-          strata: new Set(slots.map((s) => s.stratum)).size,
-        },
-      });
-      this.integrityProblem = undefined;
-      return { commitment, method: list.method, generatedAt: list.generatedAt };
-    });
+    const generated = await unwrap(
+      this.uow.write(async (manager): Promise<Outcome<ListGeneratedDto>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'LIST_GENERATION_REFUSED', null, refusal);
+        if ((await trialRecord(manager, protocolId)).lockedAt) return refuse(new StudyLocked());
+        if (await manager.getRepository(RandomizationListEntity).existsBy({ protocolId })) {
+          return refuse(new ListAlreadyGenerated());
+        }
+        await manager.getRepository(RandomizationListEntity).insert(list);
+        for (let start = 0; start < sealed.length; start += INSERT_CHUNK) {
+          await manager.getRepository(SlotEntity).insert(sealed.slice(start, start + INSERT_CHUNK));
+        }
+        await this.audit.record(manager, {
+          actor,
+          action: 'LIST_GENERATED',
+          outcome: 'SUCCESS',
+          details: {
+            commitment,
+            method: list.method,
+            seedSource: seedGiven === undefined ? 'random' : 'statistician',
+            strata: new Set(slots.map((s) => s.stratum)).size,
+          },
+        });
+        return { ok: { commitment, method: list.method, generatedAt: list.generatedAt } };
+      }),
+    );
+    // A new list replaces no other (a second generation is refused): nothing left to distrust.
+    this.integrityProblem = undefined;
+    return generated;
   }
 
   /**
@@ -172,32 +179,40 @@ export class RandomizationService {
       : undefined;
   }
 
-  async exportList(actor: Actor): Promise<ListExportDto> {
-    return this.uow.write(async (manager) => {
-      if (!(await trialRecord(manager, this.trial.protocolId)).lockedAt) throw new NotLockedYet();
-      const opened = await this.open(manager);
-      if (!opened) throw new Conflict('There is no randomization list to export');
-      await this.audit.record(manager, {
-        actor,
-        action: 'LIST_EXPORTED',
-        outcome: 'SUCCESS',
-        details: { commitment: opened.list.commitment, slots: opened.slots.length },
-      });
-      return {
-        trial: this.trial,
-        method: opened.list.method,
-        seed: opened.seed,
-        nonce: opened.nonce,
-        commitment: opened.list.commitment,
-        generatedAt: opened.list.generatedAt,
-        slots: opened.slots.map((slot) => ({
-          slot: slot.slot,
-          stratum: slot.stratum,
-          limb: slot.target,
-          participantId: slot.participantId,
-        })),
-      };
-    });
+  exportList(actor: Actor): Promise<ListExportDto> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<ListExportDto>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'LIST_EXPORT_REFUSED', null, refusal);
+        if (!(await trialRecord(manager, this.trial.protocolId)).lockedAt) {
+          return refuse(new NotLockedYet());
+        }
+        const opened = await this.open(manager);
+        if (!opened) return refuse(new Conflict('There is no randomization list to export'));
+        await this.audit.record(manager, {
+          actor,
+          action: 'LIST_EXPORTED',
+          outcome: 'SUCCESS',
+          details: { commitment: opened.list.commitment, slots: opened.slots.length },
+        });
+        return {
+          ok: {
+            trial: this.trial,
+            method: opened.list.method,
+            seed: opened.seed,
+            nonce: opened.nonce,
+            commitment: opened.list.commitment,
+            generatedAt: opened.list.generatedAt,
+            slots: opened.slots.map((slot) => ({
+              slot: slot.slot,
+              stratum: slot.stratum,
+              limb: slot.target,
+              participantId: slot.participantId,
+            })),
+          },
+        };
+      }),
+    );
   }
 
   /** Decrypts the whole list; any edited, moved or wrongly keyed value throws. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
+import { Outcome, unwrap } from '../common/outcome';
 import { Conflict } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
@@ -52,30 +53,40 @@ export class TrialService {
 
   /** Locks the study for good: no more registration, list generation or allocation. */
   lock(actor: Actor, reason: string): Promise<StudyLockedDto> {
-    return this.uow.write(async (manager) => {
-      const record = await trialRecord(manager, this.trial.protocolId);
-      if (record.lockedAt) {
-        throw new Conflict(
-          `The study was already locked at ${record.lockedAt} by ${record.lockedBy ?? '?'}`,
-        );
-      }
-      record.lockedAt = new Date().toISOString();
-      record.lockedBy = actor.username;
-      record.lockReason = reason;
-      await manager.getRepository(TrialEntity).save(record);
-      await this.audit.record(manager, {
-        actor,
-        action: 'STUDY_LOCKED',
-        outcome: 'SUCCESS',
-        reason,
-      });
-      return {
-        protocolId: record.protocolId,
-        locked: true,
-        lockedAt: record.lockedAt,
-        lockedBy: actor.username,
-        reason,
-      };
-    });
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<StudyLockedDto>> => {
+        const record = await trialRecord(manager, this.trial.protocolId);
+        if (record.lockedAt) {
+          return this.audit.recordRefusal(
+            manager,
+            actor,
+            'STUDY_LOCK_REFUSED',
+            null,
+            new Conflict(
+              `The study was already locked at ${record.lockedAt} by ${record.lockedBy ?? '?'}`,
+            ),
+          );
+        }
+        record.lockedAt = new Date().toISOString();
+        record.lockedBy = actor.username;
+        record.lockReason = reason;
+        await manager.getRepository(TrialEntity).save(record);
+        await this.audit.record(manager, {
+          actor,
+          action: 'STUDY_LOCKED',
+          outcome: 'SUCCESS',
+          reason,
+        });
+        return {
+          ok: {
+            protocolId: record.protocolId,
+            locked: true,
+            lockedAt: record.lockedAt,
+            lockedBy: actor.username,
+            reason,
+          },
+        };
+      }),
+    );
   }
 }

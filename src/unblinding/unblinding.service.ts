@@ -134,7 +134,13 @@ export class UnblindingService {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<UnblindingReviewDto>> => {
         const refuse = (refusal: Error) =>
-          this.audit.recordRefusal(manager, actor, 'UNBLINDING_REVIEWED', participantId, refusal);
+          this.audit.recordRefusal(
+            manager,
+            actor,
+            'UNBLINDING_REVIEW_REFUSED',
+            participantId,
+            refusal,
+          );
         const participant = await manager
           .getRepository(ParticipantEntity)
           .findOneBy({ participantId });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
+import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../crypto/password-hasher';
 import { selectRow } from '../database/sql';
@@ -44,15 +44,34 @@ export class UsersService {
     refuseUsernameInPassword(dto.username, dto.password);
     // Hash before taking the write lock: argon2id takes tens of milliseconds by design.
     const passwordHash = await hashPassword(dto.password);
-    return this.uow.write(async (manager) => {
-      const user = await this.insert(manager, actor, {
-        username: dto.username,
-        displayName: dto.displayName ?? null,
-        passwordHash,
-        roles: dto.roles,
-      });
-      return toUserResponse(user);
-    });
+    return this.auditingRefusals(actor, () =>
+      this.uow.write(async (manager) => {
+        const user = await this.insert(manager, actor, {
+          username: dto.username,
+          displayName: dto.displayName ?? null,
+          passwordHash,
+          roles: dto.roles,
+        });
+        return toUserResponse(user);
+      }),
+    );
+  }
+
+  /**
+   * Runs a user change; a refusal by a business rule (duplicate, unknown user, last admin) rolls
+   * the change back and is then audited in a transaction of its own.
+   */
+  private async auditingRefusals<T>(actor: Actor, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.uow.write((manager) =>
+          this.audit.recordRefusal(manager, actor, 'USER_CHANGE_REFUSED', null, error),
+        );
+      }
+      throw error;
+    }
   }
 
   /** Inserts a user and its USER_CREATED entry in the caller's transaction. */
@@ -103,40 +122,42 @@ export class UsersService {
     }
     if (dto.password !== undefined) refuseUsernameInPassword(username, dto.password);
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
-    return this.uow.write(async (manager) => {
-      const repository = manager.getRepository(UserEntity);
-      const user = await repository.findOneBy({ username });
-      if (!user) throw new NotFound(`No user named "${username}"`);
-      const changes: Record<string, unknown> = {};
-      if (dto.roles !== undefined) {
-        const roles = encodeRoles(dto.roles);
-        if (roles !== user.roles)
-          changes.roles = { from: decodeRoles(user.roles), to: decodeRoles(roles) };
-        user.roles = roles;
-      }
-      if (dto.active !== undefined && dto.active !== Boolean(user.active)) {
-        changes.active = { from: Boolean(user.active), to: dto.active };
-        user.active = dto.active;
-      }
-      if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
-        changes.displayName = { from: user.displayName, to: dto.displayName };
-        user.displayName = dto.displayName;
-      }
-      if (passwordHash !== undefined) {
-        changes.passwordChanged = true;
-        user.passwordHash = passwordHash;
-      }
-      await this.refuseRemovingLastAdmin(manager, user);
-      user.updatedAt = new Date().toISOString();
-      await repository.save(user);
-      await this.audit.record(manager, {
-        actor,
-        action: 'USER_UPDATED',
-        outcome: 'SUCCESS',
-        details: { username, changes },
-      });
-      return toUserResponse(user);
-    });
+    return this.auditingRefusals(actor, () =>
+      this.uow.write(async (manager) => {
+        const repository = manager.getRepository(UserEntity);
+        const user = await repository.findOneBy({ username });
+        if (!user) throw new NotFound(`No user named "${username}"`);
+        const changes: Record<string, unknown> = {};
+        if (dto.roles !== undefined) {
+          const roles = encodeRoles(dto.roles);
+          if (roles !== user.roles)
+            changes.roles = { from: decodeRoles(user.roles), to: decodeRoles(roles) };
+          user.roles = roles;
+        }
+        if (dto.active !== undefined && dto.active !== Boolean(user.active)) {
+          changes.active = { from: Boolean(user.active), to: dto.active };
+          user.active = dto.active;
+        }
+        if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
+          changes.displayName = { from: user.displayName, to: dto.displayName };
+          user.displayName = dto.displayName;
+        }
+        if (passwordHash !== undefined) {
+          changes.passwordChanged = true;
+          user.passwordHash = passwordHash;
+        }
+        await this.refuseRemovingLastAdmin(manager, user);
+        user.updatedAt = new Date().toISOString();
+        await repository.save(user);
+        await this.audit.record(manager, {
+          actor,
+          action: 'USER_UPDATED',
+          outcome: 'SUCCESS',
+          details: { username, changes },
+        });
+        return toUserResponse(user);
+      }),
+    );
   }
 
   /** Someone must always be able to manage users: the last active admin stays an active admin. */
