@@ -41,7 +41,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.use(hideBodyParseDetails);
   app.setGlobalPrefix(API_PREFIX);
-  app.set('trust proxy', false);
+  // Behind a load balancer, the client's address (audit, throttling) comes from X-Forwarded-For.
+  app.set('trust proxy', config.trustProxyHops);
   app.enableShutdownHooks();
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
     SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId)),

@@ -94,6 +94,20 @@ describe('Sign-in, users and roles (end to end)', () => {
       .expect(200);
   });
 
+  it('lets no more than the limit of parallel wrong guesses through before answering 429', async () => {
+    await t.userWith('burst', ['monitor']);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t
+          .http()
+          .post('/api/auth/login')
+          .send({ username: 'burst', password: `parallel-guess-${i}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(3).fill(401), ...Array(7).fill(429)]);
+  });
+
   it('creates a user with roles, never returns a password hash, and audits it', async () => {
     const created = await t
       .http()

@@ -307,6 +307,23 @@ describe('Emergency unblinding (end to end)', () => {
     await t.http().get('/api/blinding-register').set('Authorization', tokens.unblinder).expect(403);
   });
 
+  it('keeps signatures usable when someone fails sign-ins under the unblinder’s name', async () => {
+    const steady = await t.userWith('steady', ['unblinder']);
+    for (let i = 0; i < 3; i += 1) {
+      await t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'steady', password: `guess-${i}-guess` })
+        .expect(401);
+    }
+    await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'steady', password: USER_PASSWORD })
+      .expect(429);
+    await unblind(steady, 'ELA-003', { reason: REASON, password: USER_PASSWORD }).expect(200);
+  });
+
   it('never writes a limb into the audit log or a notice', () => {
     expect(JSON.stringify(auditOf(t))).not.toMatch(/LEFT|RIGHT/);
   });

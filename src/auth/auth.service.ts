@@ -19,7 +19,12 @@ export class AuthService {
   ) {}
 
   async login(anonymous: Actor, dto: LoginDto): Promise<LoginResponseDto> {
-    const check = await this.passwords.check(dto.username, dto.password, anonymous.ip ?? 'unknown');
+    const check = await this.passwords.check(
+      dto.username,
+      dto.password,
+      anonymous.ip ?? 'unknown',
+      'login',
+    );
     switch (check.kind) {
       case 'throttled':
         await this.recordFailure(

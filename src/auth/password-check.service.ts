@@ -13,32 +13,43 @@ export type PasswordCheck =
 /**
  * Checks a username and password: at login, and when a signature re-enters the password. Unknown
  * users, disabled users and wrong passwords look the same to the caller and take the same time.
- * Failures are throttled per account and per address.
+ * Failures are throttled per account and per address, separately for sign-ins and for signatures:
+ * anonymous failed sign-ins under an unblinder's name must not lock that unblinder's signature
+ * out in an emergency.
  */
+export type PasswordPurpose = 'login' | 'signature';
+
 @Injectable()
 export class PasswordCheckService {
-  private readonly throttle: LoginThrottle;
+  private readonly throttles: Record<PasswordPurpose, LoginThrottle>;
 
   constructor(
     private readonly users: UsersService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.throttle = new LoginThrottle(config.loginThrottle);
+    this.throttles = {
+      login: new LoginThrottle(config.loginThrottle),
+      signature: new LoginThrottle(config.loginThrottle),
+    };
   }
 
-  async check(username: string, password: string, address: string): Promise<PasswordCheck> {
-    const blockedBy = this.throttle.blockedBy(username, address);
+  async check(
+    username: string,
+    password: string,
+    address: string,
+    purpose: PasswordPurpose,
+  ): Promise<PasswordCheck> {
+    const throttle = this.throttles[purpose];
+    const blockedBy = throttle.blockedBy(username, address);
     if (blockedBy) return { kind: 'throttled', by: blockedBy };
+    const attempt = throttle.recordFailure(username, address);
     const credentials = await this.users.findCredentials(username);
     const matches = await verifyPassword(
       credentials?.passwordHash ?? (await decoyPasswordHash()),
       password,
     );
-    if (!credentials || !matches) {
-      this.throttle.recordFailure(username, address);
-      return { kind: 'wrong' };
-    }
-    this.throttle.recordSuccess(username);
+    if (!credentials || !matches) return { kind: 'wrong' };
+    throttle.recordSuccess(username, address, attempt);
     return { kind: 'ok', user: { username: credentials.username, roles: credentials.roles } };
   }
 }

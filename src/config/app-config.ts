@@ -24,6 +24,8 @@ export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   host: string;
+  /** Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none). */
+  trustProxyHops: number;
   dataDir: string;
   databasePath: string;
   trialConfigPath: string;
@@ -147,6 +149,7 @@ export function loadAppConfig(env: Env): AppConfig {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: read(env, 'HOST') ?? '0.0.0.0',
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     dataDir,
     databasePath:
       databasePath === undefined

@@ -240,7 +240,12 @@ export class UnblindingService {
     password: string,
     meaning: string,
   ): Promise<void> {
-    const check = await this.passwords.check(actor.username, password, actor.ip ?? 'unknown');
+    const check = await this.passwords.check(
+      actor.username,
+      password,
+      actor.ip ?? 'unknown',
+      'signature',
+    );
     if (check.kind === 'ok') return;
     await this.uow.write((manager) =>
       this.audit.record(manager, {
