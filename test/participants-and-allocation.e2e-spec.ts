@@ -177,6 +177,7 @@ describe('Registration and allocation (end to end)', () => {
       .post('/api/participants/ELA-001/allocation')
       .set('Authorization', pharmacist)
       .expect(201);
+    expect(response.headers['cache-control']).toBe('no-store');
     const body = response.body as Allocation;
     expect(body.participantId).toBe('ELA-001');
     expect(body.slot).toBe(1);

@@ -156,6 +156,11 @@ describe('Emergency unblinding (end to end)', () => {
     });
     expect(JSON.stringify(receiver.received[0].body)).not.toMatch(/LEFT|RIGHT/);
     await waitFor(() => auditOf(t).some((e) => e.action === 'NOTIFICATION_SENT'));
+    // The log names the receiver's origin only: a webhook path or query may hold a secret.
+    const sent = auditOf(t).find((e) => e.action === 'NOTIFICATION_SENT');
+    expect(sent?.details.recipient).toBe(new URL(receiver.url).origin);
+    expect(JSON.stringify(auditOf(t))).not.toContain('/notify');
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('shows every role that the seal is broken, by whom and why, but never the limb', async () => {

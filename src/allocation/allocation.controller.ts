@@ -19,6 +19,7 @@ export class AllocationController {
 
   @Post('allocation')
   @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
   @Roles('pharmacist')
   @ApiOperation({ summary: 'Allocate the next free slot of the participant’s stratum (audited)' })
   @ApiHeader({
@@ -38,6 +39,7 @@ export class AllocationController {
   }
 
   @Get('allocation')
+  @Header('Cache-Control', 'no-store')
   @Roles('pharmacist')
   @ApiOperation({ summary: 'Re-read an allocation to prepare the syringes (audited)' })
   @ApiNotFoundResponse({ description: 'Unknown participant' })

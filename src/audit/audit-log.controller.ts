@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { TrialDefinition } from '../config/trial-definition';
@@ -49,10 +50,8 @@ export class AuditLogController {
       Buffer.from(JSON.stringify(stream.checkpoint)).toString('base64'),
     );
     res.setHeader('Cache-Control', 'no-store');
-    for await (const piece of stream.pieces) {
-      if (piece.length > 0 && !res.write(piece)) await once(res, 'drain');
-    }
-    res.end();
+    // pipeline() honours back-pressure and stops reading the log if the client goes away.
+    await pipeline(Readable.from(stream.pieces), res);
   }
 
   @Get('verify')

@@ -9,6 +9,18 @@ import { NotificationEntity } from './notification.entity';
 const DELIVERY_TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
 
+/**
+ * The recipient as the audit log names it: scheme, host and port only. A webhook URL often holds
+ * a token in its path or query, or credentials, which monitors exporting the log must not see.
+ */
+export function recipientOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'unparseable URL';
+  }
+}
+
 /** When the next attempt is due after `attempts` failures: base, 2 x base, 4 x base... */
 export function nextAttemptDelayMs(retryBaseMs: number, attempts: number): number {
   return retryBaseMs * 2 ** Math.max(0, attempts - 1);
@@ -34,7 +46,13 @@ export class NotificationWorker implements OnApplicationShutdown {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.running ??= this.deliverDue().finally(() => (this.running = undefined));
+      // A failed pass (database busy, disk full) is logged and retried at the next tick; it must
+      // never become an unhandled rejection, which would stop the server.
+      this.running ??= this.deliverDue()
+        .catch((error: unknown) =>
+          this.logger.error(`Notification pass failed: ${(error as Error).message}`),
+        )
+        .finally(() => (this.running = undefined));
     }, this.config.notifications.pollIntervalMs);
     this.timer.unref();
   }
@@ -114,7 +132,7 @@ export class NotificationWorker implements OnApplicationShutdown {
           details: {
             notificationId: notice.id,
             kind: notice.kind,
-            recipient: notice.recipient,
+            recipient: recipientOrigin(notice.recipient),
             attempts,
           },
         });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -28,6 +28,7 @@ export class UnblindingController {
 
   @Post('participants/:id/unblinding')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Roles('unblinder')
   @ApiOperation({
     summary:

@@ -10,6 +10,7 @@ import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-ciph
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationOutbox } from '../notifications/notification-outbox';
+import { recipientOrigin } from '../notifications/notification-worker';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { otherTarget } from '../allocation/preparation';
 import { ListIntegrityFailure } from '../randomization/randomization.service';
@@ -116,7 +117,7 @@ export class UnblindingService {
           details: {
             signature,
             notification: notification.queued
-              ? { queuedFor: notification.recipient }
+              ? { queuedFor: recipientOrigin(notification.recipient) }
               : { notQueued: notification.why },
           },
         });
