@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { auditEntriesOf } from './support/database-file';
-import { nctTrial, registration } from './support/trial-fixtures';
-import { startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
+import { newTempDir, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
 const trial = nctTrial();
 
@@ -100,6 +102,19 @@ describe('Integrity of the sealed list (end to end)', () => {
       await restarted.close();
     }
     expect(auditActions(t)).toContain('LIST_INTEGRITY_FAILED');
+  });
+
+  it('refuses to start when the trial file changed after the list was generated', async () => {
+    await t.app.close();
+    const dir = newTempDir();
+    const changed = JSON.parse(readFileSync(NCT_TRIAL_FILE, 'utf8')) as { title: string };
+    changed.title = `${changed.title} (edited)`;
+    const file = join(dir, 'changed.json');
+    writeFileSync(file, JSON.stringify(changed));
+    await expect(createApp({ ...t.config, trialConfigPath: file })).rejects.toThrow(
+      /differs from the one its randomization list was generated from/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses to start with a wrong blinding key, naming the problem', async () => {

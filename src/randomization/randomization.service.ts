@@ -10,7 +10,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
-import { trialDefinitionHash } from '../trial/trial-setup.service';
+import { trialDefinitionHash } from '../trial/trial-definition-hash';
 import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
 import { generateList, GeneratedSlot, newListSeed } from './list-generator';

@@ -1,20 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { TrialDefinition } from '../config/trial-definition';
-import { canonicalJson } from '../crypto/canonical-json';
-import { sha256Hex } from '../crypto/hashing';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TRIAL_DEFINITION } from '../runtime';
+import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { trialDefinitionHash } from './trial-definition-hash';
 import { TrialEntity } from './trial.entity';
-
-export function trialDefinitionHash(trial: TrialDefinition): string {
-  return sha256Hex(canonicalJson(trial));
-}
 
 /**
  * Binds the database to its trial at first start. A database is one trial's: starting it with
- * another trial's file is refused, and a changed file for the same trial is reported.
+ * another trial's file is refused. Once the list is generated, the trial file is frozen: a changed
+ * file would regenerate a different list (the start-up check would then block allocation) and
+ * the final export would ship a definition the list was not drawn from, so the start is refused.
  */
 @Injectable()
 export class TrialSetupService {
@@ -39,6 +37,16 @@ export class TrialSetupService {
       }
       const mine = existing[0];
       if (mine) {
+        const list = await manager
+          .getRepository(RandomizationListEntity)
+          .findOneBy({ protocolId: this.trial.protocolId });
+        if (list && list.definitionHash !== definitionHash) {
+          throw new Error(
+            `TRIAL_CONFIG: the trial file ${this.trial.protocolId} differs from the one its randomization list ` +
+              `was generated from (definition hash ${list.definitionHash}, now ${definitionHash}). ` +
+              'Restore the original file; a trial file is frozen once its list exists.',
+          );
+        }
         if (mine.definitionHash !== definitionHash) {
           this.logger.warn(
             `The trial file for ${this.trial.protocolId} differs from the one the database was created with (definition hash ${mine.definitionHash}, now ${definitionHash}).`,
