@@ -49,13 +49,22 @@ describe('Integrity of the sealed list (end to end)', () => {
   });
   afterEach(() => t.close());
 
-  it('refuses to change a sealed slot or delete one at the database level', () => {
+  it('refuses to change a sealed slot, re-assign a claimed one or delete one at the database level', () => {
     const db = new Database(t.config.databasePath);
     try {
       expect(() => db.prepare("UPDATE slots SET target_sealed = 'x' WHERE slot = 1").run()).toThrow(
         /cannot change/,
       );
       expect(() => db.prepare('DELETE FROM slots WHERE slot = 1').run()).toThrow(/cannot change/);
+      db.prepare(
+        "UPDATE slots SET participant_id = 'ELA-001', allocated_at = 'now' WHERE slot = 1",
+      ).run();
+      expect(() =>
+        db.prepare("UPDATE slots SET participant_id = 'ELA-002' WHERE slot = 1").run(),
+      ).toThrow(/cannot change once participant_id is set/);
+      expect(() =>
+        db.prepare('UPDATE slots SET participant_id = NULL WHERE slot = 1').run(),
+      ).toThrow(/cannot change once participant_id is set/);
     } finally {
       db.close();
     }

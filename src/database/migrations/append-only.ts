@@ -55,3 +55,33 @@ export async function refuseColumnUpdateAndDelete(
     `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
   );
 }
+
+/**
+ * Refuses any UPDATE of these columns once `setOnce` holds a value: a claimed slot cannot be
+ * handed to someone else, an allocation time cannot be rewritten.
+ */
+export async function refuseChangeOnceSet(
+  runner: QueryRunner,
+  table: string,
+  setOnce: string,
+  columns: string[],
+): Promise<void> {
+  const name = `${table}_${setOnce}_set_once`;
+  const message = `${table}: ${columns.join(', ')} cannot change once ${setOnce} is set`;
+  if (isPostgres(runner)) {
+    const changed = columns.map((c) => `NEW.${c} IS DISTINCT FROM OLD.${c}`).join(' OR ');
+    await runner.query(`
+      CREATE OR REPLACE FUNCTION refuse_${name}() RETURNS trigger AS $$
+      BEGIN
+        IF OLD.${setOnce} IS NOT NULL AND (${changed}) THEN RAISE EXCEPTION '${message}'; END IF;
+        RETURN NEW;
+      END; $$ LANGUAGE plpgsql`);
+    await runner.query(
+      `CREATE TRIGGER ${name} BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_${name}()`,
+    );
+    return;
+  }
+  await runner.query(
+    `CREATE TRIGGER ${name} BEFORE UPDATE OF ${columns.join(', ')} ON ${table} WHEN OLD.${setOnce} IS NOT NULL BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+}

@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { RandomizationList1764000001000 } from './1764000001000-randomization-list';
 import { Participants1764000002000 } from './1764000002000-participants';
 import { Unblinding1764000003000 } from './1764000003000-unblinding';
+import { AllocationSetOnce1764000004000 } from './1764000004000-allocation-set-once';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   RandomizationList1764000001000,
   Participants1764000002000,
   Unblinding1764000003000,
+  AllocationSetOnce1764000004000,
 ];
