@@ -66,6 +66,14 @@ describe('Registration and allocation (end to end)', () => {
     expect((response.body as { message: string }).message).toContain('SCR-001');
   });
 
+  it.each([-1, 0, 17, 71, 200])('refuses age %d with 422 naming "age"', async (age) => {
+    const response = await register(
+      pharmacist,
+      registration(trial, `SCR-AGE-${age + 10}`, { age }),
+    ).expect(422);
+    expect(response.body).toMatchObject({ failed: ['age'] });
+  });
+
   it('answers 422 naming each failed criterion, age included, and audits the rejection', async () => {
     const answers = {
       ...registration(trial, 'SCR-BAD').eligibility,
