@@ -11,7 +11,7 @@ import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
-import { slotAssociatedData } from '../randomization/sealing';
+import { openSlot, SealedSlot } from '../randomization/sealing';
 import { SlotEntity } from '../randomization/slot.entity';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
@@ -34,7 +34,7 @@ export class NotAllocated extends Conflict {
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 type AllocationState = Pick<ParticipantEntity, 'participantId' | 'stratum' | 'allocatedAt'>;
-type SealedSlot = Pick<SlotEntity, 'id' | 'listId' | 'stratum' | 'slot' | 'targetSealed'>;
+type FreeSlot = SealedSlot & Pick<SlotEntity, 'id'>;
 
 const SELECT_PARTICIPANT =
   'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt" ' +
@@ -120,7 +120,7 @@ export class AllocationService {
         }
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
 
-        const candidate = await selectRow<SealedSlot>(manager, SELECT_FREE_SLOT, {
+        const candidate = await selectRow<FreeSlot>(manager, SELECT_FREE_SLOT, {
           listId: study.listId,
           stratum: participant.stratum,
         });
@@ -133,7 +133,7 @@ export class AllocationService {
         }
         let target: string;
         try {
-          target = this.openSlot(candidate);
+          target = openSlot(this.cipher, this.trial.protocolId, candidate);
         } catch (error) {
           if (error instanceof BlindingDecryptionError) {
             return refuse(
@@ -224,7 +224,7 @@ export class AllocationService {
       throw new Error(`Allocated participant ${participant.participantId} has no slot`);
     let target: string;
     try {
-      target = this.openSlot(slot);
+      target = openSlot(this.cipher, this.trial.protocolId, slot);
     } catch (error) {
       if (!(error instanceof BlindingDecryptionError)) throw error;
       return this.audit.recordRefusal(
@@ -245,13 +245,6 @@ export class AllocationService {
     return {
       ok: this.answer(participant.participantId, slot.slot, target, participant.allocatedAt),
     };
-  }
-
-  private openSlot(slot: SealedSlot): string {
-    return this.cipher.decrypt(
-      slot.targetSealed,
-      slotAssociatedData(this.trial.protocolId, slot.listId, slot.stratum, slot.slot),
-    );
   }
 
   private answer(

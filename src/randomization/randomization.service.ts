@@ -15,7 +15,7 @@ import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
 import { generateList, GeneratedSlot, newListSeed } from './list-generator';
 import { RandomizationListEntity } from './randomization-list.entity';
-import { listSecretAssociatedData, slotAssociatedData } from './sealing';
+import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
 import { SlotEntity } from './slot.entity';
 
 /** The one list of this database's trial. */
@@ -236,10 +236,7 @@ export class RandomizationService {
       slots: rows.map((row) => ({
         stratum: row.stratum,
         slot: row.slot,
-        target: this.cipher.decrypt(
-          row.targetSealed,
-          slotAssociatedData(protocolId, list.id, row.stratum, row.slot),
-        ),
+        target: openSlot(this.cipher, protocolId, row),
         participantId: row.participantId,
       })),
     };

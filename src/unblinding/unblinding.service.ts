@@ -14,7 +14,7 @@ import { recipientOrigin } from '../notifications/notification-worker';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { otherTarget } from '../allocation/preparation';
 import { ListIntegrityFailure } from '../randomization/randomization.service';
-import { slotAssociatedData } from '../randomization/sealing';
+import { openSlot } from '../randomization/sealing';
 import { SlotEntity } from '../randomization/slot.entity';
 import { TRIAL_DEFINITION } from '../runtime';
 import {
@@ -269,10 +269,7 @@ export class UnblindingService {
   private async openAllocation(manager: EntityManager, participantId: string): Promise<string> {
     const slot = await manager.getRepository(SlotEntity).findOneBy({ participantId });
     if (!slot) throw new Error(`Allocated participant ${participantId} has no slot`);
-    return this.cipher.decrypt(
-      slot.targetSealed,
-      slotAssociatedData(this.trial.protocolId, slot.listId, slot.stratum, slot.slot),
-    );
+    return openSlot(this.cipher, this.trial.protocolId, slot);
   }
 
   private answer(participant: ParticipantEntity, target: string): UnblindingDto {
