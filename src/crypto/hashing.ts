@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 
 export function sha256Hex(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
@@ -6,13 +6,6 @@ export function sha256Hex(text: string | Buffer): string {
 
 export function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
-}
-
-/** Compares two strings in constant time for equal lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**

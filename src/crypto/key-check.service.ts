@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { BlindingCipher } from './blinding-cipher';
 import { KeyCheckEntity } from './key-check.entity';
 
-export class WrongBlindingKey extends DomainError {
+/** A start-up failure, not an HTTP answer: the server refuses to start. */
+export class WrongBlindingKey extends Error {
   constructor() {
     super(
-      'conflict',
       'The blinding key does not match the key this database was created with (key check value differs). ' +
         'Start with the original BLINDING_KEY or BLINDING_KEY_FILE; nothing was decrypted.',
     );

@@ -4,7 +4,7 @@ import { fromAuditRow } from '../audit/audit.service';
 import { AuditAction } from '../audit/audit-actions';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BlindingRegisterEntryDto, ExposureDto } from './dto/unblinding.dto';
+import { BlindingRegisterDto, ExposureDto, FullListExportDto } from './dto/unblinding.dto';
 
 /** The audited actions that show a person a participant's allocation. */
 export const EXPOSING_ACTIONS: AuditAction[] = [
@@ -14,12 +14,6 @@ export const EXPOSING_ACTIONS: AuditAction[] = [
   'UNBLINDED',
 ];
 
-export interface BlindingRegister {
-  participants: BlindingRegisterEntryDto[];
-  /** Final exports of the whole list after lock: they expose every participant. */
-  fullListExports: Omit<ExposureDto, 'how'>[];
-}
-
 /**
  * "Who knows what": derived from the audit log itself, so it can never disagree with it. Each
  * successful exposing action is one exposure; never the target.
@@ -28,14 +22,14 @@ export interface BlindingRegister {
 export class BlindingRegisterService {
   constructor(private readonly uow: UnitOfWork) {}
 
-  register(): Promise<BlindingRegister> {
+  register(): Promise<BlindingRegisterDto> {
     return this.uow.read(async (manager) => {
       const rows = await manager.getRepository(AuditEntryEntity).find({
         where: { action: In([...EXPOSING_ACTIONS, 'LIST_EXPORTED']), outcome: 'SUCCESS' },
         order: { seq: 'ASC' },
       });
       const byParticipant = new Map<string, ExposureDto[]>();
-      const fullListExports: Omit<ExposureDto, 'how'>[] = [];
+      const fullListExports: FullListExportDto[] = [];
       for (const entry of rows.map(fromAuditRow)) {
         const exposure = {
           username: entry.actor,

@@ -8,8 +8,9 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
-import { BlindingRegister, BlindingRegisterService } from './blinding-register.service';
+import { BlindingRegisterService } from './blinding-register.service';
 import {
+  BlindingRegisterDto,
   UnblindingDto,
   UnblindingRequestDto,
   UnblindingReviewDto,
@@ -70,7 +71,7 @@ export class UnblindingController {
   @Get('blinding-register')
   @Roles('admin', 'monitor')
   @ApiOperation({ summary: 'Who has been exposed to which participant’s allocation, when and how' })
-  register(): Promise<BlindingRegister> {
+  register(): Promise<BlindingRegisterDto> {
     return this.blindingRegister.register();
   }
 }

@@ -74,8 +74,7 @@ export class ExposureDto {
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty({
     example: 'ALLOCATED',
-    description:
-      'How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED, UNBLINDED, LIST_EXPORTED',
+    description: 'How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED or UNBLINDED',
   })
   how!: string;
   @ApiProperty() at!: string;
@@ -85,4 +84,20 @@ export class ExposureDto {
 export class BlindingRegisterEntryDto {
   @ApiProperty() participantId!: string;
   @ApiProperty({ type: [ExposureDto] }) exposures!: ExposureDto[];
+}
+
+export class FullListExportDto {
+  @ApiProperty() username!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty() at!: string;
+  @ApiProperty({ description: 'The audit entry that records it' }) auditSeq!: number;
+}
+
+export class BlindingRegisterDto {
+  @ApiProperty({ type: [BlindingRegisterEntryDto] }) participants!: BlindingRegisterEntryDto[];
+  @ApiProperty({
+    type: [FullListExportDto],
+    description: 'Final exports of the whole list after lock: each exposes every participant',
+  })
+  fullListExports!: FullListExportDto[];
 }
