@@ -92,6 +92,13 @@ describe('Emergency unblinding (end to end)', () => {
   ])('refuses a bad request %j with 400', async (body, message) => {
     const response = await unblind(tokens.unblinder, 'ELA-001', body).expect(400);
     expect((response.body as { message: string }).message).toMatch(message);
+    // A refused unblinding request leaves a trace, whatever refused it.
+    expect(auditOf(t).pop()).toMatchObject({
+      action: 'REQUEST_REJECTED',
+      actor: 'unb',
+      participantId: 'ELA-001',
+      details: { route: 'POST /api/participants/:id/unblinding' },
+    });
   });
 
   it('refuses a wrong password with 401, audits SIGNATURE_FAILED, and throttles', async () => {

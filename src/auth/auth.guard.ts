@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Actor } from '../common/actor';
 import { IS_PUBLIC, ROLES } from '../common/decorators';
 import { Forbidden, Unauthenticated } from '../common/domain-errors';
-import { actorOf, RequestWithContext } from '../common/request-context';
+import { actorOf, RequestWithContext, routeOf } from '../common/request-context';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Role } from '../users/role';
@@ -30,7 +30,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<RequestWithContext>();
-    const route = `${request.method} ${request.baseUrl}${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+    const route = routeOf(request);
 
     const token = /^Bearer ([^\s]+)$/i.exec(request.header('authorization') ?? '')?.[1];
     if (!token)

@@ -7,8 +7,10 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { DomainError, DomainErrorKind } from './domain-errors';
-import { RequestWithContext } from './request-context';
+import { RequestWithContext, routeOf } from './request-context';
 
 /** The one place where domain error kinds become HTTP status codes. */
 export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
@@ -124,10 +126,19 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
   };
 }
 
-/** Turns every error into `{statusCode, error, message}`; the cause of a 500 goes only to the log. */
+/**
+ * Turns every error into `{statusCode, error, message}`; the cause of a 500 goes only to the log.
+ * Input refused by validation on a request about one participant is audited here
+ * (REQUEST_REJECTED): the guard audits refused access, the services their own refusals.
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -139,10 +150,34 @@ export class HttpExceptionFilter implements ExceptionFilter {
         `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${(exception as Error)?.stack ?? String(exception)}`,
       );
     }
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    response.status(body.statusCode).json(body);
+    const send = () => {
+      if (response.headersSent) response.end();
+      else response.status(body.statusCode).json(body);
+    };
+    this.auditRejectedInput(exception, request, body).then(send, (error: unknown) => {
+      this.logger.error(`Could not audit a rejected request: ${(error as Error).message}`);
+      send();
+    });
+  }
+
+  private async auditRejectedInput(
+    exception: unknown,
+    request: RequestWithContext,
+    body: ErrorBody,
+  ): Promise<void> {
+    const participantId = (request.params as Record<string, unknown> | undefined)?.id;
+    const actor = request.actor;
+    if (!(exception instanceof HttpException) || body.statusCode >= 500) return;
+    if (!actor || typeof participantId !== 'string') return;
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'REQUEST_REJECTED',
+        outcome: 'REJECTED',
+        participantId: participantId.slice(0, 64),
+        reason: body.message,
+        details: { route: routeOf(request) },
+      }),
+    );
   }
 }

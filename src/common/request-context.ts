@@ -26,3 +26,9 @@ export function requestIdMiddleware(
 export function actorOf(req: RequestWithContext): Actor {
   return req.actor ?? anonymousActor(req.ip ?? null, req.requestId ?? null);
 }
+
+/** The route a request matched, as the audit log names it: `POST /api/participants/:id/allocation`. */
+export function routeOf(req: RequestWithContext): string {
+  const path = (req.route as { path?: string } | undefined)?.path ?? req.path;
+  return `${req.method} ${req.baseUrl}${path}`;
+}
