@@ -40,7 +40,7 @@ const SELECT_PARTICIPANT =
   'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt" ' +
   'FROM participants WHERE participant_id = :participantId';
 const SELECT_STUDY =
-  'SELECT t.locked_at AS "lockedAt", l.id AS "listId" FROM trials t ' +
+  'SELECT t.locked_at AS "lockedAt", l.id AS "listId", l.commitment FROM trials t ' +
   'LEFT JOIN randomization_lists l ON l.protocol_id = t.protocol_id WHERE t.protocol_id = :protocolId';
 /** The next free slot of the stratum: the lowest position not yet claimed. */
 const SELECT_FREE_SLOT =
@@ -104,20 +104,17 @@ export class AllocationService {
           }
         }
 
-        const study = await selectRow<{ lockedAt: string | null; listId: number | null }>(
-          manager,
-          SELECT_STUDY,
-          { protocolId: this.trial.protocolId },
-        );
+        const study = await selectRow<{
+          lockedAt: string | null;
+          listId: number | null;
+          commitment: string | null;
+        }>(manager, SELECT_STUDY, { protocolId: this.trial.protocolId });
         if (study?.lockedAt) return refuse(new StudyLocked());
-        try {
-          this.randomization.assertListIntact();
-        } catch (error) {
-          return refuse(error as Error);
-        }
-        if (study?.listId == null) {
+        if (study?.listId == null || study.commitment === null) {
           return refuse(new Conflict('No randomization list has been generated yet'));
         }
+        const problem = await this.randomization.problemBeforeAllocating(manager, study.commitment);
+        if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
 
         const candidate = await selectRow<FreeSlot>(manager, SELECT_FREE_SLOT, {
