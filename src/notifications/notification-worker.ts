@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { SYSTEM_ACTOR } from '../common/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
+import { EntityManager } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
 import { NotificationEntity } from './notification.entity';
@@ -43,8 +44,9 @@ export class NotificationWorker implements OnApplicationShutdown {
     private readonly audit: AuditService,
   ) {}
 
+  /** Starts polling the outbox, when notices have somewhere to go. */
   start(): void {
-    if (this.timer) return;
+    if (this.timer || !this.config.notifications.webhookUrl) return;
     this.timer = setInterval(() => {
       // A failed pass (database busy, disk full) is logged and retried at the next tick; it must
       // never become an unhandled rejection, which would stop the server.
@@ -72,10 +74,14 @@ export class NotificationWorker implements OnApplicationShutdown {
     }
   }
 
-  private leaseNext(): Promise<NotificationEntity | undefined> {
+  /**
+   * The next due notice, leased to this process. Looking costs a read; the write lock is taken
+   * only when a notice is due, so an idle outbox never delays an allocation.
+   */
+  private async leaseNext(): Promise<NotificationEntity | undefined> {
     const now = new Date();
-    return this.uow.write(async (manager) => {
-      const due = await manager
+    const findDue = (manager: EntityManager) =>
+      manager
         .getRepository(NotificationEntity)
         .createQueryBuilder('n')
         .where('n.delivered_at IS NULL AND n.failed_at IS NULL')
@@ -83,6 +89,10 @@ export class NotificationWorker implements OnApplicationShutdown {
         .andWhere('(n.lease_until IS NULL OR n.lease_until < :now)', { now: now.toISOString() })
         .orderBy('n.id', 'ASC')
         .getOne();
+    if (!(await this.uow.read(findDue))) return undefined;
+    return this.uow.write(async (manager) => {
+      // Looked for again under the write lock: another process may have leased it meanwhile.
+      const due = await findDue(manager);
       if (!due) return undefined;
       due.leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
       await manager.getRepository(NotificationEntity).save(due);
