@@ -13,7 +13,8 @@ import { trialRecord } from '../trial/trial-record';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
 import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
-import { generateList, GeneratedSlot, newListSeed } from './list-generator';
+import { ListExport, verifyListExport } from './list-export';
+import { generateList, newListSeed } from './list-generator';
 import { RandomizationListEntity } from './randomization-list.entity';
 import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
 import { SlotEntity } from './slot.entity';
@@ -41,14 +42,6 @@ export class NotLockedYet extends Conflict {
   constructor() {
     super('The full list can be exported only after the study is locked');
   }
-}
-
-/** The list decrypted, for the integrity check and the final export only. */
-interface OpenedList {
-  list: RandomizationListEntity;
-  seed: string;
-  nonce: string;
-  slots: (GeneratedSlot & { participantId: string | null })[];
 }
 
 @Injectable()
@@ -174,27 +167,17 @@ export class RandomizationService {
    * Undefined when there is no list or when it is intact (then remembered as checked).
    */
   private async checkWholeList(manager: EntityManager): Promise<string | undefined> {
-    let opened: OpenedList | undefined;
+    let opened: ListExport | undefined;
     try {
       opened = await this.open(manager);
     } catch (error) {
       return (error as Error).message;
     }
     if (!opened) return undefined;
-    const recomputed = listCommitment(this.trial.protocolId, opened.slots, opened.nonce);
-    if (recomputed !== opened.list.commitment)
-      return 'the slots do not match the published commitment';
-    const regenerated = generateList(this.trial, opened.seed);
-    const differs =
-      regenerated.length !== opened.slots.length ||
-      regenerated.some(
-        (slot, i) =>
-          slot.stratum !== opened.slots[i].stratum ||
-          slot.slot !== opened.slots[i].slot ||
-          slot.target !== opened.slots[i].target,
-      );
-    if (differs) return 'the slots do not match the list regenerated from the seed and trial file';
-    this.checkedCommitment = opened.list.commitment;
+    // The same check as the statistician's offline `list verify`, against the stored commitment.
+    const [problem] = verifyListExport(opened, this.trial).problems;
+    if (problem !== undefined) return problem;
+    this.checkedCommitment = opened.commitment;
     return undefined;
   }
 
@@ -212,30 +195,18 @@ export class RandomizationService {
           actor,
           action: 'LIST_EXPORTED',
           outcome: 'SUCCESS',
-          details: { commitment: opened.list.commitment, slots: opened.slots.length },
+          details: { commitment: opened.commitment, slots: opened.slots.length },
         });
-        return {
-          ok: {
-            trial: this.trial,
-            method: opened.list.method,
-            seed: opened.seed,
-            nonce: opened.nonce,
-            commitment: opened.list.commitment,
-            generatedAt: opened.list.generatedAt,
-            slots: opened.slots.map((slot) => ({
-              slot: slot.slot,
-              stratum: slot.stratum,
-              limb: slot.target,
-              participantId: slot.participantId,
-            })),
-          },
-        };
+        return { ok: opened };
       }),
     );
   }
 
-  /** Decrypts the whole list; any edited, moved or wrongly keyed value throws. */
-  private async open(manager: EntityManager): Promise<OpenedList | undefined> {
+  /**
+   * Decrypts the whole list into its final export form, with the commitment stored at
+   * generation; any edited, moved or wrongly keyed value throws.
+   */
+  private async open(manager: EntityManager): Promise<ListExport | undefined> {
     const protocolId = this.trial.protocolId;
     const list = await manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
     if (!list) return undefined;
@@ -243,7 +214,8 @@ export class RandomizationService {
       .getRepository(SlotEntity)
       .find({ where: { listId: list.id }, order: { id: 'ASC' } });
     return {
-      list,
+      trial: this.trial,
+      method: list.method,
       seed: this.cipher.decrypt(
         list.seedSealed,
         listSecretAssociatedData(protocolId, list.id, 'seed'),
@@ -252,10 +224,12 @@ export class RandomizationService {
         list.nonceSealed,
         listSecretAssociatedData(protocolId, list.id, 'nonce'),
       ),
+      commitment: list.commitment,
+      generatedAt: list.generatedAt,
       slots: rows.map((row) => ({
-        stratum: row.stratum,
         slot: row.slot,
-        target: openSlot(this.cipher, protocolId, row),
+        stratum: row.stratum,
+        limb: openSlot(this.cipher, protocolId, row),
         participantId: row.participantId,
       })),
     };
