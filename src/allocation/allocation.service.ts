@@ -214,34 +214,27 @@ export class AllocationService {
     action: AuditAction,
     details: Record<string, unknown>,
   ): Promise<Outcome<AllocationDto>> {
-    const slot = await manager
-      .getRepository(SlotEntity)
-      .findOneBy({ participantId: participant.participantId });
-    if (!slot || !participant.allocatedAt)
-      throw new Error(`Allocated participant ${participant.participantId} has no slot`);
-    let target: string;
-    try {
-      target = openSlot(this.cipher, this.trial.protocolId, slot);
-    } catch (error) {
-      if (!(error instanceof BlindingDecryptionError)) throw error;
+    const allocatedAt = participant.allocatedAt;
+    if (!allocatedAt) throw new Error(`Participant ${participant.participantId} is not allocated`);
+    const opened = await this.randomization.openAllocation(manager, participant.participantId);
+    if ('refusal' in opened) {
       return this.audit.recordRefusal(
         manager,
         actor,
         action,
         participant.participantId,
-        new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
+        opened.refusal,
       );
     }
+    const { slot, target } = opened.ok;
     await this.audit.record(manager, {
       actor,
       action,
       outcome: 'SUCCESS',
       participantId: participant.participantId,
-      details: { slot: slot.slot, ...details },
+      details: { slot, ...details },
     });
-    return {
-      ok: this.answer(participant.participantId, slot.slot, target, participant.allocatedAt),
-    };
+    return { ok: this.answer(participant.participantId, slot, target, allocatedAt) };
   }
 
   private answer(

@@ -5,7 +5,7 @@ import { Outcome, unwrap } from '../common/outcome';
 import { Conflict } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
-import { BlindingCipher } from '../crypto/blinding-cipher';
+import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
@@ -233,5 +233,31 @@ export class RandomizationService {
         participantId: row.participantId,
       })),
     };
+  }
+
+  /**
+   * The slot an allocated participant holds, opened: its position and target, or a refusal when
+   * its sealed target fails authentication (edited, moved, or the wrong key).
+   */
+  async openAllocation(
+    manager: EntityManager,
+    participantId: string,
+  ): Promise<Outcome<{ slot: number; stratum: string; target: string }>> {
+    const slot = await manager.getRepository(SlotEntity).findOneBy({ participantId });
+    if (!slot) throw new Error(`Allocated participant ${participantId} has no slot`);
+    try {
+      return {
+        ok: {
+          slot: slot.slot,
+          stratum: slot.stratum,
+          target: openSlot(this.cipher, this.trial.protocolId, slot),
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof BlindingDecryptionError)) throw error;
+      return {
+        refusal: new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
+      };
+    }
   }
 }

@@ -1,21 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, Not } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { PasswordCheckService } from '../auth/password-check.service';
 import { TrialDefinition } from '../config/trial-definition';
-import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { recipientOrigin } from '../notifications/notification-worker';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { otherTarget } from '../allocation/preparation';
-import { ListIntegrityFailure } from '../randomization/randomization.service';
-import { openSlot } from '../randomization/sealing';
-import { SlotEntity } from '../randomization/slot.entity';
+import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
 import {
   UnblindingDto,
@@ -33,11 +30,11 @@ export const REVIEW_SIGNATURE_MEANING = 'review of an emergency unblinding';
 export class UnblindingService {
   constructor(
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
-    private readonly cipher: BlindingCipher,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly passwords: PasswordCheckService,
     private readonly outbox: NotificationOutbox,
+    private readonly randomization: RandomizationService,
   ) {}
 
   /**
@@ -65,13 +62,9 @@ export class UnblindingService {
             ),
           );
         }
-        let target: string;
-        try {
-          target = await this.openAllocation(manager, participantId);
-        } catch (error) {
-          if (!(error instanceof BlindingDecryptionError)) throw error;
-          return refuse(new ListIntegrityFailure(`the sealed allocation of ${participantId}`));
-        }
+        const opened = await this.randomization.openAllocation(manager, participantId);
+        if ('refusal' in opened) return refuse(opened.refusal);
+        const target = opened.ok.target;
         const signature = {
           signer: actor.username,
           meaning: UNBLINDING_SIGNATURE_MEANING,
@@ -264,12 +257,6 @@ export class UnblindingService {
     if (check.kind === 'throttled')
       throw new Throttled('Too many failed signatures; wait a few minutes and try again');
     throw new Unauthenticated('The password does not match: the signature was refused');
-  }
-
-  private async openAllocation(manager: EntityManager, participantId: string): Promise<string> {
-    const slot = await manager.getRepository(SlotEntity).findOneBy({ participantId });
-    if (!slot) throw new Error(`Allocated participant ${participantId} has no slot`);
-    return openSlot(this.cipher, this.trial.protocolId, slot);
   }
 
   private answer(participant: ParticipantEntity, target: string): UnblindingDto {
