@@ -5,7 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AllocationModule } from './allocation/allocation.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { TOKEN_ALGORITHM } from './auth/token.service';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { BlindingCipher } from './crypto/blinding-cipher';
@@ -34,8 +33,6 @@ export class AppModule {
         JwtModule.register({
           global: true,
           secret: hmacSecretKey(runtime.jwtSecret),
-          signOptions: { algorithm: TOKEN_ALGORITHM },
-          verifyOptions: { algorithms: [TOKEN_ALGORITHM] },
         }),
         DatabaseModule,
         CryptoModule,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
@@ -8,13 +7,12 @@ import { selectRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
 import { ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
-import { AuditEntryEntity } from './audit-entry.entity';
 import {
   createAuditExportWriter,
   ExportableAuditEntry,
   ndjsonCheckpointLine,
 } from './audit-export-format';
-import { AuditService, fromAuditRow } from './audit.service';
+import { AuditService, chainHead, fromAuditRow } from './audit.service';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** Entries read per database round trip when streaming or verifying. */
@@ -107,15 +105,9 @@ export class AuditLogService {
   /** Verifies the whole chain from seq 1, in batches, and records the verdict. */
   async verify(actor: Actor): Promise<ChainVerification> {
     const verifier = new ChainVerifier(1, GENESIS_HASH);
+    // add() ignores everything after the first break: stop reading there.
     for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
-      let broken = false;
-      for (const row of batch) {
-        if (!verifier.add(fromAuditRow(row))) {
-          broken = true;
-          break;
-        }
-      }
-      if (broken) break;
+      if (!batch.every((row) => verifier.add(fromAuditRow(row)))) break;
     }
     const result = verifier.result();
     await this.uow.write((manager) =>
@@ -139,7 +131,7 @@ export class AuditLogService {
 
   /** A signed statement of the log's current length and head hash. */
   async checkpoint(): Promise<AuditCheckpoint> {
-    const head = await this.uow.read((manager) => this.head(manager));
+    const head = await this.uow.read((manager) => chainHead(manager));
     return this.sign(head);
   }
 
@@ -150,16 +142,6 @@ export class AuditLogService {
       head,
       new Date().toISOString(),
     );
-  }
-
-  private async head(manager: EntityManager): Promise<{ entries: number; headHash: string }> {
-    const last = await manager
-      .getRepository(AuditEntryEntity)
-      .createQueryBuilder('entry')
-      .orderBy('entry.seq', 'DESC')
-      .limit(1)
-      .getOne();
-    return { entries: last ? Number(last.seq) : 0, headHash: last?.hash ?? GENESIS_HASH };
   }
 
   /**

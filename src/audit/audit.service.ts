@@ -66,6 +66,14 @@ const INSERT_SQL =
   'details, ip, request_id, prev_hash, hash) VALUES (:seq, :at, :actor, :roles, :action, ' +
   ':participantId, :outcome, :reason, :details, :ip, :requestId, :prevHash, :hash)';
 
+/** The log's length and last hash (64 zeros when empty), read in the caller's transaction. */
+export async function chainHead(
+  manager: EntityManager,
+): Promise<{ entries: number; headHash: string }> {
+  const head = await selectRow<{ seq: number; hash: string }>(manager, HEAD_SQL);
+  return { entries: head ? Number(head.seq) : 0, headHash: head?.hash ?? GENESIS_HASH };
+}
+
 /**
  * Appends to the chained audit log inside the caller's transaction, so an action and its entry
  * commit together or not at all. The caller's write transaction holds the write lock, so reading
@@ -74,14 +82,15 @@ const INSERT_SQL =
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
-    const head = await selectRow<{ seq: number; hash: string }>(manager, HEAD_SQL);
-    const entry = chainEntry(head?.hash ?? GENESIS_HASH, {
-      seq: (head ? Number(head.seq) : 0) + 1,
+    const head = await chainHead(manager);
+    const entry = chainEntry(head.headHash, {
+      seq: head.entries + 1,
       at: new Date().toISOString(),
       actor: storableText(event.actor.username),
       roles: [...event.actor.roles],
       action: event.action,
-      participantId: storableText(event.participantId ?? null),
+      // Ids are at most 64 characters; a longer one in a refused request is cut, not refused.
+      participantId: storableText(event.participantId?.slice(0, 64) ?? null),
       outcome: event.outcome,
       reason: storableText(event.reason ?? null),
       details: event.details ?? {},
@@ -109,7 +118,7 @@ export class AuditService {
       actor,
       action,
       outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
-      participantId: participantId?.slice(0, 64) ?? null,
+      participantId,
       reason: refusal.message,
     });
     return { refusal };

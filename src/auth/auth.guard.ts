@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Actor } from '../common/actor';
 import { IS_PUBLIC, ROLES } from '../common/decorators';
 import { Forbidden, Unauthenticated } from '../common/domain-errors';
-import { actorOf, RequestWithContext, routeOf } from '../common/request-context';
+import { actorOf, participantIdOf, RequestWithContext, routeOf } from '../common/request-context';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Role } from '../users/role';
@@ -92,11 +92,4 @@ export class AuthGuard implements CanActivate {
     );
     throw error;
   }
-}
-
-/** The participant a refused request was about, so a monitor can filter refusals by participant. */
-function participantIdOf(request: RequestWithContext): string | null {
-  const params = request.params as Record<string, string | undefined> | undefined;
-  const id = params?.id;
-  return typeof id === 'string' && id.length <= 64 ? id : null;
 }

@@ -9,8 +9,8 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
-import { DomainError, DomainErrorKind } from './domain-errors';
-import { RequestWithContext, routeOf } from './request-context';
+import { DomainError, DomainErrorKind, InvalidInput } from './domain-errors';
+import { participantIdOf, RequestWithContext, routeOf } from './request-context';
 
 /** The one place where domain error kinds become HTTP status codes. */
 export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
@@ -75,8 +75,8 @@ export function hideBodyParseDetails(
   next: NextFunction,
 ): void {
   if (error instanceof SyntaxError && (error as ParserError).type === 'entity.parse.failed') {
-    const plain: Error & ParserError = new Error('The request body is not valid JSON');
-    next(Object.assign(plain, { status: 400, expose: true, type: 'entity.parse.failed' }));
+    // JSON.parse's own message quotes the body around the error: it could hold a password.
+    next(new InvalidInput('The request body is not valid JSON'));
     return;
   }
   next(error);
@@ -113,9 +113,7 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
     const message =
       parser.type === 'entity.too.large'
         ? 'The request body is too large'
-        : parser.type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON'
-          : 'The request could not be read';
+        : 'The request could not be read';
     return { statusCode: parserStatus, error: REASON_PHRASES[parserStatus] ?? 'Error', message };
   }
   return {
@@ -165,16 +163,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     request: RequestWithContext,
     body: ErrorBody,
   ): Promise<void> {
-    const participantId = (request.params as Record<string, unknown> | undefined)?.id;
+    const participantId = participantIdOf(request);
     const actor = request.actor;
     if (!(exception instanceof HttpException) || body.statusCode >= 500) return;
-    if (!actor || typeof participantId !== 'string') return;
+    if (!actor || participantId === null) return;
     await this.uow.write((manager) =>
       this.audit.record(manager, {
         actor,
         action: 'REQUEST_REJECTED',
         outcome: 'REJECTED',
-        participantId: participantId.slice(0, 64),
+        participantId,
         reason: body.message,
         details: { route: routeOf(request) },
       }),

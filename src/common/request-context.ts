@@ -32,3 +32,9 @@ export function routeOf(req: RequestWithContext): string {
   const path = (req.route as { path?: string } | undefined)?.path ?? req.path;
   return `${req.method} ${req.baseUrl}${path}`;
 }
+
+/** The participant a request is about (its `:id`), so a monitor can filter refusals by participant. */
+export function participantIdOf(req: RequestWithContext): string | null {
+  const id = (req.params as Record<string, unknown> | undefined)?.id;
+  return typeof id === 'string' ? id : null;
+}

@@ -195,12 +195,14 @@ export class UnblindingService {
           r,
         ]),
       );
-      const notices = await manager
-        .getRepository(NotificationEntity)
-        .findBy({ kind: 'EMERGENCY_UNBLINDING' });
+      const notices = new Map(
+        (
+          await manager.getRepository(NotificationEntity).findBy({ kind: 'EMERGENCY_UNBLINDING' })
+        ).map((n) => [n.participantId, n]),
+      );
       return unblinded.map((p) => {
         const review = reviews.get(p.participantId);
-        const notice = notices.find((n) => n.participantId === p.participantId);
+        const notice = notices.get(p.participantId);
         return {
           participantId: p.participantId,
           unblindedAt: p.unblindedAt ?? '',
@@ -246,7 +248,7 @@ export class UnblindingService {
         actor,
         action: 'SIGNATURE_FAILED',
         outcome: 'DENIED',
-        participantId: participantId.slice(0, 64),
+        participantId: participantId,
         reason:
           check.kind === 'throttled'
             ? `too many failed attempts for this ${check.by}`
