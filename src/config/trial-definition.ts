@@ -284,7 +284,8 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
   ] as const) {
     criteria.forEach(({ id }, index) => {
       const path = `$.eligibility.${key}[${index}].id`;
-      if (id === 'age') eligibility.fail('uses "age", which is reserved for the age range', path);
+      if (id === AGE_CRITERION)
+        eligibility.fail('uses "age", which is reserved for the age range', path);
       if (criterionIds.has(id)) eligibility.fail(`repeats the criterion id "${id}"`, path);
       criterionIds.add(id);
     });
@@ -358,14 +359,23 @@ function gcd(a: number, b: number): number {
 
 /** Every stratum key of a design, in a fixed order (factor order, then level order). */
 export function stratumKeys(factors: StratificationFactor[]): string[] {
-  let keys: string[][] = [[]];
+  let combinations: string[][] = [[]];
   for (const factor of factors) {
-    keys = keys.flatMap((prefix) =>
-      factor.levels.map((level) => [...prefix, `${factor.id}=${level}`]),
+    combinations = combinations.flatMap((prefix) =>
+      factor.levels.map((level) => [...prefix, level]),
     );
   }
-  return keys.map((parts) => (parts.length === 0 ? ALL_PARTICIPANTS_STRATUM : parts.join(';')));
+  return combinations.map((levels) => stratumKey(factors, levels));
 }
+
+/** The key of one stratum: `factor=level` in factor order, joined by ';'; 'all' without factors. */
+export function stratumKey(factors: StratificationFactor[], levels: string[]): string {
+  if (factors.length === 0) return ALL_PARTICIPANTS_STRATUM;
+  return factors.map((factor, i) => `${factor.id}=${levels[i]}`).join(';');
+}
+
+/** The criterion id under which an age outside the trial's range is reported. */
+export const AGE_CRITERION = 'age';
 
 /** The one stratum of an unstratified trial. */
 export const ALL_PARTICIPANTS_STRATUM = 'all';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { EligibilityRules } from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
-import { AGE_CRITERION, evaluateEligibility } from './eligibility';
+import { AGE_CRITERION } from '../config/trial-definition';
+import { evaluateEligibility } from './eligibility';
 
 const TRIALS_DIR = join(__dirname, '..', '..', 'config', 'trials');
 

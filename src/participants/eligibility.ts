@@ -1,7 +1,6 @@
-import { EligibilityRules } from '../config/trial-definition';
+import { AGE_CRITERION, EligibilityRules } from '../config/trial-definition';
 
 /** The criterion id under which an age outside the trial's range is reported (SPEC section 4). */
-export const AGE_CRITERION = 'age';
 
 export type EligibilityResult =
   | { kind: 'eligible' }

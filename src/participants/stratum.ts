@@ -1,4 +1,4 @@
-import { ALL_PARTICIPANTS_STRATUM, StratificationFactor } from '../config/trial-definition';
+import { StratificationFactor, stratumKey } from '../config/trial-definition';
 
 export type StratumKeyResult =
   { kind: 'ok'; stratum: string } | { kind: 'invalid'; problems: string[] };
@@ -36,9 +36,11 @@ export function stratumKeyOf(
       ),
   ];
   if (problems.length > 0) return { kind: 'invalid', problems };
-  if (factors.length === 0) return { kind: 'ok', stratum: ALL_PARTICIPANTS_STRATUM };
   return {
     kind: 'ok',
-    stratum: factors.map((factor) => `${factor.id}=${given[factor.id]}`).join(';'),
+    stratum: stratumKey(
+      factors,
+      factors.map((factor) => given[factor.id]),
+    ),
   };
 }
