@@ -1,7 +1,5 @@
 import { AGE_CRITERION, EligibilityRules } from '../config/trial-definition';
 
-/** The criterion id under which an age outside the trial's range is reported (SPEC section 4). */
-
 export type EligibilityResult =
   | { kind: 'eligible' }
   | { kind: 'ineligible'; failed: string[] }
