@@ -2,28 +2,11 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
+import { call, login } from './support/http-client';
 import { startServerProcess } from './support/server-process';
 import { ADMIN_PASSWORD, newTempDir, startTestApp, testEnv } from './support/test-app';
 
 const CONCURRENT = 100;
-
-async function loginOver(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const body = (await response.json()) as { accessToken: string };
-  return `Bearer ${body.accessToken}`;
-}
-
-function createUserOver(url: string, token: string, username: string): Promise<Response> {
-  return fetch(`${url}/api/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: token },
-    body: JSON.stringify({ username, password: 'concurrency-password', roles: ['monitor'] }),
-  });
-}
 
 function expectConsistentLog(databasePath: string, expectedUsers: number): void {
   const verification = verifyAuditFile(databasePath);
@@ -119,10 +102,14 @@ describe(UnitOfWork.name, () => {
     const second = await startServerProcess(env);
     try {
       const servers = [first.url, second.url];
-      const tokens = await Promise.all(servers.map((url) => loginOver(url)));
+      const tokens = await Promise.all(servers.map((url) => login(url, 'admin', ADMIN_PASSWORD)));
       const responses = await Promise.all(
         Array.from({ length: CONCURRENT }, (_, i) =>
-          createUserOver(servers[i % 2], tokens[i % 2], `two-process-${i}`),
+          call(servers[i % 2], 'POST', '/api/users', tokens[i % 2], {
+            username: `two-process-${i}`,
+            password: 'concurrency-password',
+            roles: ['monitor'],
+          }),
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(CONCURRENT).fill(201));
