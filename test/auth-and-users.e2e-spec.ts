@@ -255,6 +255,22 @@ describe('Sign-in, users and roles (end to end)', () => {
     expect(entry?.details).toEqual({ username: 'forgetful', changes: { passwordChanged: true } });
   });
 
+  it('refuses a token issued before a password change, and takes one issued after it', async () => {
+    const token = await t.userWith('changer', ['monitor']);
+    // Tokens carry whole seconds: change the password in a later second than the sign-in.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await t
+      .http()
+      .patch('/api/users/changer')
+      .set('Authorization', admin)
+      .send({ password: 'another-new-password' })
+      .expect(200);
+    const refused = await t.http().get('/api/auth/me').set('Authorization', token).expect(401);
+    expect((refused.body as { message: string }).message).toMatch(/password has changed/);
+    const fresh = await t.login('changer', 'another-new-password');
+    await t.http().get('/api/auth/me').set('Authorization', fresh).expect(200);
+  });
+
   it('answers 404 for an unknown user and 400 for an empty change', async () => {
     await t
       .http()

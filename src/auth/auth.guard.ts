@@ -40,8 +40,8 @@ export class AuthGuard implements CanActivate {
         'no bearer token',
         new Unauthenticated('Sign in first: this route needs a bearer token'),
       );
-    const username = await this.tokens.usernameOf(token);
-    if (!username) {
+    const verified = await this.tokens.verify(token);
+    if (!verified) {
       return this.deny(
         request,
         route,
@@ -49,6 +49,7 @@ export class AuthGuard implements CanActivate {
         new Unauthenticated('The token is invalid or has expired; sign in again'),
       );
     }
+    const { username, issuedAt } = verified;
     const user = await this.users.findActive(username);
     if (!user) {
       return this.deny(
@@ -56,6 +57,15 @@ export class AuthGuard implements CanActivate {
         route,
         'account unknown or disabled',
         new Unauthenticated('This account is disabled or no longer exists'),
+        username,
+      );
+    }
+    if (user.credentialsChangedAt && issuedBefore(issuedAt, user.credentialsChangedAt)) {
+      return this.deny(
+        request,
+        route,
+        'token issued before the password changed',
+        new Unauthenticated('The password has changed since this token was issued; sign in again'),
         username,
       );
     }
@@ -92,4 +102,9 @@ export class AuthGuard implements CanActivate {
     );
     throw error;
   }
+}
+
+/** A token's issue time has whole seconds: it counts as before a change made in a later second. */
+function issuedBefore(issuedAt: Date, changedAt: string): boolean {
+  return issuedAt.getTime() < Math.floor(Date.parse(changedAt) / 1000) * 1000;
 }

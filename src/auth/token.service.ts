@@ -29,13 +29,14 @@ export class TokenService {
     });
   }
 
-  /** The username in a valid token, or undefined for a bad, forged or expired one. */
-  async usernameOf(token: string): Promise<string | undefined> {
+  /** Who a valid token names and when it was issued; undefined for a bad, forged or expired one. */
+  async verify(token: string): Promise<{ username: string; issuedAt: Date } | undefined> {
     try {
-      const claims = await this.jwt.verifyAsync<TokenClaims>(token, {
+      const claims = await this.jwt.verifyAsync<TokenClaims & { iat?: number }>(token, {
         algorithms: [TOKEN_ALGORITHM],
       });
-      return typeof claims.sub === 'string' ? claims.sub : undefined;
+      if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number') return undefined;
+      return { username: claims.sub, issuedAt: new Date(claims.iat * 1000) };
     } catch {
       return undefined;
     }

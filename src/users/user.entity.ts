@@ -26,4 +26,8 @@ export class UserEntity {
 
   @Column({ name: 'updated_at', type: 'varchar', length: 30 })
   updatedAt!: string;
+
+  /** When the password last changed; tokens issued before then are refused. */
+  @Column({ name: 'credentials_changed_at', type: 'varchar', length: 30, nullable: true })
+  credentialsChangedAt!: string | null;
 }

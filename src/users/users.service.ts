@@ -16,6 +16,11 @@ export interface ActiveUser {
   roles: Role[];
 }
 
+/** An active user as the guard checks a token against it. */
+export interface TokenHolder extends ActiveUser {
+  credentialsChangedAt: string | null;
+}
+
 export function toUserResponse(user: UserEntity): UserResponseDto {
   return {
     username: user.username,
@@ -93,6 +98,7 @@ export class UsersService {
       active: true,
       createdAt: now,
       updatedAt: now,
+      credentialsChangedAt: null,
     });
     await repository.insert(entity);
     await this.audit.record(manager, {
@@ -145,6 +151,7 @@ export class UsersService {
         if (passwordHash !== undefined) {
           changes.passwordChanged = true;
           user.passwordHash = passwordHash;
+          user.credentialsChangedAt = new Date().toISOString();
         }
         await this.refuseRemovingLastAdmin(manager, user);
         user.updatedAt = new Date().toISOString();
@@ -177,16 +184,26 @@ export class UsersService {
   }
 
   /** The user's current roles, or undefined when unknown or disabled. Read on every request. */
-  findActive(username: string): Promise<ActiveUser | undefined> {
+  findActive(username: string): Promise<TokenHolder | undefined> {
     return this.uow.read(async (manager) => {
       // Plain SQL: this runs before every authenticated request.
-      const user = await selectRow<{ username: string; roles: string; active: boolean | number }>(
+      const user = await selectRow<{
+        username: string;
+        roles: string;
+        active: boolean | number;
+        credentialsChangedAt: string | null;
+      }>(
         manager,
-        'SELECT username, roles, active FROM users WHERE username = :username',
+        'SELECT username, roles, active, credentials_changed_at AS "credentialsChangedAt" ' +
+          'FROM users WHERE username = :username',
         { username },
       );
       if (!user || !user.active) return undefined;
-      return { username: user.username, roles: decodeRoles(user.roles) };
+      return {
+        username: user.username,
+        roles: decodeRoles(user.roles),
+        credentialsChangedAt: user.credentialsChangedAt,
+      };
     });
   }
 

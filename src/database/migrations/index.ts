@@ -3,6 +3,7 @@ import { RandomizationList1764000001000 } from './1764000001000-randomization-li
 import { Participants1764000002000 } from './1764000002000-participants';
 import { Unblinding1764000003000 } from './1764000003000-unblinding';
 import { AllocationSetOnce1764000004000 } from './1764000004000-allocation-set-once';
+import { CredentialsChangedAt1764000005000 } from './1764000005000-credentials-changed-at';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Participants1764000002000,
   Unblinding1764000003000,
   AllocationSetOnce1764000004000,
+  CredentialsChangedAt1764000005000,
 ];
