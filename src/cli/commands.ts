@@ -4,9 +4,11 @@ import { CliCommand } from './cli-io';
 import { keyGenerateCommand } from './key-generate.command';
 import { listSimulateCommand } from './list-simulate.command';
 import { listVerifyCommand } from './list-verify.command';
+import { userCreateCommand } from './user-create.command';
 
 /** Every command of the command line; each lives in its own file beside this one. */
 export const COMMANDS: CliCommand[] = [
+  userCreateCommand,
   auditVerifyCommand,
   listVerifyCommand,
   listSimulateCommand,
