@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { REVIEW_DECISIONS, ReviewDecision } from '../unblinding-review.entity';
 
@@ -86,12 +86,8 @@ export class BlindingRegisterEntryDto {
   @ApiProperty({ type: [ExposureDto] }) exposures!: ExposureDto[];
 }
 
-export class FullListExportDto {
-  @ApiProperty() username!: string;
-  @ApiProperty({ type: [String] }) roles!: string[];
-  @ApiProperty() at!: string;
-  @ApiProperty({ description: 'The audit entry that records it' }) auditSeq!: number;
-}
+/** An exposure of every participant at once: the final export of the whole list. */
+export class FullListExportDto extends OmitType(ExposureDto, ['how'] as const) {}
 
 export class BlindingRegisterDto {
   @ApiProperty({ type: [BlindingRegisterEntryDto] }) participants!: BlindingRegisterEntryDto[];
