@@ -3,6 +3,9 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   testEnvironment: 'node',
+  // Global: jest-circus reads testTimeout here, not inside a project. Generous, so that the suite
+  // passes on a loaded 2-core machine; no test depends on how fast the machine is.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +20,6 @@ module.exports = {
       rootDir: 'test',
       testRegex: '.*\\.e2e-spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 60000,
     },
   ],
 };

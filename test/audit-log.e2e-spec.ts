@@ -37,7 +37,7 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
       .expect(401);
     await t.userWith('=cmd', ['monitor']).catch(() => undefined);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('refuses every role but monitor and admin', async () => {
     for (const role of ['statistician', 'pharmacist', 'investigator', 'unblinder'] as const) {

@@ -10,7 +10,7 @@ describe('Sign-in, users and roles (end to end)', () => {
     t = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
     admin = await t.login('admin', ADMIN_PASSWORD);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const audit = () => auditEntriesOf(t.config.databasePath);
 

@@ -47,7 +47,7 @@ describe('Integrity of the sealed list (end to end)', () => {
         .expect(201);
     }
   });
-  afterEach(() => t.close());
+  afterEach(() => t?.close());
 
   it('refuses to change a sealed slot, re-assign a claimed one or delete one at the database level', () => {
     const db = new Database(t.config.databasePath);

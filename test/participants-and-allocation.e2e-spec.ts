@@ -47,7 +47,7 @@ describe('Registration and allocation (end to end)', () => {
     monitor = await t.userWith('mon', ['monitor']);
     unblinder = await t.userWith('unb', ['unblinder']);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const register = (token: string, body: object) =>
     t.http().post('/api/participants').set('Authorization', token).send(body);

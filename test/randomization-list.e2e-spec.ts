@@ -33,7 +33,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       monitor: await t.userWith('mon', ['monitor']),
     };
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const lastAuditEntry = () => auditEntriesOf(t.config.databasePath).pop();
 

@@ -28,7 +28,7 @@ describe('A stratified 2:1 trial (end to end)', () => {
       .send({ seed: 'strata' })
       .expect(201);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const register = (screening: string, strata?: Record<string, string>) =>
     t
