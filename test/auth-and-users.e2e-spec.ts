@@ -61,6 +61,7 @@ describe('Sign-in, users and roles (end to end)', () => {
     expect(unknown.body).toEqual({
       statusCode: 401,
       error: 'Unauthorized',
+      code: 'UNAUTHENTICATED',
       message: 'Invalid username or password',
     });
     const failed = audit().filter((e) => e.action === 'LOGIN_FAILED');

@@ -63,6 +63,7 @@ describe('Registration and allocation (end to end)', () => {
 
   it('refuses a duplicate screening number with 409', async () => {
     const response = await register(pharmacist, registration(trial, 'SCR-001')).expect(409);
+    expect(response.body).toMatchObject({ code: 'DUPLICATE' });
     expect((response.body as { message: string }).message).toContain('SCR-001');
   });
 
@@ -87,6 +88,7 @@ describe('Registration and allocation (end to end)', () => {
     expect(response.body).toMatchObject({
       statusCode: 422,
       error: 'Unprocessable Entity',
+      code: 'NOT_ELIGIBLE',
       failed: ['age', 'inc-adherence', 'exc-diabetes'],
     });
     const entry = auditOf(t)
@@ -162,6 +164,7 @@ describe('Registration and allocation (end to end)', () => {
       .post('/api/participants/ELA-001/allocation')
       .set('Authorization', pharmacist)
       .expect(409);
+    expect(response.body).toMatchObject({ code: 'NO_LIST' });
     expect((response.body as { message: string }).message).toMatch(/No randomization list/);
     expect(
       auditOf(t)
@@ -209,6 +212,7 @@ describe('Registration and allocation (end to end)', () => {
       .post('/api/participants/ELA-001/allocation')
       .set('Authorization', pharmacist)
       .expect(409);
+    expect(again.body).toMatchObject({ code: 'ALREADY_ALLOCATED' });
     expect((again.body as { message: string }).message).toContain('already allocated');
   });
 
@@ -460,6 +464,7 @@ describe('Allocation under concurrency (end to end)', () => {
         .post('/api/participants/ELA-003/allocation')
         .set('Authorization', pharmacist)
         .expect(409);
+      expect(exhausted.body).toMatchObject({ code: 'LIST_EXHAUSTED' });
       expect((exhausted.body as { message: string }).message).toContain('exhausted');
     } finally {
       await t.close();

@@ -21,13 +21,16 @@ import { otherTarget, preparationFor, renderPreparationSheet } from './preparati
 
 export class AlreadyAllocated extends Conflict {
   constructor(participantId: string) {
-    super(`Participant ${participantId} is already allocated; re-read it with GET .../allocation`);
+    super(
+      `Participant ${participantId} is already allocated; re-read it with GET .../allocation`,
+      'ALREADY_ALLOCATED',
+    );
   }
 }
 
 export class NotAllocated extends Conflict {
   constructor(participantId: string) {
-    super(`Participant ${participantId} has not been allocated yet`);
+    super(`Participant ${participantId} has not been allocated yet`, 'NOT_ALLOCATED');
   }
 }
 
@@ -111,7 +114,7 @@ export class AllocationService {
         }>(manager, SELECT_STUDY, { protocolId: this.trial.protocolId });
         if (study?.lockedAt) return refuse(new StudyLocked());
         if (study?.listId == null || study.commitment === null) {
-          return refuse(new Conflict('No randomization list has been generated yet'));
+          return refuse(new Conflict('No randomization list has been generated yet', 'NO_LIST'));
         }
         const problem = await this.randomization.problemBeforeAllocating(manager, study.commitment);
         if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
@@ -125,6 +128,7 @@ export class AllocationService {
           return refuse(
             new Conflict(
               `The list of stratum "${participant.stratum}" is exhausted: no free slot is left`,
+              'LIST_EXHAUSTED',
             ),
           );
         }

@@ -1,6 +1,7 @@
 /**
- * Errors the business rules raise, each with a kind; http-exception.filter.ts maps kinds to HTTP
- * status codes in one place. Messages are for the user: say what is wrong and what to do.
+ * Errors the business rules raise, each with a kind and a stable `code`; http-exception.filter.ts
+ * maps kinds to HTTP status codes in one place. Messages are for the user: say what is wrong and
+ * what to do. The code (UPPER_SNAKE, listed in ERROR_CODES) lets a client show its own words.
  */
 export type DomainErrorKind =
   | 'invalid-input'
@@ -8,53 +9,133 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'not-found'
   | 'conflict'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'unprocessable'
-  | 'throttled';
+  | 'throttled'
+  | 'unavailable';
+
+/**
+ * Every code a 4xx or 503 body can carry, with what it means. The OpenAPI document lists them;
+ * a code not in this table is a bug (see http-exception.filter.spec.ts).
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'The request body, query or path failed validation',
+  INVALID_JSON: 'The request body is not valid JSON',
+  BODY_TOO_LARGE: 'The request body is larger than the limit',
+  UNSUPPORTED_MEDIA_TYPE: 'A request body must be sent as application/json',
+  UNAUTHENTICATED: 'No valid token, or a wrong username or password',
+  FORBIDDEN: 'None of your roles grants this action',
+  NOT_FOUND: 'No such resource',
+  ROUTE_NOT_FOUND: 'No such route',
+  CONFLICT: 'The request conflicts with the current state',
+  NOT_ELIGIBLE: 'The participant does not meet the eligibility criteria',
+  ALREADY_ALLOCATED: 'The participant is already allocated',
+  NOT_ALLOCATED: 'The participant has not been allocated yet',
+  NO_LIST: 'The randomization list has not been generated',
+  LIST_EXISTS: 'The randomization list has already been generated',
+  LIST_EXHAUSTED: 'No free slot is left in the participant’s stratum',
+  LIST_INTEGRITY_FAILED: 'The stored list failed its integrity check; allocation is blocked',
+  NOT_LOCKED: 'The action is possible only after the study is locked',
+  STUDY_LOCKED: 'The study is locked',
+  TARGET_REACHED: 'Registration is closed: the target size is reached',
+  DUPLICATE: 'A resource with this identity already exists',
+  SIGNATURE_FAILED: 'The re-entered password (electronic signature) is wrong',
+  SELF_REVIEW: 'An unblinding cannot be reviewed by the user who did it',
+  THROTTLED: 'Too many attempts; wait and try again',
+  STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
+  INTERNAL_ERROR: 'An unexpected error; quote the request id to the administrator',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The code of a kind when the error names none of its own. */
+export const DEFAULT_CODE_OF: Record<DomainErrorKind, ErrorCode> = {
+  'invalid-input': 'VALIDATION_FAILED',
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
+  'not-found': 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  'payload-too-large': 'BODY_TOO_LARGE',
+  'unsupported-media-type': 'UNSUPPORTED_MEDIA_TYPE',
+  unprocessable: 'VALIDATION_FAILED',
+  throttled: 'THROTTLED',
+  unavailable: 'STORAGE_UNAVAILABLE',
+};
+
+export interface DomainErrorOptions {
+  code?: ErrorCode;
+  /** Extra fields merged into the error body, e.g. `failed` for an ineligible participant. */
+  body?: Record<string, unknown>;
+}
 
 export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly body: Record<string, unknown>;
+
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
-    /** Extra fields merged into the error body, e.g. `failed` for an ineligible participant. */
-    readonly body: Record<string, unknown> = {},
+    options: DomainErrorOptions = {},
   ) {
     super(message);
     this.name = new.target.name;
+    this.code = options.code ?? DEFAULT_CODE_OF[kind];
+    this.body = options.body ?? {};
   }
 }
 
 export class InvalidInput extends DomainError {
-  constructor(message: string) {
-    super('invalid-input', message);
+  constructor(message: string, code: ErrorCode = 'VALIDATION_FAILED') {
+    super('invalid-input', message, { code });
   }
 }
 
 export class NotFound extends DomainError {
-  constructor(message: string) {
-    super('not-found', message);
+  constructor(message: string, code: ErrorCode = 'NOT_FOUND') {
+    super('not-found', message, { code });
   }
 }
 
 export class Conflict extends DomainError {
-  constructor(message: string) {
-    super('conflict', message);
+  constructor(message: string, code: ErrorCode = 'CONFLICT') {
+    super('conflict', message, { code });
   }
 }
 
 export class Unauthenticated extends DomainError {
-  constructor(message: string) {
-    super('unauthenticated', message);
+  constructor(message: string, code: ErrorCode = 'UNAUTHENTICATED') {
+    super('unauthenticated', message, { code });
   }
 }
 
 export class Forbidden extends DomainError {
-  constructor(message: string) {
-    super('forbidden', message);
+  constructor(message: string, code: ErrorCode = 'FORBIDDEN') {
+    super('forbidden', message, { code });
   }
 }
 
 export class Throttled extends DomainError {
   constructor(message: string) {
     super('throttled', message);
+  }
+}
+
+export class UnsupportedMediaType extends DomainError {
+  constructor(message = 'A request body must be sent with Content-Type: application/json') {
+    super('unsupported-media-type', message);
+  }
+}
+
+/**
+ * The database could not take the change (disk full, file unwritable, removed or replaced).
+ * Answered 503 with Retry-After: nothing was stored, the client may retry.
+ */
+export class StorageUnavailable extends DomainError {
+  constructor(
+    cause: string,
+    readonly retryAfterSeconds = 30,
+  ) {
+    super('unavailable', `The database could not store the change: ${cause}`);
   }
 }

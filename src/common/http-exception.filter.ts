@@ -9,7 +9,13 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
-import { DomainError, DomainErrorKind, InvalidInput } from './domain-errors';
+import {
+  DomainError,
+  DomainErrorKind,
+  ErrorCode,
+  InvalidInput,
+  StorageUnavailable,
+} from './domain-errors';
 import { participantIdOf, RequestWithContext, routeOf } from './request-context';
 
 /** The one place where domain error kinds become HTTP status codes. */
@@ -19,8 +25,23 @@ export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  'payload-too-large': HttpStatus.PAYLOAD_TOO_LARGE,
+  'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
   throttled: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** The code of a 4xx that Nest raised itself (validation pipe, unknown route). */
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'THROTTLED',
 };
 
 const REASON_PHRASES: Record<number, string> = {
@@ -35,11 +56,13 @@ const REASON_PHRASES: Record<number, string> = {
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  code: ErrorCode;
   message: string;
   [extra: string]: unknown;
 }
@@ -76,7 +99,7 @@ export function hideBodyParseDetails(
 ): void {
   if (error instanceof SyntaxError && (error as ParserError).type === 'entity.parse.failed') {
     // JSON.parse's own message quotes the body around the error: it could hold a password.
-    next(new InvalidInput('The request body is not valid JSON'));
+    next(new InvalidInput('The request body is not valid JSON', 'INVALID_JSON'));
     return;
   }
   next(error);
@@ -89,6 +112,7 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
       ...exception.body,
       statusCode,
       error: REASON_PHRASES[statusCode],
+      code: exception.code,
       message: exception.message,
     };
   }
@@ -98,6 +122,7 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
       return {
         statusCode,
         error: REASON_PHRASES[statusCode] ?? 'Error',
+        code: CODE_OF_STATUS[statusCode] ?? 'VALIDATION_FAILED',
         message: messageOf(exception.getResponse(), exception.message),
       };
     }
@@ -114,18 +139,24 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
       parser.type === 'entity.too.large'
         ? 'The request body is too large'
         : 'The request could not be read';
-    return { statusCode: parserStatus, error: REASON_PHRASES[parserStatus] ?? 'Error', message };
+    return {
+      statusCode: parserStatus,
+      error: REASON_PHRASES[parserStatus] ?? 'Error',
+      code: CODE_OF_STATUS[parserStatus] ?? 'VALIDATION_FAILED',
+      message,
+    };
   }
   return {
     statusCode: 500,
     error: REASON_PHRASES[500],
+    code: 'INTERNAL_ERROR',
     message: `An unexpected error occurred. Quote request id ${requestId ?? 'unknown'} to the administrator.`,
     requestId,
   };
 }
 
 /**
- * Turns every error into `{statusCode, error, message}`; the cause of a 500 goes only to the log.
+ * Turns every error into `{statusCode, error, code, message}`; the cause of a 500 goes only to the log.
  * Input refused by validation on a request about one participant is audited here
  * (REQUEST_REJECTED): the guard audits refused access, the services their own refusals.
  */
@@ -143,14 +174,23 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = context.getRequest<RequestWithContext>();
     const response = context.getResponse<Response>();
     const body = errorBodyOf(exception, request.requestId);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      this.logger.error(
+        `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${body.message}`,
+      );
+    } else if (body.statusCode >= 500) {
       this.logger.error(
         `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${(exception as Error)?.stack ?? String(exception)}`,
       );
     }
     const send = () => {
       if (response.headersSent) response.end();
-      else response.status(body.statusCode).json(body);
+      else {
+        if (exception instanceof StorageUnavailable) {
+          response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+        }
+        response.status(body.statusCode).json(body);
+      }
     };
     this.auditRejectedInput(exception, request, body).then(send, (error: unknown) => {
       this.logger.error(`Could not audit a rejected request: ${(error as Error).message}`);

@@ -21,7 +21,10 @@ import { stratumKeyOf } from './stratum';
 
 export class Ineligible extends DomainError {
   constructor(failed: string[]) {
-    super('unprocessable', `The participant is not eligible: ${failed.join(', ')}`, { failed });
+    super('unprocessable', `The participant is not eligible: ${failed.join(', ')}`, {
+      code: 'NOT_ELIGIBLE',
+      body: { failed },
+    });
   }
 }
 
@@ -74,9 +77,13 @@ export class ParticipantsService {
         else if ((await repository.count()) >= this.trial.targetSize) {
           refusal = new Conflict(
             `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
+            'TARGET_REACHED',
           );
         } else if (await repository.existsBy({ screeningNumber: dto.screeningNumber })) {
-          refusal = new Conflict(`Screening number ${dto.screeningNumber} is already registered`);
+          refusal = new Conflict(
+            `Screening number ${dto.screeningNumber} is already registered`,
+            'DUPLICATE',
+          );
         } else if (eligibility.kind === 'ineligible') {
           refusal = new Ineligible(eligibility.failed);
         }

@@ -25,7 +25,10 @@ const INSERT_CHUNK = 500;
 
 export class ListAlreadyGenerated extends Conflict {
   constructor() {
-    super('The randomization list has already been generated; a trial has exactly one list');
+    super(
+      'The randomization list has already been generated; a trial has exactly one list',
+      'LIST_EXISTS',
+    );
   }
 }
 
@@ -34,13 +37,14 @@ export class ListIntegrityFailure extends Conflict {
     super(
       `The stored randomization list failed its integrity check (${problem}). Allocation is blocked; ` +
         'contact the trial statistician and the system administrator.',
+      'LIST_INTEGRITY_FAILED',
     );
   }
 }
 
 export class NotLockedYet extends Conflict {
   constructor() {
-    super('The full list can be exported only after the study is locked');
+    super('The full list can be exported only after the study is locked', 'NOT_LOCKED');
   }
 }
 
@@ -190,7 +194,8 @@ export class RandomizationService {
           return refuse(new NotLockedYet());
         }
         const opened = await this.open(manager);
-        if (!opened) return refuse(new Conflict('There is no randomization list to export'));
+        if (!opened)
+          return refuse(new Conflict('There is no randomization list to export', 'NO_LIST'));
         await this.audit.record(manager, {
           actor,
           action: 'LIST_EXPORTED',

@@ -2,6 +2,9 @@ import { Conflict } from '../common/domain-errors';
 
 export class StudyLocked extends Conflict {
   constructor() {
-    super('The study is locked: no more registration, list generation or allocation');
+    super(
+      'The study is locked: no more registration, list generation or allocation',
+      'STUDY_LOCKED',
+    );
   }
 }

@@ -64,6 +64,7 @@ export class TrialService {
             null,
             new Conflict(
               `The study was already locked at ${record.lockedAt} by ${record.lockedBy ?? '?'}`,
+              'STUDY_LOCKED',
             ),
           );
         }

@@ -59,6 +59,7 @@ export class UnblindingService {
           return refuse(
             new Conflict(
               `Participant ${participantId} has not been allocated: there is nothing to unblind`,
+              'NOT_ALLOCATED',
             ),
           );
         }
@@ -143,7 +144,10 @@ export class UnblindingService {
           return refuse(new Conflict(`Participant ${participantId} has not been unblinded`));
         if (participant.unblindedBy === actor.username) {
           return refuse(
-            new Forbidden('The person who unblinded cannot review their own unblinding'),
+            new Forbidden(
+              'The person who unblinded cannot review their own unblinding',
+              'SELF_REVIEW',
+            ),
           );
         }
         const reviews = manager.getRepository(UnblindingReviewEntity);
@@ -258,7 +262,10 @@ export class UnblindingService {
     );
     if (check.kind === 'throttled')
       throw new Throttled('Too many failed signatures; wait a few minutes and try again');
-    throw new Unauthenticated('The password does not match: the signature was refused');
+    throw new Unauthenticated(
+      'The password does not match: the signature was refused',
+      'SIGNATURE_FAILED',
+    );
   }
 
   private answer(participant: ParticipantEntity, target: string): UnblindingDto {

@@ -87,7 +87,7 @@ export class UsersService {
   ): Promise<UserEntity> {
     const repository = manager.getRepository(UserEntity);
     if (await repository.existsBy({ username: user.username })) {
-      throw new Conflict(`A user named "${user.username}" already exists`);
+      throw new Conflict(`A user named "${user.username}" already exists`, 'DUPLICATE');
     }
     const now = new Date().toISOString();
     const entity = repository.create({
