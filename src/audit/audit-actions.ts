@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'LIST_EXPORT_REFUSED',
   'AUDIT_EXPORTED',
   'AUDIT_VERIFIED',
+  'AUDIT_SIGNING_KEY_ROTATED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,6 +2,7 @@ import { auditVerifyCommand } from './audit-verify.command';
 import { backupCommand } from './backup.command';
 import { CliCommand } from './cli-io';
 import { keyGenerateCommand } from './key-generate.command';
+import { keyRotateAuditSigningCommand } from './key-rotate-audit-signing.command';
 import { listSimulateCommand } from './list-simulate.command';
 import { listVerifyCommand } from './list-verify.command';
 import { userCreateCommand } from './user-create.command';
@@ -13,5 +14,6 @@ export const COMMANDS: CliCommand[] = [
   listVerifyCommand,
   listSimulateCommand,
   keyGenerateCommand,
+  keyRotateAuditSigningCommand,
   backupCommand,
 ];

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
 import { BlindingCipher } from './blinding-cipher';
+import { publicKeyBase64 } from './ed25519';
 import { KeyCheckEntity } from './key-check.entity';
+import { SigningKeyPair } from './key-material';
+import { SIGNING_KEY_PAIR } from './signing-key';
 
 /** A start-up failure, not an HTTP answer: the server refuses to start. */
 export class WrongBlindingKey extends Error {
@@ -13,16 +16,36 @@ export class WrongBlindingKey extends Error {
   }
 }
 
-/** Stores the blinding key's check value at first start and compares it at every later start. */
+/** A start-up failure: this process would sign audit checkpoints with a key nobody registered. */
+export class WrongAuditSigningKey extends Error {
+  constructor(stored: string, configured: string) {
+    super(
+      `The audit signing key does not match the one this database registered (public key ${stored}, ` +
+        `this process has ${configured}). Start with the registered AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, ` +
+        'or rotate it on purpose: npm run cli -- key rotate-audit-signing (docs/operations.md).',
+    );
+  }
+}
+
+/** The key_checks row of the audit signing key: its check value is the public key itself. */
+export const AUDIT_SIGNING_PURPOSE = 'audit-signing';
+
+/**
+ * Stores the blinding key's check value and the audit signing public key at first start and
+ * compares them at every later start (SPEC section 5).
+ */
 @Injectable()
 export class KeyCheckService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly cipher: BlindingCipher,
+    @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
   ) {}
 
   async verifyOrRecord(): Promise<void> {
     const checkValue = this.cipher.checkValue();
+    // SPKI DER of an Ed25519 key is 44 bytes: 60 base64 characters, within the column's 64.
+    const publicKey = publicKeyBase64(this.signingKey.publicKey);
     await this.uow.write(async (manager) => {
       const repository = manager.getRepository(KeyCheckEntity);
       const stored = await repository.findOneBy({ purpose: 'blinding' });
@@ -33,9 +56,20 @@ export class KeyCheckService {
           checkValue,
           createdAt: new Date().toISOString(),
         });
-        return;
+      } else if (stored.checkValue !== checkValue) {
+        throw new WrongBlindingKey();
       }
-      if (stored.checkValue !== checkValue) throw new WrongBlindingKey();
+      const signing = await repository.findOneBy({ purpose: AUDIT_SIGNING_PURPOSE });
+      if (!signing) {
+        await repository.insert({
+          purpose: AUDIT_SIGNING_PURPOSE,
+          keyVersion: 1,
+          checkValue: publicKey,
+          createdAt: new Date().toISOString(),
+        });
+      } else if (signing.checkValue !== publicKey) {
+        throw new WrongAuditSigningKey(signing.checkValue, publicKey);
+      }
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { TrialDefinition } from '../config/trial-definition';
 import { AuditService } from '../audit/audit.service';
@@ -10,14 +10,13 @@ import { TrialEntity } from './trial.entity';
 
 /**
  * Binds the database to its trial at first start. A database is one trial's: starting it with
- * another trial's file is refused. Once the list is generated, the trial file is frozen: a changed
- * file would regenerate a different list (the start-up check would then block allocation) and
- * the final export would ship a definition the list was not drawn from, so the start is refused.
+ * another trial's file is refused. The trial file is frozen at that first start (SPEC section 5):
+ * a process whose file hashes differently refuses to start, with or without a list, since it
+ * would judge eligibility by other rules, regenerate a different list, or ship a definition the
+ * list was not drawn from.
  */
 @Injectable()
 export class TrialSetupService {
-  private readonly logger = new Logger('Setup');
-
   constructor(
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
     private readonly uow: UnitOfWork,
@@ -48,8 +47,12 @@ export class TrialSetupService {
           );
         }
         if (mine.definitionHash !== definitionHash) {
-          this.logger.warn(
-            `The trial file for ${this.trial.protocolId} differs from the one the database was created with (definition hash ${mine.definitionHash}, now ${definitionHash}).`,
+          // Frozen at the first start, not at list generation: two processes with different
+          // files could otherwise judge eligibility differently before the list exists.
+          throw new Error(
+            `TRIAL_CONFIG: the trial file ${this.trial.protocolId} differs from the one this database was set up with ` +
+              `(definition hash ${mine.definitionHash}, now ${definitionHash}). ` +
+              'Start with the original file; a trial file is frozen at the first start.',
           );
         }
         return;

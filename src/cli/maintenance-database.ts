@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../common/actor';
+import { AppConfig } from '../config/app-config';
+import { sqliteDataSourceOptions } from '../database/data-source-options';
+import { UnitOfWork } from '../database/unit-of-work';
+
+/** The database as a maintenance command sees it: no HTTP server, no start-up checks. */
+export interface MaintenanceDatabase {
+  uow: UnitOfWork;
+  audit: AuditService;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database without the server's start-up checks, which are what refuse
+ * the start a maintenance command exists to resolve (another audit key, a head the journal does
+ * not know). It never creates a database: a missing file is an input error.
+ */
+export async function openMaintenanceDatabase(config: AppConfig): Promise<MaintenanceDatabase> {
+  if (config.databasePath === ':memory:' || !existsSync(config.databasePath)) {
+    throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
+  }
+  const dataSource = new DataSource(sqliteDataSourceOptions(config.databasePath));
+  await dataSource.initialize();
+  return {
+    uow: new UnitOfWork(dataSource),
+    audit: new AuditService(),
+    close: () => dataSource.destroy(),
+  };
+}
+
+/** The actor of a command-line action: `cli:<os user>`, so the audit log says who ran it. */
+export function cliActor(): Actor {
+  return {
+    username: `cli:${userInfo().username}`.slice(0, 64),
+    roles: [],
+    ip: null,
+    requestId: null,
+  };
+}

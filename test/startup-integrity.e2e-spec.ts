@@ -1,0 +1,88 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../src/app.factory';
+import { createKeyRotateAuditSigningCommand } from '../src/cli/key-rotate-audit-signing.command';
+import { CliIo } from '../src/cli/cli-io';
+import { AppConfig } from '../src/config/app-config';
+import { newAuditSigningKeyPem } from '../src/crypto/key-material';
+import { auditEntriesOf } from './support/database-file';
+import { NCT_TRIAL_FILE } from './support/trial-fixtures';
+import { newTempDir, startTestApp, TestApp } from './support/test-app';
+
+function capture(): CliIo & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, out: (l) => lines.push(l), err: (l) => lines.push(l) };
+}
+
+/** Starts and stops a server on the same data directory, as an operator's restart would. */
+async function startOnce(config: AppConfig): Promise<void> {
+  const app = await createApp(config);
+  await app.close();
+}
+
+describe('Start-up integrity: what the installation was set up with (end to end)', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(() => t?.close());
+
+  it('refuses a second trial file with the same protocol id, before any list exists', async () => {
+    await t.app.close();
+    const dir = newTempDir();
+    try {
+      const other = JSON.parse(readFileSync(NCT_TRIAL_FILE, 'utf8')) as {
+        eligibility: { minAge: number };
+      };
+      other.eligibility.minAge = 15;
+      const file = join(dir, 'same-protocol.json');
+      writeFileSync(file, JSON.stringify(other));
+      await expect(createApp({ ...t.config, trialConfigPath: file })).rejects.toThrow(
+        /differs from the one this database was set up with \(definition hash [0-9a-f]{64}, now [0-9a-f]{64}\)/,
+      );
+      // The original file still starts.
+      await startOnce(t.config);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses another audit signing key, and accepts it once rotated with the audited command', async () => {
+    await t.app.close();
+    const other = {
+      ...t.config,
+      auditSigningKey: {
+        kind: 'inline' as const,
+        value: newAuditSigningKeyPem(),
+        variable: 'AUDIT_SIGNING_KEY',
+      },
+    };
+    await expect(createApp(other)).rejects.toThrow(
+      /audit signing key does not match the one this database registered/,
+    );
+
+    const rotate = createKeyRotateAuditSigningCommand(() => other);
+    const io = capture();
+    await expect(rotate.run([], capture())).rejects.toThrow(/--reason/);
+    expect(await rotate.run(['--reason', 'yearly rotation'], io)).toBe(0);
+    await startOnce(other);
+    // The old key is now the stranger.
+    await expect(createApp(t.config)).rejects.toThrow(/audit signing key does not match/);
+
+    const rotated = auditEntriesOf(t.config.databasePath).filter(
+      (e) => e.action === 'AUDIT_SIGNING_KEY_ROTATED',
+    );
+    expect(rotated).toHaveLength(1);
+    expect(rotated[0]).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      reason: 'yearly rotation',
+      details: {
+        keyVersion: 2,
+        publicKey: expect.any(String),
+        previousPublicKey: expect.any(String),
+      },
+    });
+    expect(io.lines.join('\n')).toContain(String(rotated[0].details.publicKey));
+  });
+});
