@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditEntriesOf, openDatabaseFile, verifyAuditFile } from './support/database-file';
+import { formatInTimeZone } from '../src/allocation/preparation';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { newTempDir, startTestApp, TestApp } from './support/test-app';
 
@@ -277,8 +278,12 @@ describe('Registration and allocation (end to end)', () => {
       .get('/api/participants/ELA-001/preparation-sheet')
       .set('Authorization', pharmacist)
       .expect(200);
-    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('no-store');
     expect(response.text).toContain('ELA-001');
+    expect(response.text).toContain('SCR-001');
+    expect(response.text).toContain('Pharmacy copy: do not send to the ward');
+    expect(response.text).toContain('printed by pharm at ');
     expect(response.text).toContain('Prepared by');
     expect(response.text).toContain('Checked by');
     expect(response.text).toContain('26 G');
@@ -468,6 +473,92 @@ describe('Allocation under concurrency (end to end)', () => {
       expect((exhausted.body as { message: string }).message).toContain('exhausted');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('Preparation sheet (end to end)', () => {
+  let t: TestApp;
+  let pharmacist: string;
+  const sheets = new Map<'LEFT' | 'RIGHT', { allocation: Allocation; html: string }>();
+
+  /** What the ward may see: everything above the cut line. */
+  const wardPart = (html: string) => html.slice(0, html.indexOf('Pharmacy copy: do not send'));
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const stat = await t.userWith('stat', ['statistician']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', stat)
+      .send({ seed: 'sheet-e2e-seed-0001' })
+      .expect(201);
+    // Blocks of 2 and 4 put both limbs among the first three slots.
+    for (let i = 1; i <= 3 && sheets.size < 2; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, `SCR-SHEET-${i}`))
+        .expect(201);
+      const id = `ELA-00${i}`;
+      const allocated = await t
+        .http()
+        .post(`/api/participants/${id}/allocation`)
+        .set('Authorization', pharmacist)
+        .expect(201);
+      const allocation = allocated.body as Allocation;
+      const sheet = await t
+        .http()
+        .get(`/api/participants/${id}/preparation-sheet`)
+        .set('Authorization', pharmacist)
+        .expect(200);
+      sheets.set(allocation.cellLimb as 'LEFT' | 'RIGHT', { allocation, html: sheet.text });
+    }
+  });
+  afterAll(() => t?.close());
+
+  it('prints ward labels that are the same for a LEFT and a RIGHT participant, but for who they are', () => {
+    const left = sheets.get('LEFT');
+    const right = sheets.get('RIGHT');
+    if (!left || !right) throw new Error('the first three slots gave only one limb');
+    const anonymised = ({ allocation, html }: { allocation: Allocation; html: string }) => {
+      const screening = `SCR-SHEET-${Number(allocation.participantId.slice(4))}`;
+      return wardPart(html)
+        .replaceAll(allocation.participantId, 'PARTICIPANT')
+        .replaceAll(screening, 'SCREENING')
+        .replace(/\d{4}-\d{2}-\d{2}/g, 'DATE');
+    };
+    expect(anonymised(left)).toBe(anonymised(right));
+    for (const { html } of [left, right]) {
+      const ward = wardPart(html);
+      expect(ward).toContain('LEFT tibialis anterior');
+      expect(ward).toContain('RIGHT tibialis anterior');
+      expect(ward).not.toMatch(/cell|placebo|saline|mnc|autologous|mononuclear|dose|content/i);
+    }
+  });
+
+  it('heads the pharmacy copy with the allocation, in Madrid time, and names who printed it', () => {
+    for (const [limb, { allocation, html }] of sheets) {
+      const other = limb === 'LEFT' ? 'RIGHT' : 'LEFT';
+      const pharmacy = html.slice(html.indexOf('Pharmacy copy: do not send'));
+      expect(pharmacy).toMatch(
+        new RegExp(`<p class="headline">CELLS → ${limb} \\([^)]*\\) · SALINE → ${other} `),
+      );
+      expect(pharmacy).toContain(formatInTimeZone(allocation.allocatedAt, 'Europe/Madrid'));
+      expect(pharmacy).toMatch(
+        /printed by pharm at \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Europe\/Madrid, UTC\+0[12]:00\)/,
+      );
+    }
+  });
+
+  it('exposes the trial time zone to every role; the API itself keeps UTC', async () => {
+    const status = await t.http().get('/api/trial').set('Authorization', pharmacist).expect(200);
+    expect((status.body as { timeZone: string }).timeZone).toBe('Europe/Madrid');
+    for (const { allocation } of sheets.values()) {
+      expect(allocation.allocatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }
   });
 });

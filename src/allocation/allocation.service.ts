@@ -182,23 +182,27 @@ export class AllocationService {
   }
 
   /** The pharmacist re-reads an allocation to prepare the syringes; every read is audited. */
-  reread(actor: Actor, participantId: string): Promise<AllocationDto> {
-    return unwrap(this.viewOnce(actor, participantId, 'ALLOCATION_VIEWED'));
+  async reread(actor: Actor, participantId: string): Promise<AllocationDto> {
+    const viewed = await unwrap(this.viewOnce(actor, participantId, 'ALLOCATION_VIEWED'));
+    return viewed.allocation;
   }
 
+  /** The printable sheet: ward labels and the pharmacy copy, printed by the actor, now. */
   async preparationSheet(actor: Actor, participantId: string): Promise<string> {
-    const allocation = await unwrap(
-      this.viewOnce(actor, participantId, 'PREPARATION_SHEET_VIEWED'),
-    );
-    return renderPreparationSheet(this.trial, allocation, new Date().toISOString());
+    const viewed = await unwrap(this.viewOnce(actor, participantId, 'PREPARATION_SHEET_VIEWED'));
+    return renderPreparationSheet(this.trial, {
+      ...viewed,
+      printedAt: new Date(),
+      printedBy: actor.username,
+    });
   }
 
   private viewOnce(
     actor: Actor,
     participantId: string,
     action: 'ALLOCATION_VIEWED' | 'PREPARATION_SHEET_VIEWED',
-  ): Promise<Outcome<AllocationDto>> {
-    return this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
+  ): Promise<Outcome<{ allocation: AllocationDto; screeningNumber: string }>> {
+    return this.uow.write(async (manager) => {
       const refuse = (refusal: Error) =>
         this.audit.recordRefusal(manager, actor, action, participantId, refusal);
       const participant = await manager
@@ -206,7 +210,9 @@ export class AllocationService {
         .findOneBy({ participantId });
       if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
       if (!participant.allocatedAt) return refuse(new NotAllocated(participantId));
-      return this.read(manager, actor, participant, action, {});
+      const read = await this.read(manager, actor, participant, action, {});
+      if ('refusal' in read) return read;
+      return { ok: { allocation: read.ok, screeningNumber: participant.screeningNumber } };
     });
   }
 

@@ -68,6 +68,9 @@ describe(loadTrialFile.name, () => {
     expect(trial.eligibility.inclusion[0].id).toBe('inc-als-diagnosis');
     expect(trial.eligibility.exclusion[9].id).toBe('exc-other-trial');
     expect(trial.participantIds).toEqual({ prefix: 'ELA-', digits: 3 });
+    expect(trial.timeZone).toBe('Europe/Madrid');
+    expect(trial.preparation.allocatedSyringe.name).toBe('CELLS');
+    expect(trial.preparation.otherSyringe?.name).toBe('SALINE');
     expect(trial.preparation.allocatedSyringe.volumeMl).toBe(2);
     expect(trial.preparation.otherSyringe?.contents).toMatch(/saline/i);
     expect(trial.preparation.injectionCount).toBe(4);
@@ -178,6 +181,26 @@ describe(parseTrialDefinition.name, () => {
     ['a protocol id with a space', (r) => (r.protocolId = 'NCT 1'), '$.protocolId', /must match/],
     ['a missing title', (r) => delete r.title, '$.title', /non-empty string/],
     ['a blank site', (r) => (r.site = '  '), '$.site', /non-empty string/],
+    ['a missing time zone', (r) => delete r.timeZone, '$.timeZone', /non-empty string/],
+    [
+      'a time zone that does not exist',
+      (r) => (r.timeZone = 'Europe/Murcia'),
+      '$.timeZone',
+      /"Europe\/Murcia" is not an IANA time zone name/,
+    ],
+    [
+      'a time zone given as an offset',
+      (r) => (r.timeZone = '+01:00'),
+      '$.timeZone',
+      /not an IANA time zone name/,
+    ],
+    [
+      'a time zone in the wrong case',
+      (r) => (r.timeZone = 'europe/madrid'),
+      '$.timeZone',
+      /must be written as the IANA name Europe\/Madrid/,
+    ],
+    ['a time zone given as a number', (r) => (r.timeZone = 1), '$.timeZone', /non-empty string/],
     [
       'a secondary id without its id',
       (r) => delete at(r, 'secondaryIds', 0).id,
@@ -488,6 +511,24 @@ describe(parseTrialDefinition.name, () => {
       (r) => (at(r, 'preparation', 'allocatedSyringe').volumeMl = 0),
       '$.preparation.allocatedSyringe.volumeMl',
       /positive number/,
+    ],
+    [
+      'a syringe without a name',
+      (r) => delete at(r, 'preparation', 'otherSyringe').name,
+      '$.preparation.otherSyringe.name',
+      /non-empty string/,
+    ],
+    [
+      'two syringes with the same name',
+      (r) => (at(r, 'preparation', 'otherSyringe').name = 'CELLS'),
+      '$.preparation.otherSyringe.name',
+      /must differ from \$.preparation.allocatedSyringe.name/,
+    ],
+    [
+      'syringes of different volumes, which the ward would tell apart',
+      (r) => (at(r, 'preparation', 'otherSyringe').volumeMl = 2.5),
+      '$.preparation.otherSyringe.volumeMl',
+      /must equal \$.preparation.allocatedSyringe.volumeMl \(2\)/,
     ],
     [
       'an unknown syringe field',

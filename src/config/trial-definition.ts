@@ -42,6 +42,8 @@ export interface EligibilityRules {
 }
 
 export interface SyringeSpec {
+  /** A short unmistakable name for the pharmacy copy's headline (CELLS, SALINE); never on a label. */
+  name: string;
   contents: string;
   volumeMl: number;
 }
@@ -64,6 +66,8 @@ export interface TrialDefinition {
   secondaryIds: { type: string; id: string }[];
   title: string;
   site: string;
+  /** IANA time zone name (Europe/Madrid): printed times are shown in it; the API keeps UTC. */
+  timeZone: string;
   targetSize: number;
   allocation: { describes: string; targets: TrialTarget[] };
   randomization: RandomizationDesign;
@@ -177,8 +181,28 @@ function requireUnique(reader: FieldReader, ids: string[], what: string): void {
 }
 
 function parseSyringe(reader: FieldReader): SyringeSpec {
-  reader.rejectUnknown(['contents', 'volumeMl']);
-  return { contents: reader.string('contents'), volumeMl: reader.positiveNumber('volumeMl') };
+  reader.rejectUnknown(['name', 'contents', 'volumeMl']);
+  return {
+    name: reader.string('name'),
+    contents: reader.string('contents'),
+    volumeMl: reader.positiveNumber('volumeMl'),
+  };
+}
+
+/** An IANA zone name exactly as the time zone database spells it (no offsets, no aliases). */
+function parseTimeZone(reader: FieldReader, key: string): string {
+  const name = reader.string(key);
+  const path = `$.${key}`;
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return reader.fail(`"${name}" is not an IANA time zone name such as Europe/Madrid`, path);
+  }
+  if (canonical !== name || !/^[A-Za-z]/.test(name)) {
+    reader.fail(`"${name}" must be written as the IANA name ${canonical}`, path);
+  }
+  return name;
 }
 
 function parseCriteria(reader: FieldReader, key: string): EligibilityCriterion[] {
@@ -196,6 +220,7 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     'secondaryIds',
     'title',
     'site',
+    'timeZone',
     'targetSize',
     'allocation',
     'randomization',
@@ -306,6 +331,25 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     'instructions',
   ]);
 
+  const allocatedSyringe = parseSyringe(preparation.child('allocatedSyringe'));
+  const otherSyringe = preparation.has('otherSyringe')
+    ? parseSyringe(preparation.child('otherSyringe'))
+    : undefined;
+  // The ward labels show the volume, and the pharmacy headline the names: both must tell the
+  // syringes apart only where they are meant to.
+  if (otherSyringe && otherSyringe.volumeMl !== allocatedSyringe.volumeMl) {
+    preparation.fail(
+      `must equal $.preparation.allocatedSyringe.volumeMl (${allocatedSyringe.volumeMl}): syringes of different volumes would unblind the ward`,
+      '$.preparation.otherSyringe.volumeMl',
+    );
+  }
+  if (otherSyringe && otherSyringe.name === allocatedSyringe.name) {
+    preparation.fail(
+      'must differ from $.preparation.allocatedSyringe.name',
+      '$.preparation.otherSyringe.name',
+    );
+  }
+
   const secondaryIds = root.has('secondaryIds')
     ? root.array('secondaryIds', { nonEmpty: false }).map((item) => {
         item.rejectUnknown(['type', 'id']);
@@ -318,6 +362,7 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     secondaryIds,
     title: root.string('title'),
     site: root.string('site'),
+    timeZone: parseTimeZone(root, 'timeZone'),
     targetSize,
     allocation: { describes: allocation.string('describes'), targets },
     randomization: { method, blockSizes, slotsPerStratum },
@@ -329,10 +374,8 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     },
     preparation: {
       product: preparation.string('product'),
-      allocatedSyringe: parseSyringe(preparation.child('allocatedSyringe')),
-      otherSyringe: preparation.has('otherSyringe')
-        ? parseSyringe(preparation.child('otherSyringe'))
-        : undefined,
+      allocatedSyringe,
+      otherSyringe,
       site: preparation.string('site'),
       injectionCount: preparation.has('injectionCount')
         ? preparation.integer('injectionCount', 1, 100)

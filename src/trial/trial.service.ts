@@ -31,6 +31,7 @@ export class TrialService {
       return {
         protocolId,
         title: this.trial.title,
+        timeZone: this.trial.timeZone,
         targetSize: this.trial.targetSize,
         registered: await participants.count(),
         allocated: await participants.countBy({ allocatedAt: Not(IsNull()) }),

@@ -4,6 +4,11 @@ export class SyringeDto {
   @ApiProperty({ example: 'LEFT', description: 'The target (limb) this syringe is for' })
   limb!: string;
   @ApiProperty({ example: 'Left lower limb' }) limbLabel!: string;
+  @ApiProperty({
+    example: 'CELLS',
+    description: 'Short name of what this syringe holds, for the pharmacy (never on a ward label)',
+  })
+  name!: string;
   @ApiProperty() contents!: string;
   @ApiProperty() volumeMl!: number;
 }

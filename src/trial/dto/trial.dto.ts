@@ -50,6 +50,12 @@ class TargetDto {
 export class TrialStatusDto {
   @ApiProperty() protocolId!: string;
   @ApiProperty() title!: string;
+  @ApiProperty({
+    example: 'Europe/Madrid',
+    description:
+      'IANA time zone of the trial: printed sheets and the web interface show times in it; every time in the API is UTC',
+  })
+  timeZone!: string;
   @ApiProperty() targetSize!: number;
   @ApiProperty() registered!: number;
   @ApiProperty() allocated!: number;
