@@ -554,9 +554,20 @@ describe('Preparation sheet (end to end)', () => {
     }
   });
 
-  it('exposes the trial time zone to every role; the API itself keeps UTC', async () => {
+  it('exposes the trial time zone in GET /api/trial and OpenAPI; the API itself keeps UTC', async () => {
     const status = await t.http().get('/api/trial').set('Authorization', pharmacist).expect(200);
     expect((status.body as { timeZone: string }).timeZone).toBe('Europe/Madrid');
+    const docs = await t.http().get('/api/docs-json').expect(200);
+    const openApi = docs.body as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+      paths: Record<string, { get: { responses: Record<string, { content?: object }> } }>;
+    };
+    expect(openApi.components.schemas.TrialStatusDto.properties.timeZone).toMatchObject({
+      type: 'string',
+    });
+    expect(
+      openApi.paths['/api/participants/{id}/preparation-sheet'].get.responses['200'].content,
+    ).toHaveProperty(['text/html']);
     for (const { allocation } of sheets.values()) {
       expect(allocation.allocatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }

@@ -3,6 +3,7 @@ import {
   ApiConflictResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
@@ -53,7 +54,15 @@ export class AllocationController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'A printable preparation sheet with syringe labels (audited)' })
+  @ApiOperation({
+    summary: 'A printable A4 preparation sheet: ward labels and the pharmacy copy (audited)',
+    description:
+      'Syringe labels for the ward (trial, participant, screening number, target limb, volume, date, initials boxes; never the content) and, behind a cut line, the pharmacy copy with the allocation and the injection plan. Times in the trial time zone.',
+  })
+  @ApiOkResponse({
+    description: 'A self-contained HTML page with print styles',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({ description: 'Not allocated yet' })
   preparationSheet(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Roles } from '../common/decorators';
 import { LockStudyDto, StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
@@ -13,6 +13,7 @@ export class TrialController {
   @Get('trial')
   @AnyRole()
   @ApiOperation({ summary: 'The trial design and its blinded progress' })
+  @ApiOkResponse({ type: TrialStatusDto })
   status(): Promise<TrialStatusDto> {
     return this.trial.status();
   }
