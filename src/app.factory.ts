@@ -8,6 +8,7 @@ import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { KeyCheckService } from './crypto/key-check.service';
 import { hideBodyParseDetails } from './common/http-exception.filter';
 import { requestIdMiddleware } from './common/request-context';
+import { withoutBodyDerivedHeaders } from './common/response-headers';
 import { NotificationWorker } from './notifications/notification-worker';
 import { RandomizationService } from './randomization/randomization.service';
 import { resolveRuntime } from './runtime';
@@ -36,6 +37,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.use(requestIdMiddleware);
+  app.use(withoutBodyDerivedHeaders);
   app.use(helmet());
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
@@ -43,6 +45,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.setGlobalPrefix(API_PREFIX);
   // Behind a load balancer, the client's address (audit, throttling) comes from X-Forwarded-For.
   app.set('trust proxy', config.trustProxyHops);
+  // Express's default weak ETag is a hash of the body (see common/response-headers.ts).
+  app.set('etag', false);
   app.enableShutdownHooks();
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
     SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId)),
