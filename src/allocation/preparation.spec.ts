@@ -181,6 +181,10 @@ describe(renderPreparationSheet.name, () => {
     });
   });
 
+  it('has the same length for LEFT and RIGHT, so Content-Length says nothing about the limb', () => {
+    expect(Buffer.byteLength(left, 'utf8')).toBe(Buffer.byteLength(right, 'utf8'));
+  });
+
   it('escapes every value it prints', () => {
     const hostile = '<script>alert("x")</script>&\'';
     const html = renderPreparationSheet(nct, {
