@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { KeyCheckService } from './crypto/key-check.service';
+import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
 import { hideBodyParseDetails } from './common/http-exception.filter';
 import { requestIdMiddleware } from './common/request-context';
 import { withoutBodyDerivedHeaders } from './common/response-headers';
@@ -32,6 +33,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   Logger.overrideLogger(logLevelsUpTo(config.logLevel));
   const logger = new Logger('Startup');
   const runtime = resolveRuntime(config, logger);
+  checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     logger: logLevelsUpTo(config.logLevel),
     bodyParser: false,
@@ -53,8 +55,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   );
 
   await app.init();
-  await app.get(KeyCheckService).verifyOrRecord();
+  // Whose database this is comes first: a swapped database is named as such, not as a key error.
   await app.get(TrialSetupService).ensureTrialRecord();
+  await app.get(KeyCheckService).verifyOrRecord();
   await app.get(RandomizationService).checkStoredListAtStart();
   await app.get(AdminBootstrapService).createAdminIfNoUsers();
   app.get(NotificationWorker).start();

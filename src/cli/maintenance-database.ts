@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
 import { sqliteDataSourceOptions } from '../database/data-source-options';
+import { checkDatabaseFileBeforeOpen } from '../database/installation-marker';
 import { UnitOfWork } from '../database/unit-of-work';
 
 /** The database as a maintenance command sees it: no HTTP server, no start-up checks. */
@@ -23,6 +24,7 @@ export async function openMaintenanceDatabase(config: AppConfig): Promise<Mainte
   if (config.databasePath === ':memory:' || !existsSync(config.databasePath)) {
     throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
   }
+  checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
   const dataSource = new DataSource(sqliteDataSourceOptions(config.databasePath));
   await dataSource.initialize();
   return {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DatabaseFileGuard } from './database-file-guard';
 
 /**
  * The one way to touch the database. TypeORM sends every query of a SQLite data source through a
@@ -19,7 +20,10 @@ export class UnitOfWork {
   private tail: Promise<unknown> = Promise.resolve();
   private sharedRunner?: QueryRunner;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly fileGuard?: DatabaseFileGuard,
+  ) {}
 
   /** Runs `work` in a write transaction holding the write lock; commits, or rolls back on error. */
   write<T>(work: Work<T>): Promise<T> {
@@ -38,6 +42,7 @@ export class UnitOfWork {
   }
 
   private async transaction<T>(work: Work<T>, takeWriteLock: boolean): Promise<T> {
+    if (takeWriteLock) this.fileGuard?.assertUnchanged();
     const runner = this.runner();
     await runner.startTransaction();
     try {

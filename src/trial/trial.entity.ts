@@ -10,6 +10,10 @@ export class TrialEntity {
   @Column({ name: 'definition_hash', type: 'varchar', length: 64 })
   definitionHash!: string;
 
+  /** Random id of this installation, also in DATA_DIR/installation.json (null before set-up wrote it). */
+  @Column({ name: 'installation_id', type: 'varchar', length: 36, nullable: true })
+  installationId!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 

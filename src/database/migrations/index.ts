@@ -4,6 +4,7 @@ import { Participants1764000002000 } from './1764000002000-participants';
 import { Unblinding1764000003000 } from './1764000003000-unblinding';
 import { AllocationSetOnce1764000004000 } from './1764000004000-allocation-set-once';
 import { CredentialsChangedAt1764000005000 } from './1764000005000-credentials-changed-at';
+import { InstallationId1764000006100 } from './1764000006100-installation-id';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Unblinding1764000003000,
   AllocationSetOnce1764000004000,
   CredentialsChangedAt1764000005000,
+  InstallationId1764000006100,
 ];
