@@ -29,18 +29,64 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+const KEPT_RECORDS = Symbol('keptRecords');
+
+type WithKeptRecords = { [KEPT_RECORDS]?: string[] };
+
+/**
+ * A free-form record whose keys are data (criterion id -> answer), to be judged by the service.
+ * Nest's pipe deletes `__proto__`, `constructor` and `prototype` keys from the body in place, and
+ * class-transformer leaves out of an untyped object every key that names a function of
+ * Object.prototype (`toString`, `valueOf`, `hasOwnProperty`...): such answers vanished silently
+ * instead of being refused like any other unknown id. The pipe hands the record on as it was
+ * sent, each key an own property of an object without prototype, so no key can reach one.
+ */
+export const KeepEveryKey = (): PropertyDecorator => (target, property) => {
+  if (typeof property !== 'string') return;
+  const owner = target as WithKeptRecords;
+  owner[KEPT_RECORDS] = [...(owner[KEPT_RECORDS] ?? []), property];
+};
+
+/** The own entries of every @KeepEveryKey record in `value`, read before anything strips them. */
+function keptRecordsOf(
+  value: unknown,
+  metatype: ArgumentMetadata['metatype'],
+): [string, [string, unknown][]][] {
+  const properties = (metatype?.prototype as WithKeptRecords | undefined)?.[KEPT_RECORDS] ?? [];
+  if (typeof value !== 'object' || value === null) return [];
+  return properties.flatMap((property): [string, [string, unknown][]][] => {
+    const record: unknown = Object.getOwnPropertyDescriptor(value, property)?.value;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return [];
+    return [[property, Object.entries(record)]];
+  });
+}
+
+function withoutPrototype(entries: [string, unknown][]): Record<string, unknown> {
+  const record = Object.create(null) as Record<string, unknown>;
+  // With no prototype there is no __proto__ setter: every key becomes an own property.
+  for (const [key, item] of entries) record[key] = item;
+  return record;
+}
+
 /**
  * Nest's ValidationPipe and class-transformer walk the input recursively: a JSON body nested a
  * few thousand levels deep (well within the body limit) overflowed the stack and answered 500.
  */
 class DepthLimitedValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
       throw new BadRequestException(
         `The ${metadata.type} nests objects or arrays more than ${MAX_INPUT_DEPTH} levels deep`,
       );
     }
-    return super.transform(value, metadata) as Promise<unknown>;
+    const kept = keptRecordsOf(value, metadata.metatype);
+    const result: unknown = await super.transform(value, metadata);
+    if (typeof result === 'object' && result !== null) {
+      for (const [property, entries] of kept) {
+        (result as Record<string, unknown>)[property] = withoutPrototype(entries);
+      }
+    }
+    return result;
   }
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EligibilityRules } from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
 import { AGE_CRITERION } from '../config/trial-definition';
-import { evaluateEligibility } from './eligibility';
+import { describeFailures, evaluateEligibility } from './eligibility';
 
 const TRIALS_DIR = join(__dirname, '..', '..', 'config', 'trials');
 
@@ -151,6 +151,24 @@ describe(evaluateEligibility.name, () => {
       expect(evaluateEligibility(ageOnly, 71, {})).toEqual({ kind: 'ineligible', failed: ['age'] });
     });
 
+    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'])(
+      'reports an answer keyed %s as unknown, like any other id',
+      (name) => {
+        // As JSON.parse builds it (an own "__proto__" key included), and as the pipe hands it on.
+        const parsed = JSON.parse(
+          `{"inc-a": true, "inc-b": true, "exc-a": false, "${name}": true}`,
+        ) as Record<string, boolean>;
+        const bare = Object.assign(Object.create(null) as Record<string, boolean>, parsed);
+        for (const answers of [parsed, bare]) {
+          expect(evaluateEligibility(rules, 30, answers)).toEqual({
+            kind: 'incomplete',
+            missing: [],
+            unknown: [name],
+          });
+        }
+      },
+    );
+
     it('does not take an inherited property for an answer', () => {
       const answers = Object.create({ 'inc-a': true }) as Record<string, boolean>;
       answers['inc-b'] = true;
@@ -175,5 +193,35 @@ describe(evaluateEligibility.name, () => {
         failed.length === 0 ? { kind: 'eligible' } : { kind: 'ineligible', failed },
       );
     });
+  });
+});
+
+describe(describeFailures.name, () => {
+  const rules: EligibilityRules = {
+    minAge: 18,
+    maxAge: 70,
+    inclusion: [{ id: 'inc-a', text: 'A' }],
+    exclusion: [{ id: 'exc-a', text: 'A' }],
+  };
+
+  it.each([
+    [71, 'age 71: the trial admits 18 to 70'],
+    [17, 'age 17: the trial admits 18 to 70'],
+  ])('names the range for age %d', (age, phrase) => {
+    expect(describeFailures(rules, age, [AGE_CRITERION])).toEqual([phrase]);
+  });
+
+  it('says an inclusion criterion is not met and an exclusion applies, in the given order', () => {
+    expect(describeFailures(rules, 80, [AGE_CRITERION, 'inc-a', 'exc-a'])).toEqual([
+      'age 80: the trial admits 18 to 70',
+      'inc-a: not met',
+      'exc-a: applies',
+    ]);
+  });
+
+  it('takes the bounds from the rules it is given', () => {
+    expect(describeFailures({ ...rules, minAge: 40, maxAge: 65 }, 39, ['age'])).toEqual([
+      'age 39: the trial admits 40 to 65',
+    ]);
   });
 });

@@ -22,6 +22,9 @@ export type EligibilityResult =
  *
  * The age is compared as given: whether a non-integer or otherwise implausible age is acceptable
  * input is for the caller (the request validation) to decide.
+ *
+ * Only own keys count, whatever their name: an answer keyed `constructor`, `__proto__` or
+ * `toString` is as unknown as any other id (the request pipe keeps such keys, see KeepEveryKey).
  */
 export function evaluateEligibility(
   rules: EligibilityRules,
@@ -45,4 +48,19 @@ export function evaluateEligibility(
     if (answers[criterion.id] !== false) failed.push(criterion.id);
   }
   return failed.length === 0 ? { kind: 'eligible' } : { kind: 'ineligible', failed };
+}
+
+/**
+ * One phrase per failed criterion id, in the order of `failed`, for the message of a refusal: the
+ * age names the range ("age 71: the trial admits 18 to 70"), an inclusion criterion is "not met",
+ * an exclusion criterion "applies". Ids stay ids: the criterion texts are in GET /api/trial.
+ */
+export function describeFailures(rules: EligibilityRules, age: number, failed: string[]): string[] {
+  const exclusion = new Set(rules.exclusion.map((criterion) => criterion.id));
+  return failed.map((id) => {
+    if (id === AGE_CRITERION) {
+      return `age ${age}: the trial admits ${rules.minAge} to ${rules.maxAge}`;
+    }
+    return exclusion.has(id) ? `${id}: applies` : `${id}: not met`;
+  });
 }

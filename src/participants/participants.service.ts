@@ -14,14 +14,15 @@ import {
   RegisteredParticipantDto,
   RegisterParticipantDto,
 } from './dto/participant.dto';
-import { evaluateEligibility } from './eligibility';
+import { describeFailures, evaluateEligibility } from './eligibility';
 import { ParticipantEntity } from './participant.entity';
 import { formatParticipantId, toBlindedParticipant } from './participant-views';
 import { stratumKeyOf } from './stratum';
 
 export class Ineligible extends DomainError {
-  constructor(failed: string[]) {
-    super('unprocessable', `The participant is not eligible: ${failed.join(', ')}`, {
+  /** `reasons`: describeFailures() of `failed`. */
+  constructor(failed: string[], reasons: string[]) {
+    super('unprocessable', `The participant is not eligible: ${reasons.join('; ')}`, {
       code: 'NOT_ELIGIBLE',
       body: { failed },
     });
@@ -85,7 +86,10 @@ export class ParticipantsService {
             'DUPLICATE',
           );
         } else if (eligibility.kind === 'ineligible') {
-          refusal = new Ineligible(eligibility.failed);
+          refusal = new Ineligible(
+            eligibility.failed,
+            describeFailures(this.trial.eligibility, dto.age, eligibility.failed),
+          );
         }
         if (refusal) {
           // Recorded and committed; the refusal is thrown once the transaction is over.

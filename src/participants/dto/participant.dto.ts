@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsString, Matches } from 'class-validator';
-import { IsOptionalNotNull } from '../../common/validation';
+import { IsOptionalNotNull, KeepEveryKey } from '../../common/validation';
 
 export class RegisterParticipantDto {
   @ApiProperty({ example: 'SCR-0001', description: 'Unique screening number' })
@@ -14,7 +14,7 @@ export class RegisterParticipantDto {
   @ApiProperty({
     example: 54,
     description:
-      'Age in whole years; outside the trial’s range it is refused with 422 and failed: ["age"]',
+      'Age in whole years; outside the trial’s range it is refused with 422, failed: ["age"] and a message that names the range ("age 71: the trial admits 18 to 70")',
   })
   @IsInt({ message: 'age must be a whole number of years' })
   age!: number;
@@ -26,6 +26,7 @@ export class RegisterParticipantDto {
     example: { 'inc-als-diagnosis': true, 'exc-diabetes': false },
   })
   @IsObject()
+  @KeepEveryKey()
   eligibility!: Record<string, unknown>;
 
   @ApiPropertyOptional({
@@ -34,6 +35,7 @@ export class RegisterParticipantDto {
   })
   @IsOptionalNotNull()
   @IsObject()
+  @KeepEveryKey()
   strata?: Record<string, unknown>;
 }
 
