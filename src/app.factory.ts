@@ -19,6 +19,11 @@ import { AdminBootstrapService } from './users/admin-bootstrap.service';
 export const API_PREFIX = 'api';
 export const JSON_BODY_LIMIT = '64kb';
 
+/** Said at every start without a channel, so the gap is seen before an emergency, not during. */
+export const NO_NOTIFICATION_CHANNEL =
+  'No notification channel is configured (NOTIFICATION_WEBHOOK_URL is not set): an emergency ' +
+  'unblinding would notify no one. Set it to the sponsor’s receiver.';
+
 const LEVELS: ConfigLogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 function logLevelsUpTo(level: ConfigLogLevel): LogLevel[] {
@@ -61,6 +66,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   await app.get(RandomizationService).checkStoredListAtStart();
   await app.get(AdminBootstrapService).createAdminIfNoUsers();
   app.get(NotificationWorker).start();
+  if (!config.notifications.webhookUrl) logger.warn(NO_NOTIFICATION_CHANNEL);
   return app;
 }
 
