@@ -8,6 +8,7 @@ import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { KeyCheckService } from './crypto/key-check.service';
 import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
 import { hideBodyParseDetails } from './common/http-exception.filter';
+import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
 import { withoutBodyDerivedHeaders } from './common/response-headers';
 import { NotificationWorker } from './notifications/notification-worker';
@@ -46,8 +47,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(requestIdMiddleware);
   app.use(withoutBodyDerivedHeaders);
   app.use(helmet());
+  app.use(jsonBodiesOnly);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
-  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
   app.use(hideBodyParseDetails);
   app.setGlobalPrefix(API_PREFIX);
   // Behind a load balancer, the client's address (audit, throttling) comes from X-Forwarded-For.

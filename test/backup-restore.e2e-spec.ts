@@ -101,7 +101,9 @@ describe('Backup and restore', () => {
         const pharmacist = await login(live.url, 'pharm', USER_PASSWORD);
         const statistician = await login(live.url, 'stat', USER_PASSWORD);
         await expectStatus(
-          call(live.url, 'POST', '/api/randomization-list', statistician, { seed: 'backup' }),
+          call(live.url, 'POST', '/api/randomization-list', statistician, {
+            seed: 'backup-restore-e2e-seed',
+          }),
           201,
           'generate the list',
         );

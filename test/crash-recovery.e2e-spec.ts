@@ -197,7 +197,9 @@ describe('Crash recovery (SIGKILL under allocation load)', () => {
         const pharmacist = await login(server.url, 'pharm', USER_PASSWORD);
         const statistician = await login(server.url, 'stat', USER_PASSWORD);
         await expectStatus(
-          call(server.url, 'POST', '/api/randomization-list', statistician, { seed: 'crash-test' }),
+          call(server.url, 'POST', '/api/randomization-list', statistician, {
+            seed: 'crash-recovery-e2e-seed',
+          }),
           201,
           'generate the list',
         );

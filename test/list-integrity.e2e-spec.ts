@@ -36,7 +36,7 @@ describe('Integrity of the sealed list (end to end)', () => {
       .http()
       .post('/api/randomization-list')
       .set('Authorization', statistician)
-      .send({ seed: 'integrity' })
+      .send({ seed: 'list-integrity-e2e-seed' })
       .expect(201);
     for (let i = 1; i <= 3; i += 1) {
       await t

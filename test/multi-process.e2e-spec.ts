@@ -98,7 +98,9 @@ describe(`Several server processes on one database file`, () => {
         );
         const statistician = await login(urls[1], 'stat', USER_PASSWORD);
         await expectStatus(
-          call(urls[1], 'POST', '/api/randomization-list', statistician, { seed: 'multi-process' }),
+          call(urls[1], 'POST', '/api/randomization-list', statistician, {
+            seed: 'multi-process-e2e-seed',
+          }),
           201,
           'generate the list',
         );

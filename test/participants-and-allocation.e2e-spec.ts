@@ -179,7 +179,7 @@ describe('Registration and allocation (end to end)', () => {
       .http()
       .post('/api/randomization-list')
       .set('Authorization', statistician)
-      .send({ seed: 'alloc-e2e' })
+      .send({ seed: 'allocation-e2e-seed-01' })
       .expect(201);
   });
 

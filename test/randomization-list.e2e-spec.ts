@@ -53,7 +53,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .http()
       .post('/api/randomization-list')
       .set('Authorization', statistician)
-      .send({ seed: 'e2e-seed-1' })
+      .send({ seed: 'randomization-e2e-seed-1' })
       .expect(201);
     expect(Object.keys(response.body as object).sort()).toEqual([
       'commitment',
@@ -98,7 +98,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       const dump =
         JSON.stringify(db.prepare('SELECT * FROM slots').all()) +
         JSON.stringify(db.prepare('SELECT * FROM randomization_lists').all());
-      expect(dump).not.toMatch(/LEFT|RIGHT|e2e-seed-1/);
+      expect(dump).not.toMatch(/LEFT|RIGHT|randomization-e2e-seed-1/);
     } finally {
       db.close();
     }
@@ -173,7 +173,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       seed: string;
       slots: { limb: string; participantId: string | null }[];
     };
-    expect(body.seed).toBe('e2e-seed-1');
+    expect(body.seed).toBe('randomization-e2e-seed-1');
     expect(body.slots).toHaveLength(20);
     expect(body.slots.filter((s) => s.limb === 'LEFT')).toHaveLength(10);
     expect(body.slots.filter((s) => s.participantId === id)).toHaveLength(1);

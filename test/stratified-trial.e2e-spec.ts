@@ -25,7 +25,7 @@ describe('A stratified 2:1 trial (end to end)', () => {
       .http()
       .post('/api/randomization-list')
       .set('Authorization', statistician)
-      .send({ seed: 'strata' })
+      .send({ seed: 'stratified-trial-e2e-seed' })
       .expect(201);
   });
   afterAll(() => t?.close());

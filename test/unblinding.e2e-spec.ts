@@ -16,7 +16,7 @@ async function preparedTrial(t: TestApp) {
     .http()
     .post('/api/randomization-list')
     .set('Authorization', statistician)
-    .send({ seed: 'unblinding-e2e' })
+    .send({ seed: 'unblinding-e2e-seed-01' })
     .expect(201);
   const limbs: Record<string, string> = {};
   for (let i = 1; i <= 4; i += 1) {

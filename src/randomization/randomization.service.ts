@@ -115,7 +115,7 @@ export class RandomizationService {
           details: {
             commitment,
             method: list.method,
-            seedSource: seedGiven === undefined ? 'random' : 'statistician',
+            seedSource: seedGiven === undefined ? 'drawn' : 'chosen',
             strata: new Set(slots.map((s) => s.stratum)).size,
           },
         });

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SyringeDto {
-  @ApiProperty({ example: 'LEFT', description: 'The target (limb) this syringe is for' })
+  // No limb in any example (issue 11): a copied example must never read as someone's allocation.
+  @ApiProperty({ description: 'The target (limb) this syringe is for' })
   limb!: string;
-  @ApiProperty({ example: 'Left lower limb' }) limbLabel!: string;
+  @ApiProperty({ description: 'The target’s label from the trial file' }) limbLabel!: string;
   @ApiProperty({
     example: 'CELLS',
     description: 'Short name of what this syringe holds, for the pharmacy (never on a ward label)',
@@ -28,12 +29,10 @@ export class AllocationDto {
   @ApiProperty() participantId!: string;
   @ApiProperty({ description: 'Position in the stratum list' }) slot!: number;
   @ApiProperty({
-    example: 'LEFT',
     description: 'The limb whose tibialis anterior receives the cells',
   })
   cellLimb!: string;
   @ApiPropertyOptional({
-    example: 'RIGHT',
     nullable: true,
     type: String,
     description: 'The other limb, receiving saline (null in designs with more than two targets)',

@@ -2,16 +2,31 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
 
+/**
+ * Whoever guesses the seed can rebuild the whole list from the trial file, and the order in which
+ * participants were allocated is no secret: a chosen seed must not be short. Leaving it out has
+ * 256 random bits drawn, which is better still.
+ */
+export const MIN_CHOSEN_SEED_LENGTH = 16;
+export const MAX_SEED_LENGTH = 256;
+
 export class GenerateListDto {
+  // No example: anything shown here would be copied, and a seed that others can read is no seed.
   @ApiPropertyOptional({
     description:
-      "The statistician's seed. When absent, 256 random bits (hex) are drawn. Kept sealed until the final export.",
-    example: 'TCIM-ELA-2014-seed',
+      `The statistician's own seed, ${MIN_CHOSEN_SEED_LENGTH} to ${MAX_SEED_LENGTH} printable ASCII ` +
+      'characters, never one shown anywhere. When absent, 256 random bits (hex) are drawn, which is ' +
+      'the safer choice. Kept sealed until the final export; the audit entry says whether it was ' +
+      'chosen or drawn, never the seed.',
+    minLength: MIN_CHOSEN_SEED_LENGTH,
+    maxLength: MAX_SEED_LENGTH,
   })
   @IsOptionalNotNull()
   @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+  @MinLength(MIN_CHOSEN_SEED_LENGTH, {
+    message: `seed must have at least ${MIN_CHOSEN_SEED_LENGTH} characters (anyone who guesses it can rebuild the list); leave it out to have one drawn`,
+  })
+  @MaxLength(MAX_SEED_LENGTH)
   @Matches(/^[\x20-\x7E]+$/, { message: 'seed must be printable ASCII' })
   seed?: string;
 }
@@ -28,7 +43,6 @@ export class ExportedSlotDto {
   @ApiProperty() stratum!: string;
   @ApiProperty({
     description: 'The target of the slot (for NCT02286011 the limb receiving cells)',
-    example: 'LEFT',
   })
   limb!: string;
   @ApiProperty({ nullable: true, type: String }) participantId!: string | null;

@@ -5,7 +5,9 @@ import { REVIEW_DECISIONS, ReviewDecision } from '../unblinding-review.entity';
 export class UnblindingRequestDto {
   @ApiProperty({
     minLength: 10,
-    example: 'Severe local reaction in the left leg; treating physician needs to know',
+    description:
+      'Why the treating physician must know, read by every role: never name a limb or a side here.',
+    example: 'Serious adverse event; the treating physician must know the allocation',
   })
   @IsString()
   @MinLength(10, { message: 'reason must have at least 10 characters' })
@@ -23,9 +25,13 @@ export class UnblindingRequestDto {
 
 export class UnblindingDto {
   @ApiProperty() participantId!: string;
-  @ApiProperty({ example: 'LEFT' }) cellLimb!: string;
-  @ApiPropertyOptional({ example: 'RIGHT', nullable: true, type: String }) salineLimb!:
-    string | null;
+  @ApiProperty({ description: 'The limb that received the cells' }) cellLimb!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The limb that received saline (null in designs with more than two targets)',
+  })
+  salineLimb!: string | null;
   @ApiProperty() unblindedAt!: string;
   @ApiProperty() unblindedBy!: string;
   @ApiProperty() reason!: string;
