@@ -108,8 +108,13 @@ describe('Emergency unblinding (end to end)', () => {
         password: `wrong-password-${i}`,
       }).expect(401);
     }
-    await unblind(tokens.clumsy, 'ELA-001', { reason: REASON, password: USER_PASSWORD }).expect(
-      429,
+    const throttled = await unblind(tokens.clumsy, 'ELA-001', {
+      reason: REASON,
+      password: USER_PASSWORD,
+    }).expect(429);
+    // In an emergency the message must say how long to wait, and that someone else can act.
+    expect((throttled.body as { message: string }).message).toMatch(
+      /wait \d+ (second|minute)s? before signing again\. Another unblinder can act now/,
     );
     const failures = auditOf(t).filter(
       (e) => e.action === 'SIGNATURE_FAILED' && e.actor === 'clumsy',

@@ -4,6 +4,7 @@ import { Throttled, Unauthenticated } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
+import { describeWait } from './login-throttle';
 import { PasswordCheckService } from './password-check.service';
 import { TokenService } from './token.service';
 
@@ -32,7 +33,9 @@ export class AuthService {
           dto.username,
           `too many failed attempts for this ${check.by}`,
         );
-        throw new Throttled('Too many failed sign-in attempts; wait a few minutes and try again');
+        throw new Throttled(
+          `Too many failed sign-in attempts; wait ${describeWait(check.retryAfterSeconds)} and try again`,
+        );
       case 'wrong':
         await this.recordFailure(anonymous, dto.username, 'wrong username or password');
         throw new Unauthenticated(WRONG_CREDENTIALS);

@@ -4,6 +4,18 @@ import { LoginThrottleConfig } from '../config/app-config';
 const SWEEP_ABOVE_KEYS = 10_000;
 
 /**
+ * Milliseconds on a clock that only moves forward (performance.now): a wall-clock step backwards
+ * (NTP, a VM resumed) must not keep a user throttled past the window, nor a step forwards free them.
+ */
+export const monotonicMilliseconds = (): number => performance.now();
+
+/** Which limit is reached, and how long until an attempt is admitted again. */
+export interface ThrottleBlock {
+  by: 'account' | 'address';
+  retryAfterSeconds: number;
+}
+
+/**
  * Counts failed attempts per account and per address in a sliding window. Only failures count: a
  * user who types the password right is never slowed down. An attempt is counted as a failure
  * before the password is checked and forgiven if it was right, so a burst of parallel guesses
@@ -15,13 +27,28 @@ export class LoginThrottle {
 
   constructor(
     private readonly config: LoginThrottleConfig,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicMilliseconds,
   ) {}
 
   /** Which limit, if any, is reached for this account or address. */
   blockedBy(account: string, address: string): 'account' | 'address' | undefined {
-    if (this.recent(accountKey(account)) >= this.config.maxFailuresPerAccount) return 'account';
-    if (this.recent(addressKey(address)) >= this.config.maxFailuresPerAddress) return 'address';
+    return this.block(account, address)?.by;
+  }
+
+  /** The limit reached, if any, with the wait until the oldest counted failure leaves the window. */
+  block(account: string, address: string): ThrottleBlock | undefined {
+    const limits = [
+      ['account', accountKey(account), this.config.maxFailuresPerAccount],
+      ['address', addressKey(address), this.config.maxFailuresPerAddress],
+    ] as const;
+    for (const [by, key, max] of limits) {
+      const times = this.prune(key);
+      if (times.length < max) continue;
+      // Admitted again once all but max - 1 of the failures have left the window.
+      const freeingFailure = [...times].sort((a, b) => a - b)[times.length - max];
+      const waitMs = freeingFailure + this.config.windowSeconds * 1000 - this.now();
+      return { by, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
     return undefined;
   }
 
@@ -45,10 +72,6 @@ export class LoginThrottle {
     if (times && index >= 0) times.splice(index, 1);
   }
 
-  private recent(key: string): number {
-    return this.prune(key).length;
-  }
-
   private prune(key: string): number[] {
     const since = this.now() - this.config.windowSeconds * 1000;
     const times = (this.failures.get(key) ?? []).filter((time) => time > since);
@@ -68,4 +91,11 @@ function accountKey(account: string): string {
 
 function addressKey(address: string): string {
   return `address:${address}`;
+}
+
+/** "45 seconds", "1 minute", "14 minutes": a wait as a person reads it. */
+export function describeWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

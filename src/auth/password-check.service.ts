@@ -3,12 +3,10 @@ import { AppConfig } from '../config/app-config';
 import { decoyPasswordHash, verifyPassword } from '../crypto/password-hasher';
 import { APP_CONFIG } from '../runtime';
 import { ActiveUser, UsersService } from '../users/users.service';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, ThrottleBlock } from './login-throttle';
 
 export type PasswordCheck =
-  | { kind: 'ok'; user: ActiveUser }
-  | { kind: 'wrong' }
-  | { kind: 'throttled'; by: 'account' | 'address' };
+  { kind: 'ok'; user: ActiveUser } | { kind: 'wrong' } | ({ kind: 'throttled' } & ThrottleBlock);
 
 /**
  * Checks a username and password: at login, and when a signature re-enters the password. Unknown
@@ -40,8 +38,8 @@ export class PasswordCheckService {
     purpose: PasswordPurpose,
   ): Promise<PasswordCheck> {
     const throttle = this.throttles[purpose];
-    const blockedBy = throttle.blockedBy(username, address);
-    if (blockedBy) return { kind: 'throttled', by: blockedBy };
+    const block = throttle.block(username, address);
+    if (block) return { kind: 'throttled', ...block };
     const attempt = throttle.recordFailure(username, address);
     const credentials = await this.users.findCredentials(username);
     const matches = await verifyPassword(

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
+import { describeWait } from '../auth/login-throttle';
 import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { PasswordCheckService } from '../auth/password-check.service';
@@ -261,7 +262,13 @@ export class UnblindingService {
       }),
     );
     if (check.kind === 'throttled')
-      throw new Throttled('Too many failed signatures; wait a few minutes and try again');
+      throw new Throttled(
+        `Too many failed signatures ${check.by === 'account' ? 'for this account' : 'from this workstation'}: ` +
+          `wait ${describeWait(check.retryAfterSeconds)} before signing again. ` +
+          (check.by === 'account'
+            ? 'Another unblinder can act now under their own account.'
+            : 'Another unblinder can act now from another workstation.'),
+      );
     throw new Unauthenticated(
       'The password does not match: the signature was refused',
       'SIGNATURE_FAILED',
