@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import { chainEntry, GENESIS_HASH } from '../src/audit/audit-chain';
+import { signCheckpoint } from '../src/audit/audit-checkpoint';
+import { HeadJournalFile } from '../src/audit/head-journal';
 import { toAuditRow } from '../src/audit/audit.service';
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../test/support/test-app';
 import { eligibleAnswers, nctTrial } from '../test/support/trial-fixtures';
@@ -31,6 +34,33 @@ function summarise(latencies: number[], wallMs: number): Measured {
   return {
     perSecond: latencies.length / (wallMs / 1000),
     p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
+}
+
+const JOURNAL_APPENDS = 2000;
+
+/**
+ * What one head-journal write costs on its own (docs/operations.md, "Lost tails"): sign the head
+ * (Ed25519), append the line and fsync, on the same disk as the database. The HTTP figures above
+ * already include it: the server journals after every allocation before answering.
+ */
+function journalAppendCost(dir: string): { mean: number; p99: number } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const file = new HeadJournalFile(join(dir, 'bench-heads.jsonl'));
+  const latencies: number[] = [];
+  try {
+    for (let i = 1; i <= JOURNAL_APPENDS; i += 1) {
+      const t0 = nowMs();
+      const head = { entries: i, headHash: i.toString(16).padStart(64, '0') };
+      file.append(signCheckpoint(privateKey, publicKey, head, new Date().toISOString()));
+      latencies.push(nowMs() - t0);
+    }
+  } finally {
+    file.close();
+  }
+  return {
+    mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
     p99: quantile(latencies, 0.99),
   };
 }
@@ -188,6 +218,11 @@ export async function allocationBench(): Promise<BenchResult[]> {
     progress('allocation: the same transactions straight through better-sqlite3');
     const baseline = baselineAllocations(copyPath, participantIds);
     const ratio = measured.perSecond / baseline.perSecond;
+    const journalLines = readFileSync(join(dataDir, 'audit-heads.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
+    progress(`allocation: ${fmtInt(JOURNAL_APPENDS)} head-journal appends (sign, write, fsync)`);
+    const journal = journalAppendCost(dir.path);
     return [
       {
         what: `Allocation throughput, ${CLIENTS} HTTP clients, ${fmtInt(SLOTS)} slots`,
@@ -212,6 +247,14 @@ export async function allocationBench(): Promise<BenchResult[]> {
         ratio: null,
         target: '≤ 50 ms',
         pass: measured.p99 <= 50,
+      },
+      {
+        what: 'Head journal write (sign + append + fsync), included in the rows above',
+        figure: `${fmt(journal.mean, 2)} ms mean, ${fmt(journal.p99, 2)} ms p99; ${fmtInt(journalLines)} lines for ${fmtInt(SLOTS)} allocations`,
+        baseline: `${fmt(measured.p50, 1)} ms allocation p50`,
+        ratio: journal.mean / measured.p50,
+        target: '—',
+        pass: null,
       },
     ];
   } finally {

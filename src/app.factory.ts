@@ -5,8 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
+import { HeadJournalService } from './audit/head-journal.service';
 import { KeyCheckService } from './crypto/key-check.service';
 import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
+import { quickCheckDatabase } from './database/quick-check';
 import { hideBodyParseDetails } from './common/http-exception.filter';
 import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
@@ -40,6 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const logger = new Logger('Startup');
   const runtime = resolveRuntime(config, logger);
   checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
+  quickCheckDatabase(config.databasePath, logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     logger: logLevelsUpTo(config.logLevel),
     bodyParser: false,
@@ -61,6 +64,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   );
 
   await app.init();
+  // Before anything writes: a database that lost its tail must not grow a new one over it.
+  await app.get(HeadJournalService).checkAtStart();
   // Whose database this is comes first: a swapped database is named as such, not as a key error.
   await app.get(TrialSetupService).ensureTrialRecord();
   await app.get(KeyCheckService).verifyOrRecord();
@@ -68,6 +73,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   await app.get(AdminBootstrapService).createAdminIfNoUsers();
   app.get(NotificationWorker).start();
   if (!config.notifications.webhookUrl) logger.warn(NO_NOTIFICATION_CHANNEL);
+  await app.get(HeadJournalService).start();
   return app;
 }
 

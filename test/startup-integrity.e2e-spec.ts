@@ -1,13 +1,26 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createApp } from '../src/app.factory';
+import { readJournalHead } from '../src/audit/head-journal';
+import { createAuditAcceptHeadCommand } from '../src/cli/audit-accept-head.command';
 import { createKeyRotateAuditSigningCommand } from '../src/cli/key-rotate-audit-signing.command';
 import { CliIo } from '../src/cli/cli-io';
 import { AppConfig } from '../src/config/app-config';
 import { newAuditSigningKeyPem } from '../src/crypto/key-material';
 import { auditEntriesOf } from './support/database-file';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
-import { newTempDir, startTestApp, TestApp } from './support/test-app';
+import { newTempDir, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+import request from 'supertest';
 
 function capture(): CliIo & { lines: string[] } {
   const lines: string[] = [];
@@ -136,6 +149,8 @@ describe('Start-up integrity: a missing or replaced database (end to end)', () =
     removeDatabase(t.config.databasePath);
     copyFileSync(other.config.databasePath, t.config.databasePath);
     await other.close();
+    // Without the head journal (which would refuse it first), the marker alone catches it.
+    rmSync(t.config.headJournalPath);
     await expect(createApp(t.config)).rejects.toThrow(/is not this installation's/);
   });
 
@@ -177,4 +192,179 @@ describe('Start-up integrity: a missing or replaced database (end to end)', () =
         .expect(503);
     },
   );
+});
+
+/** Writes the WAL into the database file, then garbles the page type of the audit table's root. */
+function corruptAuditRootPage(path: string): void {
+  const db = new Database(path);
+  let offset: number;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const root = db
+      .prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'audit_entries'")
+      .pluck()
+      .get() as number;
+    offset = (root - 1) * pageSize;
+  } finally {
+    db.close();
+  }
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, Buffer.from([0x07, 0xff, 0xff, 0xff]), 0, 4, offset);
+  } finally {
+    closeSync(fd);
+  }
+  // Another connection's commit makes the server's connection drop its cached pages.
+  const other = new Database(path);
+  try {
+    other.prepare('UPDATE write_lock SET counter = counter + 1 WHERE id = 1').run();
+  } finally {
+    other.close();
+  }
+}
+
+describe('Start-up integrity: corruption (end to end)', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(() => t?.close());
+
+  it('answers verify with valid:false and the cause on a corrupted page, then refuses to start', async () => {
+    const monitor = await t.userWith('mon', ['monitor']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    for (let i = 1; i <= 20; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(nctTrial(), `SCR-${i}`))
+        .expect(201);
+    }
+    corruptAuditRootPage(t.config.databasePath);
+
+    const verdict = await t.http().get('/api/audit-log/verify').set('Authorization', monitor);
+    expect(verdict.status).toBe(200);
+    expect(verdict.body).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 1,
+      problem: expect.stringMatching(/database file is corrupted/),
+    });
+
+    await t.app.close();
+    await expect(createApp(t.config)).rejects.toThrow(
+      /PRAGMA quick_check found the database .*trial\.sqlite damaged: .+ restore the latest backup/,
+    );
+  });
+});
+
+describe('Start-up integrity: lost tails and the head journal (end to end)', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(() => t?.close());
+
+  async function allocate(app: Awaited<ReturnType<typeof createApp>>, screening: string[]) {
+    const server = app.getHttpServer() as Parameters<typeof request>[0];
+    const login = await request(server)
+      .post('/api/auth/login')
+      .send({ username: 'pharm', password: USER_PASSWORD })
+      .expect(200);
+    const token = `Bearer ${(login.body as { accessToken: string }).accessToken}`;
+    for (const number of screening) {
+      const registered = await request(server)
+        .post('/api/participants')
+        .set('Authorization', token)
+        .send(registration(nctTrial(), number))
+        .expect(201);
+      const id = (registered.body as { participantId: string }).participantId;
+      await request(server)
+        .post(`/api/participants/${id}/allocation`)
+        .set('Authorization', token)
+        .expect(201);
+    }
+  }
+
+  it('journals the head after each allocation, refuses a database put back from before, and accepts it on command', async () => {
+    await t.userWith('pharm', ['pharmacist']);
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'lost-tail-test-seed' })
+      .expect(201);
+    await allocate(t.app, ['SCR-1']);
+    const allocated = auditEntriesOf(t.config.databasePath).filter((e) => e.action === 'ALLOCATED');
+    // Written before the 201: the journal already covers the allocation.
+    expect(readJournalHead(t.config.headJournalPath)?.entries).toBeGreaterThanOrEqual(
+      allocated[0].seq,
+    );
+
+    await t.app.close();
+    const older = join(t.dataDir, 'older.sqlite');
+    copyFileSync(t.config.databasePath, older);
+    const later = await createApp(t.config);
+    await allocate(later, ['SCR-2', 'SCR-3']);
+    await later.close();
+    const journalHead = readJournalHead(t.config.headJournalPath);
+    const lost = auditEntriesOf(t.config.databasePath);
+
+    removeDatabase(t.config.databasePath);
+    renameSync(older, t.config.databasePath);
+    const kept = auditEntriesOf(t.config.databasePath);
+    const keptHead = kept[kept.length - 1];
+    expect(journalHead?.entries).toBe(lost[lost.length - 1].seq);
+    await expect(createApp(t.config)).rejects.toThrow(
+      `the journal's head is seq ${journalHead?.entries} (hash ${journalHead?.headHash}, signed at ${journalHead?.at}), ` +
+        `the database's head is seq ${keptHead.seq} (hash ${keptHead.hash})`,
+    );
+
+    const accept = createAuditAcceptHeadCommand(() => t.config);
+    await expect(accept.run([], capture())).rejects.toThrow(/--reason/);
+    expect(
+      await accept.run(['--reason', 'restored the 12:00 backup after a disk fault'], capture()),
+    ).toBe(0);
+    const restarted = await createApp(t.config);
+    await restarted.close();
+    const accepted = auditEntriesOf(t.config.databasePath).filter(
+      (e) => e.action === 'AUDIT_HEAD_ACCEPTED',
+    );
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      reason: 'restored the 12:00 backup after a disk fault',
+      details: {
+        journalHead: { seq: journalHead?.entries, hash: journalHead?.headHash },
+        databaseHead: { seq: keptHead.seq, hash: keptHead.hash },
+      },
+    });
+    expect(
+      readdirSync(t.dataDir).some((name) => name.startsWith('audit-heads.jsonl.superseded-')),
+    ).toBe(true);
+  });
+
+  it('refuses a database whose chain disagrees with the journal at the journalled seq', async () => {
+    await t.app.close();
+    // Another installation's database of at least the same length: same seqs, other hashes.
+    const other = await startTestApp({
+      BLINDING_KEY: (t.config.blindingKey as { value: string }).value,
+    });
+    await other.userWith('mon1', ['monitor']);
+    await other.userWith('mon2', ['monitor']);
+    await other.app.close();
+    const journalHead = readJournalHead(t.config.headJournalPath);
+    removeDatabase(t.config.databasePath);
+    copyFileSync(other.config.databasePath, t.config.databasePath);
+    await other.close();
+    await expect(createApp(t.config)).rejects.toThrow(
+      new RegExp(
+        `journal's head is seq ${journalHead?.entries} .*the hash of seq ${journalHead?.entries} differs`,
+      ),
+    );
+  });
 });

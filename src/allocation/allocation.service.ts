@@ -5,6 +5,7 @@ import { Outcome, unwrap } from '../common/outcome';
 import { Conflict, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditAction } from '../audit/audit-actions';
 import { AuditService } from '../audit/audit.service';
+import { HeadJournalService } from '../audit/head-journal.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { execute, selectRow } from '../database/sql';
@@ -65,6 +66,7 @@ export class AllocationService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly randomization: RandomizationService,
+    private readonly headJournal: HeadJournalService,
   ) {}
 
   /**
@@ -72,7 +74,22 @@ export class AllocationService {
    * entry. The claim is a conditional update that can match one free row only; the transaction
    * holds the write lock, so no two allocations, in this process or another, see the same slot free.
    */
-  allocate(actor: Actor, participantId: string, idempotencyKey?: string): Promise<AllocationDto> {
+  async allocate(
+    actor: Actor,
+    participantId: string,
+    idempotencyKey?: string,
+  ): Promise<AllocationDto> {
+    const allocation = await this.allocateInTransaction(actor, participantId, idempotencyKey);
+    // Committed: journal the new head before acknowledging (docs/operations.md, "Lost tails").
+    await this.headJournal.recordHead();
+    return allocation;
+  }
+
+  private allocateInTransaction(
+    actor: Actor,
+    participantId: string,
+    idempotencyKey?: string,
+  ): Promise<AllocationDto> {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<AllocationDto>> => {
         const refuse = (refusal: Error) =>

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'AUDIT_EXPORTED',
   'AUDIT_VERIFIED',
   'AUDIT_SIGNING_KEY_ROTATED',
+  'AUDIT_HEAD_ACCEPTED',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

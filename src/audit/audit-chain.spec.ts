@@ -212,4 +212,30 @@ describe(ChainVerifier.name, () => {
     expect(verifier.add(broken)).toBe(false);
     expect(verifier.result()).toMatchObject({ firstInvalidSeq: 2 });
   });
+
+  it('marks the chain invalid from the next seq when the rest cannot be read', () => {
+    const chain = buildChain(3);
+    const verifier = new ChainVerifier();
+    verifier.add(chain[0]);
+    verifier.add(chain[1]);
+    verifier.unreadable('page 7 is corrupted');
+    expect(verifier.result()).toEqual({
+      valid: false,
+      entries: 2,
+      headHash: chain[1].hash,
+      firstInvalidSeq: 3,
+      problem: 'page 7 is corrupted',
+    });
+  });
+
+  it('keeps an earlier break when the rest then cannot be read', () => {
+    const chain = buildChain(2);
+    const verifier = new ChainVerifier();
+    verifier.add({ ...chain[0], actor: 'edited' });
+    verifier.unreadable('page 7 is corrupted');
+    expect(verifier.result()).toMatchObject({
+      firstInvalidSeq: 1,
+      problem: expect.stringMatching(/edited/),
+    });
+  });
 });

@@ -102,6 +102,14 @@ export class ChainVerifier {
     return true;
   }
 
+  /**
+   * The next entries could not be read at all (a corrupted database page): the chain is invalid
+   * from the next expected seq, for the given reason. Ignored once the chain is already broken.
+   */
+  unreadable(problem: string): void {
+    this.failure ??= { seq: this.nextSeq, problem };
+  }
+
   result(): ChainVerification {
     return {
       valid: this.failure === undefined,

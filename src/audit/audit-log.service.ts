@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
 import { selectRows } from '../database/sql';
+import { isDatabaseCorruption } from '../database/sqlite-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
 import { ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
@@ -68,6 +69,8 @@ export interface AuditExportStream {
  */
 @Injectable()
 export class AuditLogService {
+  private readonly logger = new Logger('Audit');
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
@@ -105,11 +108,36 @@ export class AuditLogService {
   /** Verifies the whole chain from seq 1, in batches, and records the verdict. */
   async verify(actor: Actor): Promise<ChainVerification> {
     const verifier = new ChainVerifier(1, GENESIS_HASH);
-    // add() ignores everything after the first break: stop reading there.
-    for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
-      if (!batch.every((row) => verifier.add(fromAuditRow(row)))) break;
+    try {
+      // add() ignores everything after the first break: stop reading there.
+      for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
+        if (!batch.every((row) => verifier.add(fromAuditRow(row)))) break;
+      }
+    } catch (error) {
+      // A damaged page is a verdict on the log, not a server fault: answer valid:false, with why.
+      if (!isDatabaseCorruption(error)) throw error;
+      verifier.unreadable(
+        `the entries from here on cannot be read: the database file is corrupted (${(error as Error).message})`,
+      );
     }
     const result = verifier.result();
+    await this.recordVerdict(actor, result);
+    return result;
+  }
+
+  /** AUDIT_VERIFIED with the verdict; on a corrupted log the record itself may be impossible. */
+  private async recordVerdict(actor: Actor, result: ChainVerification): Promise<void> {
+    try {
+      await this.recordVerdictEntry(actor, result);
+    } catch (error) {
+      if (result.valid || !isDatabaseCorruption(error)) throw error;
+      this.logger.error(
+        `The audit log is corrupted and the verdict could not be recorded: ${result.problem}`,
+      );
+    }
+  }
+
+  private async recordVerdictEntry(actor: Actor, result: ChainVerification): Promise<void> {
     await this.uow.write((manager) =>
       this.audit.record(manager, {
         actor,
@@ -126,7 +154,6 @@ export class AuditLogService {
         },
       }),
     );
-    return result;
   }
 
   /** A signed statement of the log's current length and head hash. */

@@ -1,3 +1,4 @@
+import { auditAcceptHeadCommand } from './audit-accept-head.command';
 import { auditVerifyCommand } from './audit-verify.command';
 import { backupCommand } from './backup.command';
 import { CliCommand } from './cli-io';
@@ -11,6 +12,7 @@ import { userCreateCommand } from './user-create.command';
 export const COMMANDS: CliCommand[] = [
   userCreateCommand,
   auditVerifyCommand,
+  auditAcceptHeadCommand,
   listVerifyCommand,
   listSimulateCommand,
   keyGenerateCommand,

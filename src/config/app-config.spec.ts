@@ -83,6 +83,12 @@ describe(loadAppConfig.name, () => {
     expect(config.dataDir).toBe('/srv/trial');
     expect(config.databasePath).toBe('/srv/trial/trial.sqlite');
     expect(config.blindingKey).toMatchObject({ path: '/srv/trial/blinding.key' });
+    expect(config.headJournalPath).toBe('/srv/trial/audit-heads.jsonl');
+  });
+
+  it('puts the head journal where HEAD_JOURNAL_PATH says, e.g. on another disk', () => {
+    const config = loadAppConfig({ DATA_DIR: '/srv/trial', HEAD_JOURNAL_PATH: '/mnt/log/heads' });
+    expect(config.headJournalPath).toBe('/mnt/log/heads');
   });
 
   it('resolves a relative DATABASE_PATH and TRIAL_CONFIG and keeps :memory: as is', () => {

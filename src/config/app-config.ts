@@ -28,6 +28,8 @@ export interface AppConfig {
   trustProxyHops: number;
   dataDir: string;
   databasePath: string;
+  /** Signed audit heads, outside the database (ideally on another disk). */
+  headJournalPath: string;
   trialConfigPath: string;
   blindingKey: SecretSource;
   jwtSecret: SecretSource;
@@ -157,6 +159,7 @@ export function loadAppConfig(env: Env): AppConfig {
         : databasePath === ':memory:'
           ? databasePath
           : absolute(databasePath),
+    headJournalPath: absolute(read(env, 'HEAD_JOURNAL_PATH') ?? join(dataDir, 'audit-heads.jsonl')),
     trialConfigPath: absolute(read(env, 'TRIAL_CONFIG') ?? DEFAULT_TRIAL_CONFIG),
     blindingKey: secret(
       env,

@@ -5,6 +5,7 @@ import { Outcome, unwrap } from '../common/outcome';
 import { describeWait } from '../auth/login-throttle';
 import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
+import { HeadJournalService } from '../audit/head-journal.service';
 import { PasswordCheckService } from '../auth/password-check.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -36,6 +37,7 @@ export class UnblindingService {
     private readonly passwords: PasswordCheckService,
     private readonly outbox: NotificationOutbox,
     private readonly randomization: RandomizationService,
+    private readonly headJournal: HeadJournalService,
   ) {}
 
   /**
@@ -49,6 +51,17 @@ export class UnblindingService {
     password: string,
   ): Promise<UnblindingDto> {
     await this.checkSignature(actor, participantId, password, UNBLINDING_SIGNATURE_MEANING);
+    const unblinding = await this.unblindInTransaction(actor, participantId, reason);
+    // Committed: journal the new head before answering (docs/operations.md, "Lost tails").
+    await this.headJournal.recordHead();
+    return unblinding;
+  }
+
+  private unblindInTransaction(
+    actor: Actor,
+    participantId: string,
+    reason: string,
+  ): Promise<UnblindingDto> {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<UnblindingDto>> => {
         const refuse = (refusal: Error) =>
