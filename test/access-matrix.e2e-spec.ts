@@ -22,6 +22,8 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/health': ['public'],
   'POST /api/auth/login': ['public'],
   'GET /api/auth/me': ANY_ROLE,
+  'POST /api/auth/refresh': ANY_ROLE,
+  'POST /api/auth/logout': ANY_ROLE,
   'POST /api/users': ['admin'],
   'GET /api/users': ['admin'],
   'PATCH /api/users/:username': ['admin'],
@@ -52,6 +54,9 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/docs-json': ['public'],
   'GET /api/docs-yaml': ['public'],
 };
+
+/** Routes that revoke the token they are called with: an admitted caller presents a fresh one. */
+const ENDS_PRESENTED_TOKEN = new Set(['POST /api/auth/refresh', 'POST /api/auth/logout']);
 
 /** Values for path parameters: a participant that exists, a user that does not. */
 const PATH_PARAMS: Record<string, string> = { id: 'ELA-001', username: 'matrix-nobody' };
@@ -115,6 +120,8 @@ interface Caller {
   authorization: string | undefined;
   /** The roles the guard will find in the database; undefined when authentication must fail. */
   roles: readonly Role[] | undefined;
+  /** Signs the caller in again, for the routes that revoke the presented token. */
+  freshAuthorization?: () => Promise<string>;
 }
 
 type Expectation = 'allowed' | 401 | 403;
@@ -158,7 +165,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
     const roleCallers: Caller[] = [];
     for (const role of ROLES) {
       const authorization = await t.userWith(`matrix-${role}`, [role]);
-      roleCallers.push({ name: role, authorization, roles: [role] });
+      roleCallers.push({
+        name: role,
+        authorization,
+        roles: [role],
+        freshAuthorization: () => t.login(`matrix-${role}`),
+      });
     }
 
     // Both hold every role and sign in first; then one is disabled and the other keeps only
@@ -185,16 +197,21 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       .send(registration(trial, 'SCR-MATRIX-1'))
       .expect(201);
 
-    const adminClaims = (lifetime: number) => ({
+    // The claims the server issues (session.ts): version, token id and session start included.
+    const adminClaims = (lifetime: number, issuedAgo = 60) => ({
       sub: 'admin',
-      iat: now - 60,
-      exp: now + lifetime,
+      ver: 0,
+      jti: `matrix-${lifetime}-${issuedAgo}`,
+      auth_time: now - issuedAgo,
+      iat: now - issuedAgo,
+      exp: now - issuedAgo + lifetime,
     });
     callers.push(
       { name: 'no token', authorization: undefined, roles: undefined },
       {
         name: 'expired token',
-        authorization: `Bearer ${signToken({ sub: 'admin', iat: now - 3600, exp: now - 1800 }, secret)}`,
+        // Expired 30 minutes ago and issued an hour ago: past the refresh route's idle limit too.
+        authorization: `Bearer ${signToken(adminClaims(1800, 3600), secret)}`,
         roles: undefined,
       },
       {
@@ -218,7 +235,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
         roles: undefined,
       },
       { name: 'disabled user', authorization: disabled, roles: undefined },
-      { name: 'role just revoked', authorization: revoked, roles: ['investigator'] },
+      {
+        name: 'role just revoked',
+        authorization: revoked,
+        roles: ['investigator'],
+        freshAuthorization: () => t.login('matrix-revoked'),
+      },
       ...roleCallers,
     );
     // The control: a token this test signs with the server's secret is accepted, so the bad
@@ -258,8 +280,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       for (const caller of callers) {
         const expected = expectationFor(grants, caller);
         const before = deniedCount();
+        const authorization =
+          ENDS_PRESENTED_TOKEN.has(route) && expected === 'allowed' && caller.freshAuthorization
+            ? await caller.freshAuthorization()
+            : caller.authorization;
         let call = t.http()[method.toLowerCase() as 'get' | 'post' | 'patch'](path);
-        if (caller.authorization) call = call.set('Authorization', caller.authorization);
+        if (authorization) call = call.set('Authorization', authorization);
         if (method !== 'GET') call = call.send({});
         const response = await call;
         const status = response.status;

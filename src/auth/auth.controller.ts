@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -10,6 +11,7 @@ import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Public } from '../common/decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto, SessionUserDto } from './dto/login.dto';
+import { CurrentSession, RefreshesSession, SessionToken } from './session';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -32,7 +34,42 @@ export class AuthController {
   @Get('me')
   @AnyRole()
   @ApiOperation({ summary: 'Who the token belongs to, with current roles' })
+  @ApiOkResponse({ type: SessionUserDto })
   me(@CurrentActor() actor: Actor): SessionUserDto {
     return { username: actor.username, roles: actor.roles };
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @AnyRole()
+  @RefreshesSession()
+  @ApiOperation({
+    summary: 'Swap the presented token for a new one of the same session',
+    description:
+      'Accepted until 30 minutes after the presented token was issued, even if it has expired ' +
+      '(idle limit), and never later than 12 hours after the sign-in (absolute limit); the ' +
+      'presented token is revoked. No body.',
+  })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({
+    description:
+      'Session idle or older than 12 hours (SESSION_EXPIRED), token revoked (TOKEN_REVOKED), account disabled',
+  })
+  refresh(
+    @CurrentActor() actor: Actor,
+    @CurrentSession() session: SessionToken,
+  ): Promise<LoginResponseDto> {
+    return this.auth.refresh(actor, session);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @AnyRole()
+  @ApiOperation({
+    summary: 'Sign out: the presented token is revoked at once, in every server process',
+  })
+  @ApiNoContentResponse({ description: 'Signed out; the token is refused from now on' })
+  logout(@CurrentActor() actor: Actor, @CurrentSession() session: SessionToken): Promise<void> {
+    return this.auth.logout(actor, session);
   }
 }

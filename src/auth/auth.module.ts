@@ -5,6 +5,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { PasswordCheckService } from './password-check.service';
+import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { TokenService } from './token.service';
 
 @Module({
@@ -14,6 +15,7 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     PasswordCheckService,
+    RevokedTokensRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [PasswordCheckService],

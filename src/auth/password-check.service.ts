@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { decoyPasswordHash, verifyPassword } from '../crypto/password-hasher';
 import { APP_CONFIG } from '../runtime';
-import { ActiveUser, UsersService } from '../users/users.service';
+import { TokenHolder, UsersService } from '../users/users.service';
 import { LoginThrottle, ThrottleBlock } from './login-throttle';
 
 export type PasswordCheck =
-  { kind: 'ok'; user: ActiveUser } | { kind: 'wrong' } | ({ kind: 'throttled' } & ThrottleBlock);
+  { kind: 'ok'; user: TokenHolder } | { kind: 'wrong' } | ({ kind: 'throttled' } & ThrottleBlock);
 
 /**
  * Checks a username and password: at login, and when a signature re-enters the password. Unknown
@@ -48,6 +48,13 @@ export class PasswordCheckService {
     );
     if (!credentials || !matches) return { kind: 'wrong' };
     throttle.recordSuccess(username, address, attempt);
-    return { kind: 'ok', user: { username: credentials.username, roles: credentials.roles } };
+    return {
+      kind: 'ok',
+      user: {
+        username: credentials.username,
+        roles: credentials.roles,
+        tokenVersion: credentials.tokenVersion,
+      },
+    };
   }
 }

@@ -27,7 +27,14 @@ export class UserEntity {
   @Column({ name: 'updated_at', type: 'varchar', length: 30 })
   updatedAt!: string;
 
-  /** When the password last changed; tokens issued before then are refused. */
+  /** When the password last changed (informational: tokens are revoked by tokenVersion). */
   @Column({ name: 'credentials_changed_at', type: 'varchar', length: 30, nullable: true })
   credentialsChangedAt!: string | null;
+
+  /**
+   * Bumped when the password changes or the account is disabled; a token carries the version it
+   * was issued under and is refused once it differs, so re-enabling brings no old token back.
+   */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
 }

@@ -18,7 +18,8 @@ export interface ActiveUser {
 
 /** An active user as the guard checks a token against it. */
 export interface TokenHolder extends ActiveUser {
-  credentialsChangedAt: string | null;
+  /** The version a token must carry to be accepted (see UserEntity.tokenVersion). */
+  tokenVersion: number;
 }
 
 export function toUserResponse(user: UserEntity): UserResponseDto {
@@ -99,6 +100,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
       credentialsChangedAt: null,
+      tokenVersion: 0,
     });
     await repository.insert(entity);
     await this.audit.record(manager, {
@@ -140,9 +142,13 @@ export class UsersService {
             changes.roles = { from: decodeRoles(user.roles), to: decodeRoles(roles) };
           user.roles = roles;
         }
+        // Roles are read fresh on every request, so a role change needs no new token; a
+        // disabled account or a new password ends every session issued before it, for good.
+        let endsSessions = false;
         if (dto.active !== undefined && dto.active !== Boolean(user.active)) {
           changes.active = { from: Boolean(user.active), to: dto.active };
           user.active = dto.active;
+          endsSessions ||= !dto.active;
         }
         if (dto.displayName !== undefined && dto.displayName !== user.displayName) {
           changes.displayName = { from: user.displayName, to: dto.displayName };
@@ -152,7 +158,9 @@ export class UsersService {
           changes.passwordChanged = true;
           user.passwordHash = passwordHash;
           user.credentialsChangedAt = new Date().toISOString();
+          endsSessions = true;
         }
+        if (endsSessions) user.tokenVersion = Number(user.tokenVersion) + 1;
         await this.refuseRemovingLastAdmin(manager, user);
         user.updatedAt = new Date().toISOString();
         await repository.save(user);
@@ -183,38 +191,40 @@ export class UsersService {
     }
   }
 
-  /** The user's current roles, or undefined when unknown or disabled. Read on every request. */
-  findActive(username: string): Promise<TokenHolder | undefined> {
-    return this.uow.read(async (manager) => {
-      // Plain SQL: this runs before every authenticated request.
-      const user = await selectRow<{
-        username: string;
-        roles: string;
-        active: boolean | number;
-        credentialsChangedAt: string | null;
-      }>(
-        manager,
-        'SELECT username, roles, active, credentials_changed_at AS "credentialsChangedAt" ' +
-          'FROM users WHERE username = :username',
-        { username },
-      );
-      if (!user || !user.active) return undefined;
-      return {
-        username: user.username,
-        roles: decodeRoles(user.roles),
-        credentialsChangedAt: user.credentialsChangedAt,
-      };
-    });
+  /**
+   * The user's current roles and token version, or undefined when unknown or disabled; read on
+   * every request, in the caller's unit of work.
+   */
+  async tokenHolderIn(manager: EntityManager, username: string): Promise<TokenHolder | undefined> {
+    // Plain SQL: this runs before every authenticated request.
+    const user = await selectRow<{
+      username: string;
+      roles: string;
+      active: boolean | number;
+      tokenVersion: number | string;
+    }>(
+      manager,
+      'SELECT username, roles, active, token_version AS "tokenVersion" ' +
+        'FROM users WHERE username = :username',
+      { username },
+    );
+    if (!user || !user.active) return undefined;
+    return {
+      username: user.username,
+      roles: decodeRoles(user.roles),
+      tokenVersion: Number(user.tokenVersion),
+    };
   }
 
   /** The stored password hash of an active user (login and e-signatures), else undefined. */
-  findCredentials(username: string): Promise<(ActiveUser & { passwordHash: string }) | undefined> {
+  findCredentials(username: string): Promise<(TokenHolder & { passwordHash: string }) | undefined> {
     return this.uow.read(async (manager) => {
       const user = await manager.getRepository(UserEntity).findOneBy({ username });
       if (!user || !user.active) return undefined;
       return {
         username: user.username,
         roles: decodeRoles(user.roles),
+        tokenVersion: Number(user.tokenVersion),
         passwordHash: user.passwordHash,
       };
     });

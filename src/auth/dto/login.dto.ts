@@ -24,6 +24,10 @@ export class SessionUserDto {
 export class LoginResponseDto {
   @ApiProperty() accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'Seconds until the token expires', example: 900 }) expiresIn!: number;
+  @ApiProperty({
+    description: 'Seconds until the token expires (less near the 12-hour session limit)',
+    example: 900,
+  })
+  expiresIn!: number;
   @ApiProperty({ type: SessionUserDto }) user!: SessionUserDto;
 }

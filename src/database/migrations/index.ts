@@ -5,6 +5,7 @@ import { Unblinding1764000003000 } from './1764000003000-unblinding';
 import { AllocationSetOnce1764000004000 } from './1764000004000-allocation-set-once';
 import { CredentialsChangedAt1764000005000 } from './1764000005000-credentials-changed-at';
 import { InstallationId1764000006100 } from './1764000006100-installation-id';
+import { Sessions1764000006600 } from './1764000006600-sessions';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AllocationSetOnce1764000004000,
   CredentialsChangedAt1764000005000,
   InstallationId1764000006100,
+  Sessions1764000006600,
 ];
