@@ -33,7 +33,7 @@ function readOrCreate(source: SecretSource, create: () => string): ResolvedSecre
       }
     case 'generated': {
       if (existsSync(source.path)) return { value: readFileSync(source.path, 'utf8').trim() };
-      mkdirSync(dirname(source.path), { recursive: true });
+      mkdirSync(dirname(source.path), { recursive: true, mode: 0o700 });
       writeFileSync(source.path, `${create()}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(source.path, 0o600);
       return { value: readFileSync(source.path, 'utf8').trim(), generatedAt: source.path };

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { secureDatabaseDirectory, secureDatabaseFiles } from './file-permissions';
 import { MIGRATIONS } from './migrations';
 
 /** How long a process waits for another process's write lock before giving up. */
@@ -11,15 +10,19 @@ export const BUSY_TIMEOUT_MS = 15_000;
 /**
  * The embedded database: better-sqlite3, WAL, synchronous=FULL (an acknowledged commit survives a
  * power cut), foreign keys on, a busy timeout; schema by migrations at start, never synchronize.
+ * The folder is 0700 and the files 0600 (file-permissions.ts): they hold health data.
  */
 export function sqliteDataSourceOptions(databasePath: string): DataSourceOptions {
-  if (databasePath !== ':memory:') mkdirSync(dirname(databasePath), { recursive: true });
+  secureDatabaseDirectory(databasePath);
   return {
     type: 'better-sqlite3',
     database: databasePath,
     enableWAL: databasePath !== ':memory:',
     timeout: BUSY_TIMEOUT_MS,
     prepareDatabase: (db: Database.Database) => {
+      // Before the first write (WAL is switched on after this): the -wal and -shm SQLite
+      // creates then take this file's mode.
+      secureDatabaseFiles(databasePath);
       db.pragma('synchronous = FULL');
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
