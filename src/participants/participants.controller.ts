@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -13,6 +15,7 @@ import {
   RegisteredParticipantDto,
   RegisterParticipantDto,
 } from './dto/participant.dto';
+import { ParticipantsQueryDto } from './dto/participants-query.dto';
 import { ParticipantsService } from './participants.service';
 
 @ApiTags('participants')
@@ -37,14 +40,21 @@ export class ParticipantsController {
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'All participants, blinded: status, times and seal, never a target' })
-  list(): Promise<BlindedParticipantDto[]> {
-    return this.participants.list();
+  @ApiOperation({
+    summary: 'All participants, blinded: status, times and seal, never a target',
+    description:
+      'With `screeningNumber`, only the participant registered with it: an array of one, or an empty array.',
+  })
+  @ApiOkResponse({ type: BlindedParticipantDto, isArray: true })
+  @ApiBadRequestResponse({ description: 'A malformed screening number (VALIDATION_FAILED)' })
+  list(@Query() query: ParticipantsQueryDto): Promise<BlindedParticipantDto[]> {
+    return this.participants.list(query);
   }
 
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One participant, blinded' })
+  @ApiOkResponse({ type: BlindedParticipantDto })
   @ApiNotFoundResponse()
   get(@Param('id') id: string): Promise<BlindedParticipantDto> {
     return this.participants.get(id);

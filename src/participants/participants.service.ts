@@ -141,11 +141,14 @@ export class ParticipantsService {
     };
   }
 
-  list(): Promise<BlindedParticipantDto[]> {
+  /** Every participant in registration order, or only the one with `screeningNumber` (unique). */
+  list(filter: { screeningNumber?: string } = {}): Promise<BlindedParticipantDto[]> {
     return this.uow.read(async (manager) => {
-      const participants = await manager
-        .getRepository(ParticipantEntity)
-        .find({ order: { number: 'ASC' } });
+      const participants = await manager.getRepository(ParticipantEntity).find({
+        where:
+          filter.screeningNumber === undefined ? {} : { screeningNumber: filter.screeningNumber },
+        order: { number: 'ASC' },
+      });
       return participants.map(toBlindedParticipant);
     });
   }

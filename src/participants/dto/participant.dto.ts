@@ -2,13 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsString, Matches } from 'class-validator';
 import { IsOptionalNotNull, KeepEveryKey } from '../../common/validation';
 
+/** What a screening number may be: the same rule at registration and in a search. */
+export const SCREENING_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
+export const SCREENING_NUMBER_RULE =
+  'screeningNumber must be 1 to 64 letters, digits, dots, slashes, dashes or underscores';
+
 export class RegisterParticipantDto {
   @ApiProperty({ example: 'SCR-0001', description: 'Unique screening number' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/, {
-    message:
-      'screeningNumber must be 1 to 64 letters, digits, dots, slashes, dashes or underscores',
-  })
+  @Matches(SCREENING_NUMBER_PATTERN, { message: SCREENING_NUMBER_RULE })
   screeningNumber!: string;
 
   @ApiProperty({
