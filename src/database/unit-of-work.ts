@@ -1,6 +1,9 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import type Database from 'better-sqlite3';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { StorageUnavailable } from '../common/domain-errors';
 import { DatabaseFileGuard } from './database-file-guard';
+import { storageFaultOf } from './storage-fault';
 
 /**
  * The one way to touch the database. TypeORM sends every query of a SQLite data source through a
@@ -12,11 +15,24 @@ import { DatabaseFileGuard } from './database-file-guard';
  * lock at the start of the transaction (like BEGIN IMMEDIATE), so another server process on the
  * same file waits (busy timeout) instead of reading a snapshot it cannot later write from. On
  * PostgreSQL the same statement takes a row lock that serialises writers the same way.
+ *
+ * A failed statement or COMMIT must never leave the connection inside a transaction: SQLite rolls
+ * a transaction back by itself on SQLITE_FULL or SQLITE_IOERR, and TypeORM's runner, which does
+ * not know, would run every later unit of work as a SAVEPOINT inside a transaction that never
+ * commits (answered 201, never stored, and the write lock held). So the connection's own state
+ * is what counts, after a failure and before every start. A storage fault answers 503.
  */
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
+/** The runner's own bookkeeping of its transaction, which TypeORM keeps protected. */
+interface RunnerTransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
 @Injectable()
 export class UnitOfWork {
+  private readonly logger = new Logger('Database');
   private tail: Promise<unknown> = Promise.resolve();
   private sharedRunner?: QueryRunner;
 
@@ -44,8 +60,9 @@ export class UnitOfWork {
   private async transaction<T>(work: Work<T>, takeWriteLock: boolean): Promise<T> {
     if (takeWriteLock) this.fileGuard?.assertUnchanged();
     const runner = this.runner();
-    await runner.startTransaction();
+    this.leaveOpenTransaction(runner, 'before a unit of work started');
     try {
+      await runner.startTransaction();
       if (takeWriteLock) {
         await runner.query('UPDATE write_lock SET counter = counter + 1 WHERE id = 1');
       }
@@ -53,14 +70,62 @@ export class UnitOfWork {
       await runner.commitTransaction();
       return result;
     } catch (error) {
+      await this.rollBack(runner);
+      const cause = storageFaultOf(error);
+      if (cause === undefined) throw error;
+      this.logger.error(`The database could not store a change (${cause}): ${String(error)}`);
+      throw new StorageUnavailable(cause);
+    }
+  }
+
+  /** Rolls back after a failure, whatever state SQLite and the runner are in. */
+  private async rollBack(runner: QueryRunner): Promise<void> {
+    const connection = this.sqliteConnection();
+    if (connection === undefined) {
       try {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } catch {
         // The runner's state is unknown: the next unit of work gets a fresh one.
         this.sharedRunner = undefined;
       }
-      throw error;
+      return;
     }
+    if (connection.inTransaction) {
+      try {
+        connection.exec('ROLLBACK');
+      } catch (error) {
+        // Nothing to add: the next start checks the connection again before it begins.
+        this.logger.error(`ROLLBACK after a failed unit of work failed: ${String(error)}`);
+      }
+    }
+    resetRunner(runner);
+  }
+
+  /**
+   * Makes sure the connection is not inside a transaction before one begins: one left open would
+   * turn this unit of work into a savepoint that never commits. Never expected; logged loudly.
+   */
+  private leaveOpenTransaction(runner: QueryRunner, when: string): void {
+    const connection = this.sqliteConnection();
+    if (connection === undefined) return;
+    if (connection.inTransaction) {
+      this.logger.error(`The database connection was inside a transaction ${when}: rolled back`);
+      try {
+        connection.exec('ROLLBACK');
+      } catch (error) {
+        throw new StorageUnavailable(
+          `the connection could not leave a transaction: ${String(error)}`,
+        );
+      }
+    }
+    resetRunner(runner);
+  }
+
+  /** The native better-sqlite3 handle when the data source is SQLite (one connection for all). */
+  private sqliteConnection(): Database.Database | undefined {
+    if (this.dataSource.options.type !== 'better-sqlite3') return undefined;
+    const driver = this.dataSource.driver as { databaseConnection?: Database.Database };
+    return driver.databaseConnection;
   }
 
   /**
@@ -74,4 +139,11 @@ export class UnitOfWork {
     }
     return this.sharedRunner;
   }
+}
+
+/** Tells the runner no transaction is open, as the connection has just been made sure of. */
+function resetRunner(runner: QueryRunner): void {
+  const state = runner as unknown as RunnerTransactionState;
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
 }
