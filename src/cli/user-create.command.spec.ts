@@ -1,30 +1,51 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createApp } from '../app.factory';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { newTempDir, testEnv } from '../../test/support/test-app';
 import { auditEntriesOf, openDatabaseFile } from '../../test/support/database-file';
 import { CliIo } from './cli-io';
 import { createUserCreateCommand } from './user-create.command';
 
-function capture(): CliIo & { lines: string[] } {
+function capture(): CliIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
-  return { lines, out: (l) => lines.push(l), err: (l) => lines.push(l) };
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
 }
+
+function usernames(databasePath: string): string[] {
+  const db = openDatabaseFile(databasePath);
+  try {
+    const rows = db.prepare('SELECT username FROM users ORDER BY username').all() as {
+      username: string;
+    }[];
+    return rows.map((row) => row.username);
+  } finally {
+    db.close();
+  }
+}
+
+const command = (config: AppConfig, password = 'a-cli-made-password') =>
+  createUserCreateCommand(
+    () => config,
+    () => Promise.resolve(password),
+  );
 
 describe('user create (command line)', () => {
   let dataDir: string;
   let config: AppConfig;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = newTempDir();
     config = loadAppConfig(testEnv(dataDir));
+    // The server's first start sets the trial and its admin up; the command never does.
+    await (await createApp(config)).close();
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const run = (args: string[], password = 'a-cli-made-password') =>
-    createUserCreateCommand(
-      () => config,
-      () => Promise.resolve(password),
-    ).run(args, capture());
+  const run = (args: string[], password?: string, io = capture()) =>
+    command(config, password).run(args, io);
 
   it('creates a user with the server rules and audits it under the cli actor', async () => {
     expect(await run(['pharmacist2', '--role', 'pharmacist', '--role', 'investigator'])).toBe(0);
@@ -51,14 +72,73 @@ describe('user create (command line)', () => {
   });
 
   it.each([
-    [['pharmacist2', '--role', 'pharmacist'], 'a-cli-made-password'],
-    [['weakling', '--role', 'monitor'], 'short'],
-    [['roleless', '--role', 'god'], 'a-cli-made-password'],
-  ])('refuses %j with exit 1 (duplicate, weak password, unknown role)', async (args, password) => {
-    expect(await run(args, password)).toBe(1);
-  });
+    [
+      'a duplicate',
+      ['pharmacist2', '--role', 'pharmacist'],
+      'a-cli-made-password',
+      /already exists/,
+    ],
+    ['a weak password', ['weakling', '--role', 'monitor'], 'short', /password/],
+    ['an unknown role', ['roleless', '--role', 'god'], 'a-cli-made-password', /role/],
+    [
+      'the username in the password',
+      ['carmen', '--role', 'monitor'],
+      'xx-Carmen-xx-long',
+      /username/,
+    ],
+  ])(
+    'refuses %s with exit 1 on stderr, adds no user and audits the refusal once',
+    async (_case, args, password, message) => {
+      const before = usernames(config.databasePath);
+      const entriesBefore = auditEntriesOf(config.databasePath).length;
+      const io = capture();
+      expect(await run(args, password, io)).toBe(1);
+      expect(io.errors.join('\n')).toMatch(message);
+      expect(io.lines).toEqual([]);
+      expect(usernames(config.databasePath)).toEqual(before);
+      const added = auditEntriesOf(config.databasePath).slice(entriesBefore);
+      expect(added).toMatchObject([
+        { action: 'USER_CHANGE_REFUSED', actor: expect.stringMatching(/^cli:/) },
+      ]);
+    },
+  );
 
   it('is a usage error without a role', async () => {
     await expect(run(['nobody'])).rejects.toThrow(/--role/);
+  });
+});
+
+describe('user create on a database that was never set up', () => {
+  let root: string;
+  beforeEach(() => (root = newTempDir('never-set-up-')));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('refuses with exit 2 when there is no database, and creates no file, key or admin', async () => {
+    const dataDir = join(root, 'data');
+    const config = loadAppConfig(testEnv(dataDir));
+    const io = capture();
+    expect(await command(config).run(['first', '--role', 'admin'], io)).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/no database at .*start the server once/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('refuses with exit 2 on an empty file and on a database without a trial, changing neither', async () => {
+    const config = loadAppConfig(testEnv(root));
+    writeFileSync(config.databasePath, '');
+    const io = capture();
+    expect(await command(config).run(['first', '--role', 'admin'], io)).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/is empty.*start the server once/);
+    expect(readdirSync(root)).toEqual(['trial.sqlite']);
+    expect(readFileSync(config.databasePath).length).toBe(0);
+
+    rmSync(config.databasePath);
+    const db = new Database(config.databasePath);
+    db.exec('CREATE TABLE trials (id TEXT); CREATE TABLE users (username TEXT)');
+    db.close();
+    const bytes = readFileSync(config.databasePath);
+    expect(await command(config).run(['first', '--role', 'admin'], io)).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/holds no trial record.*start the server once/);
+    expect(readFileSync(config.databasePath).equals(bytes)).toBe(true);
+    expect(readdirSync(root)).toEqual(['trial.sqlite']);
   });
 });

@@ -1,13 +1,21 @@
-import { userInfo } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { HttpException } from '@nestjs/common';
-import { createApp } from '../app.factory';
-import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-errors';
+import Database from 'better-sqlite3';
+import { DomainError, InvalidInput } from '../common/domain-errors';
 import { createValidationPipe } from '../common/validation';
 import { AppConfig, loadAppConfigFromEnvironment } from '../config/app-config';
 import { CreateUserDto } from '../users/dto/user.dto';
-import { UsersService } from '../users/users.service';
-import { CliCommand, CliIo, EXIT_INVALID, EXIT_VALID, parseOptions, UsageError } from './cli-io';
+import { refuseUsernameInPassword, UsersService } from '../users/users.service';
+import {
+  CliCommand,
+  CliIo,
+  EXIT_INVALID,
+  EXIT_USAGE,
+  EXIT_VALID,
+  parseOptions,
+  UsageError,
+} from './cli-io';
+import { cliActor, MaintenanceDatabase, openMaintenanceDatabase } from './maintenance-database';
 
 /** Reads the password from standard input (first line), so it never appears in a process list. */
 async function passwordFromStdin(): Promise<string> {
@@ -19,10 +27,17 @@ async function passwordFromStdin(): Promise<string> {
   return text.split(/\r?\n/)[0];
 }
 
+export const START_THE_SERVER_ONCE =
+  'start the server once (npm start) to set up the trial and its admin, then create users';
+
 /**
  * `user create`: creates a user on the configured database with the server's own rules (the same
  * validation, password hashing and USER_CREATED audit entry, by the actor `cli:<os user>`). The
  * server may be running: the command is one more process on the same database.
+ *
+ * It opens the database alone (no HTTP server, no notification worker, no list check, no
+ * bootstrap), so it never sets anything up: a database that was never set up is refused with
+ * exit 2 before anything is written, and no hidden `admin` or key can appear.
  */
 export function createUserCreateCommand(
   loadConfig: () => AppConfig,
@@ -32,7 +47,8 @@ export function createUserCreateCommand(
     words: ['user', 'create'],
     usage:
       'user create <username> --role <role> [--role <role>…] [--display-name <name>]  (password on stdin)',
-    summary: 'Create a user on the configured database, as an admin would through the API.',
+    summary:
+      'Create a user on a database the server has set up, as an admin would through the API.',
     run: (args, io) => runUserCreate(args, io, loadConfig, readPassword),
   };
 }
@@ -41,6 +57,32 @@ export const userCreateCommand = createUserCreateCommand(
   loadAppConfigFromEnvironment,
   passwordFromStdin,
 );
+
+/**
+ * Why the database is not one the server has set up, or undefined when it is: the file exists
+ * and holds the trial record and at least one user. Read-only: a missing file is not created.
+ */
+export function notSetUp(databasePath: string): string | undefined {
+  if (databasePath === ':memory:') return 'an in-memory database is never set up';
+  if (!existsSync(databasePath)) return `there is no database at ${databasePath}`;
+  if (statSync(databasePath).size === 0) return `the database ${databasePath} is empty`;
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('trials', 'users')",
+      )
+      .all() as { name: string }[];
+    if (tables.length < 2) return `the database ${databasePath} holds no trial`;
+    const count = (table: string) =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    if (count('trials') === 0) return `the database ${databasePath} holds no trial record`;
+    if (count('users') === 0) return `the database ${databasePath} holds no users`;
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
 
 async function runUserCreate(
   args: string[],
@@ -66,34 +108,62 @@ async function runUserCreate(
   const password = await readPassword();
 
   const config = loadConfig();
-  const app = await createApp({ ...config, logLevel: 'error' });
+  const problem = notSetUp(config.databasePath);
+  if (problem) {
+    io.err(`Cannot create a user: ${problem}; ${START_THE_SERVER_ONCE}. Nothing was written.`);
+    return EXIT_USAGE;
+  }
+  const database = await openMaintenanceDatabase(config);
   try {
-    const dto = (await createValidationPipe().transform(
-      { username: positional[0], password, roles, displayName: options.get('display-name') },
-      { type: 'body', metatype: CreateUserDto },
-    )) as CreateUserDto;
-    const actor: Actor = {
-      username: `cli:${userInfo().username}`.slice(0, 64),
-      roles: [],
-      ip: null,
-      requestId: null,
-    };
-    const user = await app.get(UsersService).create(actor, dto);
-    io.out(`Created user ${user.username} with roles ${user.roles.join(', ')}`);
-    return EXIT_VALID;
-  } catch (error) {
-    if (error instanceof DomainError || error instanceof HttpException) {
-      io.err(`Refused: ${messageOf(error)}`);
-      return EXIT_INVALID;
-    }
-    throw error;
+    return await createOn(database, io, {
+      username: positional[0],
+      password,
+      roles,
+      displayName: options.get('display-name'),
+    });
   } finally {
-    await app.close();
+    await database.close();
   }
 }
 
-function messageOf(error: DomainError | HttpException): string {
-  if (error instanceof DomainError) return error.message;
+async function createOn(
+  database: MaintenanceDatabase,
+  io: CliIo,
+  body: Record<string, unknown>,
+): Promise<number> {
+  const actor = cliActor();
+  let dto: CreateUserDto;
+  try {
+    dto = (await createValidationPipe().transform(body, {
+      type: 'body',
+      metatype: CreateUserDto,
+    })) as CreateUserDto;
+    refuseUsernameInPassword(dto.username, dto.password);
+  } catch (error) {
+    if (!(error instanceof DomainError || error instanceof HttpException)) throw error;
+    // Refused before the service: audited here, as the server audits every refusal.
+    const refusal = error instanceof DomainError ? error : new InvalidInput(messageOf(error));
+    await database.uow.write((manager) =>
+      database.audit.recordRefusal(manager, actor, 'USER_CHANGE_REFUSED', null, refusal),
+    );
+    io.err(`Refused: ${refusal.message}`);
+    return EXIT_INVALID;
+  }
+  try {
+    // The service audits its own refusals (a duplicate name) in a transaction of their own.
+    const user = await new UsersService(database.uow, database.audit).create(actor, dto);
+    io.out(`Created user ${user.username} with roles ${user.roles.join(', ')}`);
+    return EXIT_VALID;
+  } catch (error) {
+    if (error instanceof DomainError) {
+      io.err(`Refused: ${error.message}`);
+      return EXIT_INVALID;
+    }
+    throw error;
+  }
+}
+
+function messageOf(error: HttpException): string {
   const response = error.getResponse();
   const message =
     typeof response === 'object' && response !== null && 'message' in response

@@ -33,7 +33,8 @@ export function toUserResponse(user: UserEntity): UserResponseDto {
   };
 }
 
-function refuseUsernameInPassword(username: string, password: string): void {
+/** A password may not contain the username (any case); also checked by the command line. */
+export function refuseUsernameInPassword(username: string, password: string): void {
   if (password.toLowerCase().includes(username.toLowerCase())) {
     throw new InvalidInput('password must not contain the username');
   }
