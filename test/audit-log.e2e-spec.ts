@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,6 +99,50 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
       'seq,at,actor,roles,action,participantId,outcome,reason,details,ip,requestId,prevHash,hash',
     );
     expect(response.text).not.toMatch(/(^|,)"?=/m);
+  });
+
+  it('records a probe id in details, and its CSV export read by Python with , ; or tab has no formula cell', async () => {
+    const probe = `x;=1+1;${'@'.repeat(100)}`;
+    await t
+      .http()
+      .get(`/api/participants/${encodeURIComponent(probe)}/allocation`)
+      .expect(401);
+    const json = JSON.parse(
+      (await t.http().get('/api/audit-log').set('Authorization', monitor).expect(200)).text,
+    ) as ChainedAuditEntry[];
+    const denied = json.filter((e) => e.details.requestedParticipantId !== undefined).pop();
+    expect(denied).toMatchObject({
+      actor: 'anonymous',
+      participantId: null,
+      details: { requestedParticipantId: probe.slice(0, 64) },
+    });
+
+    const csv = await t
+      .http()
+      .get('/api/audit-log?format=csv')
+      .set('Authorization', monitor)
+      .expect(200);
+    expect(csv.text).toContain("x;'=1+1;'@@");
+    // Python's csv module, as a spreadsheet import would split the file with each delimiter.
+    const script = [
+      'import csv, io, json, sys',
+      'text = sys.stdin.read()',
+      'out = {}',
+      'for d in [",", ";", "\\t"]:',
+      '    cells = [c for row in csv.reader(io.StringIO(text, newline=""), delimiter=d) for c in row]',
+      '    out[d] = {"cells": len(cells), "formulas": [c for c in cells if c[:1] in "=+-@\\t\\r" and c]}',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const python = spawnSync('python3', ['-c', script], { input: csv.text, encoding: 'utf8' });
+    expect(python.stderr).toBe('');
+    const result = JSON.parse(python.stdout) as Record<
+      string,
+      { cells: number; formulas: string[] }
+    >;
+    for (const delimiter of [',', ';', '\t']) {
+      expect(result[delimiter].cells).toBeGreaterThan(13);
+      expect(result[delimiter].formulas).toEqual([]);
+    }
   });
 
   it.each([

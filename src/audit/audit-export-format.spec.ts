@@ -52,6 +52,8 @@ const AWKWARD = buildChain([
   { reason: '\tleading tab', requestId: '\rleading CR' },
   { reason: "'already quoted", actor: '', participantId: "'=both" },
   { roles: ['pharmacist', 'investigator'], reason: 'plain, with comma' },
+  { reason: 'x;=1+1;', details: { requestedParticipantId: 'x;=1+1;', q: 'a;"=2' } },
+  { reason: "a\t+1;'b\n-2;\t\t@3\r\n=4", requestId: ';;' },
 ]);
 
 /** A minimal RFC 4180 reader, as a verifier of a CSV export would write it. */
@@ -234,7 +236,32 @@ describe(escapeCsvFormula.name, () => {
     },
   );
 
-  it.each(['plain', '1+1', 'a=b', '', ' =1', '{"a":1}', '["monitor"]'])(
+  it.each([
+    ['x;=1+1;', "x;'=1+1;"],
+    ['a;"=1', 'a;\'"=1'],
+    ['\t\t', "'\t'\t"],
+    ["\t'\t=", "'\t''\t'="],
+    ['one\n-two\r\n@three', "one\n'-two\r\n'@three"],
+    [";'", ";''"],
+  ])('escapes every cell start in %j (after ; tab CR LF), reversibly', (text, escaped) => {
+    expect(escapeCsvFormula(text)).toBe(escaped);
+    expect(unescapeCsvFormula(escaped)).toBe(text);
+  });
+
+  it('is undone exactly by unescaping, for every string of up to 5 awkward characters', () => {
+    const alphabet = ["'", '"', '=', '+', '-', '@', '\t', '\r', '\n', ';', ',', 'a'];
+    let texts = [''];
+    const failures: string[] = [];
+    for (let length = 1; length <= 5; length += 1) {
+      texts = texts.flatMap((text) => alphabet.map((c) => text + c));
+      for (const text of texts) {
+        if (unescapeCsvFormula(escapeCsvFormula(text)) !== text) failures.push(text);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it.each(['plain', '1+1', 'a=b', '', ' =1', '{"a":1}', '["monitor"]', 'a; =1', 'a,=1'])(
     'leaves %j alone, and unescaping gives it back',
     (text) => {
       expect(escapeCsvFormula(text)).toBe(text);
@@ -249,12 +276,13 @@ describe(csvField.name, () => {
     expect(csvField('')).toBe('""');
   });
 
-  it('quotes a field with a comma, a quote, CR or LF, doubling quotes (RFC 4180)', () => {
+  it('quotes every string field, doubling quotes (RFC 4180)', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField('x\ry')).toBe('"x\ry"');
-    expect(csvField('plain')).toBe('plain');
+    expect(csvField('plain')).toBe('"plain"');
+    expect(csvField('12')).toBe('"12"');
   });
 
   it('escapes a formula before quoting', () => {

@@ -96,32 +96,35 @@ export function ndjsonCheckpointLine(checkpoint: AuditCheckpoint): string {
   })}\n`;
 }
 
-/** First characters that make a spreadsheet read a cell as a formula (SPEC section 6, OWASP). */
-const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'];
-
 /**
- * Prefixes a single quote to a cell that a spreadsheet would run as a formula, and to a cell that
- * already begins with a quote, so the rule is undone exactly by dropping one leading quote.
+ * Formula escaping (docs/audit-format.md, "CSV"; OWASP "CSV injection"). A spreadsheet runs a cell
+ * that begins with `= + - @`, a tab or a CR. A cell begins at the start of a value, but also after
+ * a `;` (the list separator of Spanish Excel), a tab, or a line break inside a value, when the file
+ * is opened with another delimiter than `,`; and a `"` or `'` there would change how the rest is
+ * read. Each such position that holds one of these characters gets one `'` in front. Escaping
+ * `'` itself keeps the rule exactly reversible: drop one `'` at each of those positions.
  */
+const FORMULA_AT_CELL_START = /(?<=^|[;\t\r\n])(?=['"=+\-@\t\r])/g;
+// In the escaped text the character before an added quote is still the original one.
+const ESCAPE_AT_CELL_START = /(?<=^|[;\t\r\n])'/g;
+
 export function escapeCsvFormula(text: string): string {
-  const first = text.charAt(0);
-  return first === "'" || FORMULA_TRIGGERS.includes(first) ? `'${text}` : text;
+  return text.replace(FORMULA_AT_CELL_START, "'");
 }
 
 /** The inverse of escapeCsvFormula, for a verifier reading a CSV export. */
 export function unescapeCsvFormula(text: string): string {
-  return text.startsWith("'") ? text.slice(1) : text;
+  return text.replace(ESCAPE_AT_CELL_START, '');
 }
 
 /**
- * One CSV field (RFC 4180): null is an empty unquoted field; any string, after formula escaping,
- * is quoted when it is empty or holds a comma, a double quote, CR or LF (quotes doubled), so
- * null and '' stay distinct.
+ * One CSV field (RFC 4180): every string is formula-escaped, then quoted (quotes doubled), so
+ * no delimiter inside it splits it for a reader that honours quotes. null is the one empty
+ * unquoted field, so null and '' stay distinct; it holds nothing a spreadsheet could run.
  */
 export function csvField(value: string | null): string {
   if (value === null) return '';
-  const text = escapeCsvFormula(value);
-  return text === '' || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return `"${escapeCsvFormula(value).replace(/"/g, '""')}"`;
 }
 
 function csvValue(

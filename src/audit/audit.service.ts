@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { NotFound } from '../common/domain-errors';
 import { canonicalJson } from '../crypto/canonical-json';
+import { TrialDefinition } from '../config/trial-definition';
 import { execute, selectRow } from '../database/sql';
+import { isParticipantId } from '../participants/participant-views';
+import { TRIAL_DEFINITION } from '../runtime';
 import { AuditAction } from './audit-actions';
 import {
   AuditDetails,
@@ -79,9 +82,46 @@ export async function chainHead(
  * commit together or not at all. The caller's write transaction holds the write lock, so reading
  * the head and appending after it cannot race with another writer, in this process or another.
  */
+/** The longest requested id kept in details: enough to recognise it, too short to stuff the log. */
+export const REQUESTED_ID_MAX_LENGTH = 64;
+
+/** Without a trial (a maintenance command), the shape every id format of a trial file fits. */
+const ANY_TRIAL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 @Injectable()
 export class AuditService {
+  constructor(
+    @Optional()
+    @Inject(TRIAL_DEFINITION)
+    private readonly trial?: Pick<TrialDefinition, 'participantIds'>,
+  ) {}
+
+  /**
+   * A requested id is recorded as participantId only when it has the trial's id format; any
+   * other text (a probe such as `x;=1+1;`) goes into details.requestedParticipantId, truncated.
+   */
+  private participantFields(event: AuditEvent): {
+    participantId: string | null;
+    details: AuditDetails;
+  } {
+    const requested = event.participantId ?? null;
+    const details = event.details ?? {};
+    if (requested === null) return { participantId: null, details };
+    const valid = this.trial
+      ? isParticipantId(this.trial.participantIds, requested)
+      : ANY_TRIAL_ID.test(requested);
+    if (valid) return { participantId: requested, details };
+    return {
+      participantId: null,
+      details: {
+        ...details,
+        requestedParticipantId: storableText(requested.slice(0, REQUESTED_ID_MAX_LENGTH)),
+      },
+    };
+  }
+
   async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
+    const { participantId, details } = this.participantFields(event);
     const head = await chainHead(manager);
     const entry = chainEntry(head.headHash, {
       seq: head.entries + 1,
@@ -89,11 +129,10 @@ export class AuditService {
       actor: storableText(event.actor.username),
       roles: [...event.actor.roles],
       action: event.action,
-      // Ids are at most 64 characters; a longer one in a refused request is cut, not refused.
-      participantId: storableText(event.participantId?.slice(0, 64) ?? null),
+      participantId,
       outcome: event.outcome,
       reason: storableText(event.reason ?? null),
-      details: event.details ?? {},
+      details,
       ip: storableText(event.actor.ip),
       requestId: storableText(event.actor.requestId),
     });

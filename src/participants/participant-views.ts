@@ -34,3 +34,13 @@ export function formatParticipantId(
 ): string {
   return `${format.prefix}${String(number).padStart(format.digits, '0')}`;
 }
+
+/**
+ * Whether a text is an id of the trial's format (prefix, then at least `digits` digits), so the
+ * audit log records as participantId only a real id shape, never an attacker's text.
+ */
+export function isParticipantId(format: { prefix: string; digits: number }, text: string): boolean {
+  if (!text.startsWith(format.prefix)) return false;
+  const number = text.slice(format.prefix.length);
+  return number.length >= format.digits && number.length <= 10 && /^[0-9]+$/.test(number);
+}
