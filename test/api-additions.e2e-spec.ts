@@ -1,3 +1,5 @@
+import type { Response } from 'supertest';
+import { ChainedAuditEntry, verifyChain } from '../src/audit/audit-chain';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -17,8 +19,20 @@ interface BlindedParticipant {
 interface OpenApiOperation {
   'x-roles'?: string[];
   parameters?: { name: string; in: string }[];
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }
+  >;
 }
+
+const totalOf = (response: Response): number | undefined =>
+  response.headers['x-total-count'] === undefined
+    ? undefined
+    : Number(response.headers['x-total-count']);
+const nextOf = (response: Response): number | undefined =>
+  response.headers['x-next-after-seq'] === undefined
+    ? undefined
+    : Number(response.headers['x-next-after-seq']);
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -107,6 +121,132 @@ describe('API additions for the web interface (end to end)', () => {
       expect(operation.responses['200'].content?.['application/json']?.schema).toEqual({
         type: 'array',
         items: { $ref: '#/components/schemas/BlindedParticipantDto' },
+      });
+    });
+  });
+
+  describe('GET /api/audit-log paging: limit, afterSeq, X-Total-Count, X-Next-After-Seq', () => {
+    const exportOf = (query: Record<string, string | number>) =>
+      t.http().get('/api/audit-log').query(query).set('Authorization', monitor);
+
+    it('without limit answers every matching entry, as before, with their count', async () => {
+      const response = await exportOf({}).expect(200);
+      const entries = JSON.parse(response.text) as ChainedAuditEntry[];
+      expect(entries[0].seq).toBe(1);
+      expect(entries[entries.length - 1]).toMatchObject({ action: 'AUDIT_EXPORTED' });
+      expect(totalOf(response)).toBe(entries.length);
+      expect(nextOf(response)).toBeUndefined();
+    });
+
+    it('walks the whole log page by page, following X-Next-After-Seq, into one valid chain', async () => {
+      const walked: ChainedAuditEntry[] = [];
+      let afterSeq: number | undefined = 0;
+      let pages = 0;
+      let last: Response | undefined;
+      while (afterSeq !== undefined) {
+        last = await exportOf({ limit: 4, afterSeq }).expect(200);
+        const page = JSON.parse(last.text) as ChainedAuditEntry[];
+        pages += 1;
+        expect(page.length).toBeLessThanOrEqual(4);
+        if (nextOf(last) !== undefined) {
+          expect(page).toHaveLength(4);
+          expect(nextOf(last)).toBe(page[page.length - 1].seq);
+        }
+        // Every entry but the page's own export record is counted whatever the cursor.
+        expect(totalOf(last)).toBeGreaterThanOrEqual(walked.length + page.length);
+        walked.push(...page);
+        afterSeq = nextOf(last);
+      }
+      expect(pages).toBeGreaterThan(2);
+      expect(walked.map((e) => e.seq)).toEqual(walked.map((_e, i) => i + 1));
+      expect(verifyChain(walked)).toMatchObject({ valid: true, entries: walked.length });
+      // The last page ends with its own AUDIT_EXPORTED entry, which records the page asked for.
+      const own = walked[walked.length - 1];
+      expect(own).toMatchObject({ action: 'AUDIT_EXPORTED', actor: 'add-monitor' });
+      expect(own.details).toMatchObject({ limit: 4 });
+      expect(totalOf(last as Response)).toBe(walked.length);
+    });
+
+    it('pages a filtered export: the total counts the matches, whichever the page', async () => {
+      const query = { action: 'PARTICIPANT_REGISTERED', limit: 2 };
+      const first = await exportOf(query).expect(200);
+      const firstPage = JSON.parse(first.text) as ChainedAuditEntry[];
+      expect(firstPage.map((e) => e.details.screeningNumber)).toEqual(['SCR-A-1', 'SCR-A-2']);
+      expect(totalOf(first)).toBe(3);
+      expect(nextOf(first)).toBe(firstPage[1].seq);
+
+      const second = await exportOf({ ...query, afterSeq: nextOf(first) ?? -1 }).expect(200);
+      const secondPage = JSON.parse(second.text) as ChainedAuditEntry[];
+      expect(secondPage.map((e) => e.details.screeningNumber)).toEqual(['SCR-A-3']);
+      expect(totalOf(second)).toBe(3);
+      expect(nextOf(second)).toBeUndefined();
+
+      // Exactly `limit` matches left: a full page, and no next page.
+      const exact = await exportOf({ ...query, afterSeq: firstPage[0].seq }).expect(200);
+      expect(JSON.parse(exact.text)).toHaveLength(2);
+      expect(nextOf(exact)).toBeUndefined();
+
+      const beyond = await exportOf({ ...query, afterSeq: 1_000_000 }).expect(200);
+      expect(JSON.parse(beyond.text)).toEqual([]);
+      expect(totalOf(beyond)).toBe(3);
+      expect(nextOf(beyond)).toBeUndefined();
+    });
+
+    it('pages CSV and NDJSON exports the same way', async () => {
+      const csv = await exportOf({ format: 'csv', limit: 3 }).expect(200);
+      expect(csv.text.trim().split('\r\n').length).toBe(1 + 3);
+      expect(nextOf(csv)).toBe(3);
+      const ndjson = await exportOf({ format: 'ndjson', limit: 2, afterSeq: 3 }).expect(200);
+      const lines = ndjson.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { seq?: number; checkpoint?: unknown });
+      expect(lines.filter((line) => line.checkpoint === undefined).map((l) => l.seq)).toEqual([
+        4, 5,
+      ]);
+      expect(nextOf(ndjson)).toBe(5);
+      expect(totalOf(ndjson)).toBe(totalOf(csv)! + 1);
+    });
+
+    it('refuses a bad limit or afterSeq with 400 VALIDATION_FAILED and exports nothing', async () => {
+      const exportsBefore = totalOf(await exportOf({ action: 'AUDIT_EXPORTED', limit: 1 }));
+      for (const query of [
+        'limit=0',
+        'limit=1001',
+        'limit=1.5',
+        'limit=1e2',
+        'limit=ten',
+        'limit=',
+        'limit=-1',
+        'limit=2&limit=3',
+        'afterSeq=-1',
+        'afterSeq=0x10',
+        'afterSeq=',
+        'afterSeq=99999999999999999999',
+      ]) {
+        const response = await t
+          .http()
+          .get(`/api/audit-log?${query}`)
+          .set('Authorization', monitor);
+        expect({ query, status: response.status }).toEqual({ query, status: 400 });
+        expect(response.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+      }
+      const exportsAfter = totalOf(await exportOf({ action: 'AUDIT_EXPORTED', limit: 1 }));
+      // Only the two counting exports themselves were recorded.
+      expect(exportsAfter).toBe((exportsBefore ?? 0) + 1);
+    });
+
+    it('documents limit, afterSeq, the entry schema and both headers in OpenAPI', () => {
+      const operation = document.paths['/api/audit-log'].get;
+      const names = (operation.parameters ?? []).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['limit', 'afterSeq']));
+      const ok = operation.responses['200'];
+      expect(Object.keys(ok.headers ?? {})).toEqual(
+        expect.arrayContaining(['X-Total-Count', 'X-Next-After-Seq']),
+      );
+      expect(ok.content?.['application/json']?.schema).toEqual({
+        type: 'array',
+        items: { $ref: '#/components/schemas/AuditEntryDto' },
       });
     });
   });

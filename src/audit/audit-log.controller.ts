@@ -1,5 +1,11 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,9 +17,14 @@ import { AuditCheckpoint } from './audit-checkpoint';
 import { ChainVerification } from './audit-chain';
 import { auditExportFilename } from './audit-export-format';
 import { AuditLogService } from './audit-log.service';
+import { AuditEntryDto } from './dto/audit-entry.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 export const CHECKPOINT_HEADER = 'X-Audit-Checkpoint';
+/** Entries matching the filters (the afterSeq cursor aside), up to the export's own entry. */
+export const TOTAL_COUNT_HEADER = 'X-Total-Count';
+/** Present when more entries match after this page: the afterSeq of the next one. */
+export const NEXT_AFTER_SEQ_HEADER = 'X-Next-After-Seq';
 
 @ApiTags('audit log')
 @Controller('audit-log')
@@ -30,9 +41,35 @@ export class AuditLogController {
     description:
       `The export records itself as AUDIT_EXPORTED and includes that entry last. The ${CHECKPOINT_HEADER} ` +
       'header carries the signed checkpoint of that entry (base64 of its JSON); NDJSON also ends with a ' +
-      '{"checkpoint":...} line. See docs/audit-format.md.',
+      '{"checkpoint":...} line. `limit` and `afterSeq` page it (any format): the ' +
+      `${TOTAL_COUNT_HEADER} header counts the entries the filters match, whichever the page, and ` +
+      `${NEXT_AFTER_SEQ_HEADER} is the afterSeq of the next page, absent on the last one. See docs/audit-format.md.`,
   })
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'JSON: an array of entries (CSV and NDJSON carry the same fields)',
+    type: AuditEntryDto,
+    isArray: true,
+    headers: {
+      [TOTAL_COUNT_HEADER]: {
+        description:
+          'Entries matching the filters (from, to, action, actor, participantId; not the afterSeq cursor) up to this export’s own AUDIT_EXPORTED entry',
+        schema: { type: 'integer', minimum: 0 },
+      },
+      [NEXT_AFTER_SEQ_HEADER]: {
+        description:
+          'Present when more entries match after this page: pass it as afterSeq for the next page',
+        schema: { type: 'integer', minimum: 1 },
+      },
+      [CHECKPOINT_HEADER]: {
+        description: 'The signed checkpoint of the export’s own entry, base64 of its JSON',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiBadRequestResponse({
+    description: 'A bad filter, limit or afterSeq (VALIDATION_FAILED)',
+  })
   async export(
     @CurrentActor() actor: Actor,
     @Query() query: AuditQueryDto,
@@ -49,6 +86,9 @@ export class AuditLogController {
       CHECKPOINT_HEADER,
       Buffer.from(JSON.stringify(stream.checkpoint)).toString('base64'),
     );
+    res.setHeader(TOTAL_COUNT_HEADER, String(stream.page.total));
+    if (stream.page.nextAfterSeq !== undefined)
+      res.setHeader(NEXT_AFTER_SEQ_HEADER, String(stream.page.nextAfterSeq));
     res.setHeader('Cache-Control', 'no-store');
     // pipeline() honours back-pressure and stops reading the log if the client goes away.
     await pipeline(Readable.from(stream.pieces), res);

@@ -3,7 +3,7 @@ import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
-import { selectRows } from '../database/sql';
+import { selectRow, selectRows } from '../database/sql';
 import { isDatabaseCorruption } from '../database/sqlite-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
@@ -32,6 +32,8 @@ export interface AuditFilter {
   actions?: string[];
   actor?: string;
   participantId?: string;
+  /** The paging cursor: only entries with seq > afterSeq. */
+  afterSeq?: number;
 }
 
 /** Normalises an ISO-8601 time to the stored form (UTC, milliseconds) so strings compare as times. */
@@ -49,16 +51,43 @@ export function auditFilterOf(query: AuditQueryDto): AuditFilter {
     actions: query.action,
     actor: query.actor,
     participantId: query.participantId,
+    afterSeq: query.afterSeq,
   };
   if (filter.from && filter.to && filter.from > filter.to)
     throw new InvalidInput('from must not be after to');
   return filter;
 }
 
+/**
+ * The conditions of a filter, as SQL over audit_entries. `total` leaves out the cursor: the count
+ * of every entry the filters match, whichever page is being read.
+ */
+function filterConditions(filter: AuditFilter, scope: 'page' | 'total' = 'page'): string[] {
+  const conditions: string[] = [];
+  if (scope === 'page' && filter.afterSeq !== undefined) conditions.push('seq > :afterSeq');
+  if (filter.from) conditions.push('at >= :from');
+  if (filter.to) conditions.push('at <= :to');
+  if (filter.actions?.length) conditions.push('action IN (:...actions)');
+  if (filter.actor) conditions.push('actor = :actor');
+  if (filter.participantId) conditions.push('participant_id = :participantId');
+  return conditions;
+}
+
+/** Where a page of an export ends, known before its first byte so that headers can carry it. */
+export interface AuditPage {
+  /** Entries matching the filters (cursor aside) up to the export's own entry. */
+  total: number;
+  /** The page holds the matching entries with afterSeq < seq <= upTo. */
+  upTo: number;
+  /** The afterSeq of the next page, when more entries match after this one. */
+  nextAfterSeq?: number;
+}
+
 /** An export being streamed: its pieces, then the checkpoint that covers it. */
 export interface AuditExportStream {
   contentType: string;
   checkpoint: AuditCheckpoint;
+  page: AuditPage;
   pieces: AsyncGenerator<string>;
 }
 
@@ -90,19 +119,51 @@ export class AuditLogService {
         actor,
         action: 'AUDIT_EXPORTED',
         outcome: 'SUCCESS',
-        details: { format, filter: { ...filter } },
+        details: {
+          format,
+          filter: { ...filter },
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        },
       }),
     );
     const checkpoint = this.sign({ entries: record.seq, headHash: record.hash });
     const writer = createAuditExportWriter(format);
-    const batches = this.batches(filter, record.seq);
+    const page = await this.page(filter, record.seq, query.limit);
+    const batches = this.batches(filter, page.upTo);
     async function* pieces(): AsyncGenerator<string> {
       yield writer.start();
       for await (const batch of batches) yield writer.write(batch);
       yield writer.end();
       if (format === 'ndjson') yield ndjsonCheckpointLine(checkpoint);
     }
-    return { contentType: writer.contentType, checkpoint, pieces: pieces() };
+    return { contentType: writer.contentType, checkpoint, page, pieces: pieces() };
+  }
+
+  /**
+   * The total and the end of one page. Entries are never changed or removed and the export stops
+   * at its own entry, so both figures hold for the whole stream; the `limit`-th matching entry
+   * ends the page, and one more after it means there is a next page.
+   */
+  private page(filter: AuditFilter, upTo: number, limit: number | undefined): Promise<AuditPage> {
+    const where = (scope: 'page' | 'total') =>
+      ['seq <= :upTo', ...filterConditions(filter, scope)].join(' AND ');
+    return this.uow.read(async (manager) => {
+      const counted = await selectRow<{ total: number | string }>(
+        manager,
+        `SELECT COUNT(*) AS total FROM audit_entries WHERE ${where('total')}`,
+        { ...filter, upTo },
+      );
+      const total = Number(counted?.total ?? 0);
+      if (limit === undefined) return { total, upTo };
+      const ends = await selectRows<{ seq: number | string }>(
+        manager,
+        `SELECT seq FROM audit_entries WHERE ${where('page')} ORDER BY seq LIMIT 2 OFFSET :offset`,
+        { ...filter, upTo, offset: limit - 1 },
+      );
+      if (ends.length < 2) return { total, upTo };
+      const pageEnd = Number(ends[0].seq);
+      return { total, upTo: pageEnd, nextAfterSeq: pageEnd };
+    });
   }
 
   /** Verifies the whole chain from seq 1, in batches, and records the verdict. */
@@ -176,12 +237,7 @@ export class AuditLogService {
    * (roles and details in their canonical JSON text). One fixed statement per filter shape.
    */
   private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<StoredAuditEntry[]> {
-    const conditions = ['seq > :after', 'seq <= :upTo'];
-    if (filter.from) conditions.push('at >= :from');
-    if (filter.to) conditions.push('at <= :to');
-    if (filter.actions?.length) conditions.push('action IN (:...actions)');
-    if (filter.actor) conditions.push('actor = :actor');
-    if (filter.participantId) conditions.push('participant_id = :participantId');
+    const conditions = ['seq > :after', 'seq <= :upTo', ...filterConditions(filter)];
     const sql = `${SELECT_STORED} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT :limit`;
     let after = 0;
     for (;;) {

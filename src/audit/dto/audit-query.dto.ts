@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { AUDIT_ACTIONS, AuditAction } from '../audit-actions';
 import { AUDIT_EXPORT_FORMATS, AuditExportFormat } from '../audit-export-format';
 
@@ -9,6 +19,17 @@ function toList(value: unknown): unknown {
   if (value === undefined) return undefined;
   const items: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
   return items.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+}
+
+/** Entries one page may hold at most. */
+export const AUDIT_PAGE_LIMIT_MAX = 1000;
+
+/**
+ * A query parameter that must be a whole number written in decimal digits: anything else (`1.5`,
+ * `1e3`, `0x10`, a repeated parameter) is passed on unchanged and refused by @IsInt.
+ */
+function toWholeNumber(value: unknown): unknown {
+  return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
 }
 
 export class AuditQueryDto {
@@ -56,4 +77,34 @@ export class AuditQueryDto {
   @IsString()
   @MaxLength(64)
   participantId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      `Page size: at most this many entries (1 to ${AUDIT_PAGE_LIMIT_MAX}); without it, every matching ` +
+      'entry. When more match, the X-Next-After-Seq header gives the afterSeq of the next page.',
+    type: 'integer',
+    minimum: 1,
+    maximum: AUDIT_PAGE_LIMIT_MAX,
+  })
+  @IsOptional()
+  @Transform(({ value }) => toWholeNumber(value))
+  @IsInt({ message: `limit must be a whole number from 1 to ${AUDIT_PAGE_LIMIT_MAX}` })
+  @Min(1, { message: `limit must be a whole number from 1 to ${AUDIT_PAGE_LIMIT_MAX}` })
+  @Max(AUDIT_PAGE_LIMIT_MAX, {
+    message: `limit must be a whole number from 1 to ${AUDIT_PAGE_LIMIT_MAX}`,
+  })
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Cursor: only entries with a seq greater than this (0 or absent: from the first). Pass the ' +
+      'X-Next-After-Seq header of the previous page.',
+    type: 'integer',
+    minimum: 0,
+  })
+  @IsOptional()
+  @Transform(({ value }) => toWholeNumber(value))
+  @IsInt({ message: 'afterSeq must be a whole number, 0 or more' })
+  @Min(0, { message: 'afterSeq must be a whole number, 0 or more' })
+  afterSeq?: number;
 }
