@@ -77,7 +77,7 @@ async function prepareTrial(url: string): Promise<{ pharmacist: string; particip
   const pharmacist = await login(url, 'pharm', USER_PASSWORD);
   const statistician = await login(url, 'stat', USER_PASSWORD);
   const list = await send(url, 'POST', '/api/randomization-list', statistician, {
-    seed: 'storage-faults',
+    seed: 'storage-faults-e2e-seed-01',
   });
   expect(list.status).toBe(201);
   const participants: string[] = [];
