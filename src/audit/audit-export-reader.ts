@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { FileHandle } from 'node:fs/promises';
+import { InputFileError, openRegularFile } from '../common/regular-file';
+import { parseStrictJson } from '../common/strict-json';
 import { AuditOutcome, ChainedAuditEntry } from './audit-chain';
 import { AuditCheckpoint } from './audit-checkpoint';
 import { AUDIT_ENTRY_FIELDS } from './audit-export-format';
@@ -20,6 +20,12 @@ export class AuditExportReadError extends Error {
     this.name = 'AuditExportReadError';
   }
 }
+
+/**
+ * The longest line (NDJSON) or array element (JSON) read: far above any real entry, whose details
+ * are a few fields, and low enough that a file without line breaks cannot exhaust memory.
+ */
+export const MAX_AUDIT_ENTRY_BYTES = 1024 * 1024;
 
 export type AuditExportItem =
   | { kind: 'entry'; entry: ChainedAuditEntry; line: number }
@@ -113,7 +119,7 @@ export function parseAuditCheckpoint(value: unknown): AuditCheckpoint {
 export function parseCheckpointDocument(text: string): AuditCheckpoint {
   let value: unknown;
   try {
-    value = JSON.parse(stripBom(text));
+    value = parseStrictJson(stripBom(text));
   } catch (error) {
     throw new AuditExportReadError(
       `the checkpoint is not valid JSON (${(error as Error).message})`,
@@ -133,7 +139,7 @@ function stripBom(text: string): string {
 
 function parseJson(text: string, line: number, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseStrictJson(text);
   } catch (error) {
     throw new AuditExportReadError(`${what} is not valid JSON (${(error as Error).message})`, line);
   }
@@ -156,23 +162,31 @@ export type AuditExportFileFormat = 'json' | 'ndjson';
 export async function detectAuditExportFormat(path: string): Promise<AuditExportFileFormat> {
   const handle = await openForReading(path);
   try {
-    const buffer = Buffer.alloc(4096);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length);
-      if (bytesRead === 0) return 'ndjson';
-      const text = stripBom(buffer.subarray(0, bytesRead).toString('utf8')).trimStart();
-      if (text.length > 0) return text.startsWith('[') ? 'json' : 'ndjson';
-    }
+    return await detectFormatOf(handle);
   } finally {
     await handle.close();
   }
 }
 
-async function openForReading(path: string) {
+async function detectFormatOf(handle: FileHandle): Promise<AuditExportFileFormat> {
+  const buffer = Buffer.alloc(4096);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return 'ndjson';
+    position += bytesRead;
+    const text = stripBom(buffer.subarray(0, bytesRead).toString('utf8')).trimStart();
+    if (text.length > 0) return text.startsWith('[') ? 'json' : 'ndjson';
+  }
+}
+
+/** Only a regular file is read (not a link to /dev/zero, a pipe or a directory). */
+async function openForReading(path: string): Promise<FileHandle> {
   try {
-    return await open(path, 'r');
+    return await openRegularFile(path);
   } catch (error) {
-    throw new AuditExportReadError(`cannot read ${path}: ${(error as Error).message}`);
+    if (error instanceof InputFileError) throw new AuditExportReadError(error.message);
+    throw error;
   }
 }
 
@@ -181,24 +195,55 @@ export async function* readAuditExport(
   path: string,
   format?: AuditExportFileFormat,
 ): AsyncGenerator<AuditExportItem> {
-  const chosen = format ?? (await detectAuditExportFormat(path));
-  const stream = createReadStream(path, { encoding: 'utf8' });
+  const handle = await openForReading(path);
   try {
-    yield* chosen === 'json' ? readJsonArray(stream) : readNdjson(stream);
-  } catch (error) {
-    if (error instanceof AuditExportReadError) throw error;
-    throw new AuditExportReadError(`cannot read ${path}: ${(error as Error).message}`);
+    const chosen = format ?? (await detectFormatOf(handle));
+    const stream = handle.createReadStream({ encoding: 'utf8', start: 0, autoClose: false });
+    try {
+      yield* chosen === 'json' ? readJsonArray(stream) : readNdjson(stream);
+    } catch (error) {
+      if (error instanceof AuditExportReadError) throw error;
+      throw new AuditExportReadError(`cannot read ${path}: ${(error as Error).message}`);
+    } finally {
+      stream.destroy();
+    }
   } finally {
-    stream.destroy();
+    await handle.close();
   }
+}
+
+/** Splits text into lines as it streams in, refusing a line longer than MAX_AUDIT_ENTRY_BYTES. */
+async function* boundedLines(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  let pending = '';
+  let lineNumber = 1;
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString();
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield pending + text.slice(start, end);
+      pending = '';
+      lineNumber += 1;
+      start = end + 1;
+    }
+    pending += text.slice(start);
+    if (pending.length > MAX_AUDIT_ENTRY_BYTES) {
+      throw new AuditExportReadError(
+        `the line is longer than ${MAX_AUDIT_ENTRY_BYTES} characters (no audit entry is)`,
+        lineNumber,
+      );
+    }
+  }
+  if (pending !== '') yield pending;
 }
 
 /**
  * NDJSON: one entry per line; blank lines are skipped; an optional last line
  * `{"checkpoint": {…}}` carries the server's signed checkpoint, and nothing may follow it.
  */
-export async function* readNdjson(input: NodeJS.ReadableStream): AsyncGenerator<AuditExportItem> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
+export async function* readNdjson(
+  input: AsyncIterable<string | Buffer>,
+): AsyncGenerator<AuditExportItem> {
+  const lines = boundedLines(input);
   let lineNumber = 0;
   let checkpointLine: number | undefined;
   for await (const raw of lines) {
@@ -331,7 +376,15 @@ export class JsonArraySplitter {
           throw new AuditExportReadError('text after the end of the array', this.line);
       }
     }
-    if (this.state === 'inValue') this.pending += text.slice(start);
+    if (this.state === 'inValue') {
+      this.pending += text.slice(start);
+      if (this.pending.length > MAX_AUDIT_ENTRY_BYTES) {
+        throw new AuditExportReadError(
+          `an array element is longer than ${MAX_AUDIT_ENTRY_BYTES} characters (no audit entry is)`,
+          this.valueLine,
+        );
+      }
+    }
     return out;
   }
 

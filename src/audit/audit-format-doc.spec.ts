@@ -153,6 +153,46 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.status).toBe(1);
   });
 
+  it('refuses a line that repeats a key, which json.loads alone would read as the last one', () => {
+    const chain = buildChain(4);
+    const lines = serializeAuditExport('ndjson', chain).split('\n');
+    // A reason naming a limb hidden in front of the real one: the hash still matches the last.
+    lines[3] = lines[3].replace('"reason":null', '"reason":"cells LEFT","reason":null');
+    const result = runRecipe('duplicate.ndjson', lines.join('\n'));
+    expect(result.out).toBe('invalid: duplicate key "reason"\n');
+    expect(result.status).toBe(1);
+  });
+
+  it('refuses a repeated key inside a JSON array element', () => {
+    const text = serializeAuditExport('json', buildChain(3)).replace('"seq":2', '"seq":2,"seq":2');
+    const result = runRecipe('duplicate.json', text);
+    expect(result.out).toBe('invalid: duplicate key "seq"\n');
+    expect(result.status).toBe(1);
+  });
+
+  it('refuses an entry with a field the format does not have', () => {
+    const chain = buildChain(3);
+    const lines = serializeAuditExport('ndjson', chain).split('\n');
+    lines[1] = lines[1].replace('{"seq":2', '{"note":"LEFT","seq":2');
+    const result = runRecipe('unknown.ndjson', lines.join('\n'));
+    expect(result.out).toBe("invalid: not an entry: unknown or missing fields ['note']\n");
+    expect(result.status).toBe(1);
+  });
+
+  it('refuses a checkpoint line with an extra field', () => {
+    const chain = buildChain(2);
+    const line = ndjsonCheckpointLine(checkpointOf(chain)).replace(
+      '{"checkpoint":{',
+      '{"checkpoint":{"x":1,',
+    );
+    const result = runRecipe(
+      'checkpoint-extra.ndjson',
+      serializeAuditExport('ndjson', chain) + line,
+    );
+    expect(result.out).toMatch(/^invalid: not an entry/);
+    expect(result.status).toBe(1);
+  });
+
   it('catches a tail cut off under the checkpoint line', () => {
     const chain = buildChain(6);
     const text =

@@ -1,11 +1,12 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditFields, ChainedAuditEntry, chainEntry, GENESIS_HASH } from '../audit/audit-chain';
 import { AuditCheckpoint, signCheckpoint } from '../audit/audit-checkpoint';
 import { publicKeyBase64 } from '../crypto/ed25519';
 import { ndjsonCheckpointLine, serializeAuditExport } from '../audit/audit-export-format';
+import { MAX_AUDIT_ENTRY_BYTES } from '../audit/audit-export-reader';
 import { auditVerifyCommand } from './audit-verify.command';
 import { CliIo, EXIT_INVALID, EXIT_USAGE, EXIT_VALID, UsageError } from './cli-io';
 import { runCli } from './main';
@@ -76,12 +77,22 @@ const pem = serverKeys.publicKey.export({ type: 'spki', format: 'pem' }).toStrin
 
 describe('audit verify', () => {
   describe('the chain', () => {
-    it('accepts an intact JSON export, printing the count and head hash', async () => {
+    it('calls an intact JSON export without a checkpoint not authenticated, exit 1', async () => {
       const chain = buildChain(5);
       const result = await run(file('export.json', serializeAuditExport('json', chain)));
-      expect(result.code).toBe(EXIT_VALID);
-      expect(result.out).toBe(`valid: 5 entries, head hash ${chain[4].hash}`);
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^not authenticated: 5 entries \(seq 1 to 5\)/);
+      expect(result.out).not.toMatch(/^valid/m);
       expect(result.err).toMatch(/no checkpoint/);
+    });
+
+    it('accepts an intact chain with --allow-unsigned-tail, printing the count and head hash', async () => {
+      const chain = buildChain(5);
+      const path = file('export.json', serializeAuditExport('json', chain));
+      const result = await run(path, '--allow-unsigned-tail');
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toMatch(new RegExp(`^valid: 5 entries, head hash ${chain[4].hash}\n`));
+      expect(result.out).toMatch(/unsigned tail: 5 entries .* not authenticated/);
     });
 
     it('rejects an edited entry, naming its seq and why', async () => {
@@ -198,18 +209,77 @@ describe('audit verify', () => {
       );
     });
 
-    it('accepts a checkpoint line older than the entries before it, reading the file again', async () => {
+    it('matches a checkpoint line older than the entries before it, reading the file again', async () => {
       const chain = buildChain(8);
-      const result = await run(ndjsonFile(chain, checkpointOf(chain.slice(0, 6))));
+      const path = ndjsonFile(chain, checkpointOf(chain.slice(0, 6)));
+      const result = await run(path, '--allow-unsigned-tail');
       expect(result.code).toBe(EXIT_VALID);
       expect(result.out).toMatch(/6 entries .* \(2 entries were written after it\)/);
       expect(result.err).toMatch(/--public-key/);
+    });
+
+    it('calls entries inserted after the signed range "not authenticated: 2 entries", exit 1', async () => {
+      // The review's attack: two made-up entries chained after the real checkpoint's range.
+      const real = buildChain(6);
+      const forged = buildChain(8, 'unblinder9');
+      let prev = real[5].hash;
+      const tail = forged.slice(6).map((entry) => {
+        const fields: AuditFields = { ...entry };
+        const chained = chainEntry(prev, fields);
+        prev = chained.hash;
+        return chained;
+      });
+      const path = ndjsonFile([...real, ...tail], checkpointOf(real));
+      const result = await run(path, '--public-key', file('server.pem', pem));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^not authenticated: 2 entries \(seq 7 to 8\)/);
+      expect(result.out).toMatch(/--allow-unsigned-tail/);
     });
 
     it('refuses --public-key when there is no checkpoint to apply it to', async () => {
       const result = await run(ndjsonFile(buildChain(2)), '--public-key', file('server.pem', pem));
       expect(result.code).toBe(EXIT_USAGE);
       expect(result.err).toMatch(/no checkpoint to check it against/);
+    });
+  });
+
+  describe('hostile input', () => {
+    it('refuses a line that repeats a key (a hidden "reason" before the real one), exit 2', async () => {
+      const chain = buildChain(3);
+      const lines = serializeAuditExport('ndjson', chain).split('\n');
+      lines[1] = lines[1].replace(
+        '"reason":null',
+        '"reason":"cells in the LEFT leg","reason":null',
+      );
+      expect(JSON.parse(lines[1])).toMatchObject({ reason: null }); // JSON.parse would keep the last
+      const result = await run(file('dup.ndjson', lines.join('\n')));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/line 2: .*duplicate key "reason"/);
+    });
+
+    it('refuses a repeated key inside a JSON array element too', async () => {
+      const text = serializeAuditExport('json', buildChain(2)).replace(
+        '"seq":2',
+        '"seq":2,"seq":2',
+      );
+      const result = await run(file('dup.json', text));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/duplicate key "seq"/);
+    });
+
+    it('refuses a symlink to /dev/zero with exit 2: only a regular file is read', async () => {
+      const link = join(dir, 'zero.ndjson');
+      symlinkSync('/dev/zero', link);
+      const result = await run(link, '--allow-unsigned-tail');
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/is a device; only a regular file is read/);
+    });
+
+    it('refuses a file whose line is longer than any entry, with exit 2', async () => {
+      const path = file('long.ndjson', Buffer.alloc(MAX_AUDIT_ENTRY_BYTES + 10, 'x'));
+      const result = await run(path);
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.err).toMatch(/line 1: the line is longer than/);
     });
   });
 

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { KeyObject } from 'node:crypto';
 import { ChainVerification, ChainVerifier } from '../audit/audit-chain';
 import {
@@ -6,7 +5,8 @@ import {
   checkpointMatchesChain,
   verifyCheckpoint,
 } from '../audit/audit-checkpoint';
-import { parsePublicKey, publicKeyFingerprint } from '../crypto/ed25519';
+import { readRegularFileSync } from '../common/regular-file';
+import { publicKeyFingerprint } from '../crypto/ed25519';
 import {
   AuditExportReadError,
   parseCheckpointDocument,
@@ -21,6 +21,7 @@ import {
   parseOptions,
   UsageError,
 } from './cli-io';
+import { loadPublicKey, MAX_CHECKPOINT_FILE_BYTES, PublicKeyInputError } from './input-limits';
 
 /**
  * `audit verify`: checks an exported audit log offline (docs/audit-format.md). The chain proves
@@ -30,9 +31,9 @@ import {
 export const auditVerifyCommand: CliCommand = {
   words: ['audit', 'verify'],
   usage:
-    'audit verify <file> [--public-key <file.pem or base64 SPKI>] [--checkpoint <checkpoint.json>]',
+    'audit verify <file> [--public-key <file.pem or base64 SPKI>] [--checkpoint <checkpoint.json>] [--allow-unsigned-tail]',
   summary:
-    'Verify an exported audit log (JSON or NDJSON) offline: the hash chain from seq 1 and signed checkpoints.',
+    'Verify an exported audit log (JSON or NDJSON) offline: the hash chain from seq 1 and signed checkpoints; entries past the last signed checkpoint are "not authenticated" (exit 1) unless --allow-unsigned-tail.',
   run: runAuditVerify,
 };
 
@@ -45,7 +46,11 @@ interface SourcedCheckpoint {
 class InputError extends Error {}
 
 async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
-  const { positional, options } = parseOptions(args, ['public-key', 'checkpoint']);
+  const { positional, options, flags } = parseOptions(
+    args,
+    ['public-key', 'checkpoint'],
+    ['allow-unsigned-tail'],
+  );
   if (positional.length !== 1) {
     throw new UsageError(positional.length === 0 ? 'name the exported file' : 'one file at a time');
   }
@@ -57,9 +62,19 @@ async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
     const keptCheckpoint = options.has('checkpoint')
       ? loadCheckpoint(options.get('checkpoint') as string)
       : undefined;
-    return await verifyExport(file, trustedKey, keptCheckpoint, io);
+    return await verifyExport(
+      file,
+      trustedKey,
+      keptCheckpoint,
+      flags.has('allow-unsigned-tail'),
+      io,
+    );
   } catch (error) {
-    if (error instanceof InputError || error instanceof AuditExportReadError) {
+    if (
+      error instanceof InputError ||
+      error instanceof PublicKeyInputError ||
+      error instanceof AuditExportReadError
+    ) {
       io.err(`Cannot verify: ${error.message}`);
       return EXIT_USAGE;
     }
@@ -71,6 +86,7 @@ async function verifyExport(
   file: string,
   trustedKey: KeyObject | undefined,
   keptCheckpoint: SourcedCheckpoint | undefined,
+  allowUnsignedTail: boolean,
   io: CliIo,
 ): Promise<number> {
   // Hashes at the seqs a checkpoint will ask about, kept while streaming instead of all of them.
@@ -119,7 +135,19 @@ async function verifyExport(
     }
   }
 
-  io.out(`valid: ${chain.entries} entries, head hash ${chain.headHash}`);
+  // A chain can be recomputed by anyone; only a signature covers entries, up to its seq.
+  const covered = Math.max(0, ...checkpoints.map(({ checkpoint }) => checkpoint.entries));
+  const unsigned = chain.entries - covered;
+  const authenticated = unsigned === 0 || allowUnsignedTail;
+  if (authenticated) {
+    io.out(`valid: ${chain.entries} entries, head hash ${chain.headHash}`);
+  } else {
+    io.out(
+      `not authenticated: ${unsigned} ${unsigned === 1 ? 'entry' : 'entries'} ` +
+        `(seq ${covered + 1} to ${chain.entries}) past the last signed checkpoint ` +
+        `(${covered} entries); the chain holds, but a chain alone can be recomputed by anyone`,
+    );
+  }
   for (const { source, checkpoint } of checkpoints) {
     const later = chain.entries - checkpoint.entries;
     io.out(
@@ -127,6 +155,15 @@ async function verifyExport(
         `signed by key ${publicKeyFingerprint(checkpoint.publicKey)} (SHA-256 of its SPKI)` +
         `${trustedKey ? ', the given public key' : ''}; matches the chain` +
         (later > 0 ? ` (${later} entries were written after it)` : ''),
+    );
+  }
+  if (unsigned > 0) {
+    io.out(
+      authenticated
+        ? `unsigned tail: ${unsigned} ${unsigned === 1 ? 'entry' : 'entries'} past the last ` +
+            'signed checkpoint are not authenticated (accepted with --allow-unsigned-tail)'
+        : 'Take a checkpoint that covers them (GET /api/audit-log/checkpoint, or an NDJSON ' +
+            'export) and pass it with --checkpoint, or accept them with --allow-unsigned-tail.',
     );
   }
   if (checkpoints.length === 0) {
@@ -140,7 +177,7 @@ async function verifyExport(
         'server’s key with --public-key to know who signed.',
     );
   }
-  return EXIT_VALID;
+  return authenticated ? EXIT_VALID : EXIT_INVALID;
 }
 
 interface ChainPass {
@@ -165,28 +202,12 @@ async function verifyChainOf(file: string, wanted: ReadonlySet<number>): Promise
   return { result: verifier.result(), hashes, trailing };
 }
 
-/** A file holding PEM, base64 SPKI or raw SPKI DER, or the base64 SPKI itself. */
-function loadPublicKey(value: string): KeyObject {
-  try {
-    if (!existsSync(value)) return parsePublicKey(value);
-    const bytes = readFileSync(value);
-    try {
-      return parsePublicKey(bytes.toString('utf8'));
-    } catch (error) {
-      if (bytes[0] !== 0x30) throw error; // not DER either (a DER SEQUENCE starts with 0x30)
-      return parsePublicKey(bytes.toString('base64'));
-    }
-  } catch (error) {
-    throw new InputError(`--public-key ${value}: ${(error as Error).message}`);
-  }
-}
-
 function loadCheckpoint(path: string): SourcedCheckpoint {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFileSync(path, MAX_CHECKPOINT_FILE_BYTES).toString('utf8');
   } catch (error) {
-    throw new InputError(`--checkpoint ${path}: ${(error as Error).message}`);
+    throw new InputError(`--checkpoint: ${(error as Error).message}`);
   }
   try {
     return { source: `the checkpoint file ${path}`, checkpoint: parseCheckpointDocument(text) };

@@ -24,13 +24,18 @@ export class UsageError extends Error {
   }
 }
 
-/** Splits `--name value` options from positional arguments; unknown options are a usage error. */
+/**
+ * Splits `--name value` options and bare `--flag` switches from positional arguments; unknown
+ * options are a usage error.
+ */
 export function parseOptions(
   args: string[],
   known: string[],
-): { positional: string[]; options: Map<string, string> } {
+  knownFlags: string[] = [],
+): { positional: string[]; options: Map<string, string>; flags: Set<string> } {
   const positional: string[] = [];
   const options = new Map<string, string>();
+  const flags = new Set<string>();
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     if (!arg.startsWith('--')) {
@@ -38,6 +43,10 @@ export function parseOptions(
       continue;
     }
     const name = arg.slice(2);
+    if (knownFlags.includes(name)) {
+      flags.add(name);
+      continue;
+    }
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
     const value = args[i + 1];
     if (value === undefined || value.startsWith('--'))
@@ -45,5 +54,5 @@ export function parseOptions(
     options.set(name, value);
     i += 1;
   }
-  return { positional, options };
+  return { positional, options, flags };
 }

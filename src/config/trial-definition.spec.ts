@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ALL_PARTICIPANTS_STRATUM,
+  MAX_LIST_SLOTS,
+  MAX_STRATA,
   parseTrialDefinition,
   stratumKeys,
   TrialDefinitionError,
@@ -147,6 +149,29 @@ describe(parseTrialDefinition.name, () => {
     expect(parseTrialDefinition(raw, 'copy').randomization.slotsPerStratum).toBe(20);
     at(raw, 'randomization').slotsPerStratum = 40;
     expect(parseTrialDefinition(raw, 'copy').randomization.slotsPerStratum).toBe(40);
+  });
+
+  it('refuses more than MAX_STRATA strata: 8 factors of 10 levels would be 10^8', () => {
+    const raw = nctFile();
+    raw.stratification = Array.from({ length: 8 }, (_, f) => ({
+      id: `f${f}`,
+      levels: Array.from({ length: 10 }, (_, l) => `l${l}`),
+    }));
+    expect(errorOf(() => parseTrialDefinition(raw, 'copy')).message).toMatch(
+      /\$\.stratification.*gives 100000000 strata .* at most 1000/,
+    );
+    // The bound itself is allowed: 10 × 10 × 10 strata of 20 slots.
+    raw.stratification = raw.stratification.slice(0, 3);
+    expect(parseTrialDefinition(raw, 'copy').stratification).toHaveLength(3);
+    expect(MAX_STRATA).toBe(1000);
+  });
+
+  it('refuses a list of more than MAX_LIST_SLOTS slots (strata × slots per stratum)', () => {
+    const raw = nctFile();
+    at(raw, 'randomization').slotsPerStratum = MAX_LIST_SLOTS + 4;
+    expect(errorOf(() => parseTrialDefinition(raw, 'copy')).message).toMatch(
+      /\$\.randomization\.slotsPerStratum.*a list holds at most 100000/,
+    );
   });
 
   it('accepts simple randomization without block sizes', () => {

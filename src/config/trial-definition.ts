@@ -12,6 +12,11 @@ export interface TrialTarget {
   ratio: number;
 }
 
+/** At most this many strata (the product of the factors' level counts): docs/randomization.md. */
+export const MAX_STRATA = 1_000;
+/** At most this many slots in a list (strata × slots per stratum): docs/randomization.md. */
+export const MAX_LIST_SLOTS = 100_000;
+
 export type RandomizationMethod = 'simple' | 'permuted-blocks';
 
 export interface RandomizationDesign {
@@ -293,6 +298,20 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     stratification.map((f) => f.id),
     '$.stratification',
   );
+  // Bounds, so that a small hostile file cannot make the list (strata × slots) exhaust memory.
+  const strata = stratification.reduce((product, f) => product * f.levels.length, 1);
+  if (strata > MAX_STRATA) {
+    root.fail(
+      `gives ${strata} strata (the product of its factors' levels); at most ${MAX_STRATA} are allowed`,
+      '$.stratification',
+    );
+  }
+  if (strata * slotsPerStratum > MAX_LIST_SLOTS) {
+    randomization.fail(
+      `gives ${strata} strata × ${slotsPerStratum} slots = ${strata * slotsPerStratum} slots; a list holds at most ${MAX_LIST_SLOTS}`,
+      randomization.has('slotsPerStratum') ? '$.randomization.slotsPerStratum' : '$.targetSize',
+    );
+  }
 
   const eligibility = root.child('eligibility');
   eligibility.rejectUnknown(['minAge', 'maxAge', 'inclusion', 'exclusion']);

@@ -1,17 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../common/regular-file';
+import { parseStrictJson } from '../common/strict-json';
 import { parseTrialDefinition, TrialDefinition, TrialDefinitionError } from './trial-definition';
+
+/** A trial file is a few KB; a larger one (or a link to a device) is refused before it is read. */
+export const MAX_TRIAL_FILE_BYTES = 1024 * 1024;
 
 /** Reads and validates a trial file; any problem names the file and, where it can, the field. */
 export function loadTrialFile(path: string): TrialDefinition {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFileSync(path, MAX_TRIAL_FILE_BYTES).toString('utf8');
   } catch (error) {
     throw new TrialDefinitionError(path, '$', `cannot be read: ${(error as Error).message}`);
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseStrictJson(text);
   } catch (error) {
     throw new TrialDefinitionError(path, '$', `is not valid JSON: ${(error as Error).message}`);
   }
