@@ -1,11 +1,87 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError } from '../config/app-config';
-import { backupCommand, createBackupCommand } from './backup.command';
+import { backupCommand, createBackupCommand, stalePartials } from './backup.command';
 import { CliIo, EXIT_USAGE, EXIT_VALID } from './cli-io';
 import { runCli } from './main';
+
+/** True when SQLite reads the file as a database holding at least one table. */
+function looksLikeADatabase(path: string): boolean {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const { n } = db.prepare('SELECT COUNT(*) AS n FROM sqlite_master').get() as { n: number };
+      return n > 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the real command line on `source` and sends `signal` as soon as its partial copy appears.
+ * Resolves with the exit code (null when killed).
+ */
+async function backupUntilPartial(
+  source: string,
+  target: string,
+  signal: NodeJS.Signals,
+): Promise<number | null> {
+  const prefix = `.${basename(target)}.partial-`;
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'main.ts'),
+      'backup',
+      target,
+      '--database',
+      source,
+    ],
+    { stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } },
+  );
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let sent = false;
+  const watcher = watch(dirname(target), (_event, name) => {
+    if (!sent && typeof name === 'string' && name.startsWith(prefix)) {
+      sent = true;
+      child.kill(signal);
+    }
+  });
+  try {
+    return await exited;
+  } finally {
+    watcher.close();
+  }
+}
+
+/** A WAL database of about 100 MB, so a copy is still being written when its partial appears. */
+function makeLargeDatabase(path: string): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (payload) VALUES (randomblob(65536))');
+  db.transaction(() => {
+    for (let i = 0; i < 1500; i += 1) insert.run();
+  })();
+  db.close();
+}
 
 function capture(): CliIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -131,6 +207,93 @@ describe(backupCommand.words.join(' '), () => {
     });
     expect(await broken.run([join(dir, 'copy.sqlite')], io)).toBe(EXIT_USAGE);
     expect(io.errors.join('\n')).toMatch(/DATA_DIR is broken.*--database/);
+  });
+
+  it('refuses a destination that is a symbolic link with exit 2, leaving its target untouched', async () => {
+    makeDatabase(source, 10).close();
+    const other = join(dir, 'other-study.sqlite');
+    makeDatabase(other, 3).close();
+    const before = readFileSync(other);
+    for (const [destination, target] of [
+      [join(dir, 'copy.sqlite'), other],
+      [join(dir, 'dangling.sqlite'), join(dir, 'nowhere.sqlite')],
+    ]) {
+      symlinkSync(target, destination);
+      const io = capture();
+      expect(await command().run([destination], io)).toBe(EXIT_USAGE);
+      expect(io.errors.join('\n')).toContain('is a symbolic link');
+    }
+    expect(readFileSync(other).equals(before)).toBe(true);
+    expect(existsSync(join(dir, 'nowhere.sqlite'))).toBe(false);
+  });
+
+  it('never writes through a link planted at a temporary name, and removes the planted partial-named link', async () => {
+    makeDatabase(source, 10).close();
+    const other = join(dir, 'other-study.sqlite');
+    makeDatabase(other, 3).close();
+    const before = readFileSync(other);
+    const destination = join(dir, 'copy.sqlite');
+    // The name earlier versions used (pid), and one in today's pattern.
+    const planted = [
+      join(dir, `.copy.sqlite.partial-${process.pid}`),
+      join(dir, '.copy.sqlite.partial-0123456789abcdef'),
+    ];
+    for (const path of planted) symlinkSync(other, path);
+    const io = capture();
+    expect(await command().run([destination], io)).toBe(EXIT_VALID);
+    expect(readFileSync(other).equals(before)).toBe(true);
+    expect(looksLikeADatabase(destination)).toBe(true);
+    expect(statSync(destination).mode & 0o777).toBe(0o600);
+    for (const path of planted) expect(io.errors.join('\n')).toContain(`Removed ${path}`);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('leaves nothing that looks like a backup when killed mid-copy; the next run names and removes the partial', async () => {
+    makeLargeDatabase(source);
+    const destination = join(dir, 'copy.sqlite');
+
+    let caught = false;
+    // A kill that arrives after the copy finished proves nothing: try again, on a new name.
+    for (let attempt = 0; attempt < 5 && !caught; attempt += 1) {
+      const target = attempt === 0 ? destination : join(dir, `copy-${attempt}.sqlite`);
+      const prefix = `.${basename(target)}.partial-`;
+      const code = await backupUntilPartial(source, target, 'SIGKILL');
+      if (code === 0) continue;
+      caught = true;
+      expect(existsSync(target)).toBe(false);
+      const left = readdirSync(dir).filter((f) => f.startsWith(prefix));
+      expect(left.length).toBeGreaterThan(0);
+      // Neither the partial nor a copy of it renamed to a database name opens as a database.
+      for (const name of left) {
+        expect(looksLikeADatabase(join(dir, name))).toBe(false);
+        writeFileSync(join(dir, 'restored.sqlite'), readFileSync(join(dir, name)));
+        expect(looksLikeADatabase(join(dir, 'restored.sqlite'))).toBe(false);
+        rmSync(join(dir, 'restored.sqlite'));
+      }
+      expect(stalePartials(target).map((path) => path.split('/').pop())).toEqual(left);
+
+      const io = capture();
+      expect(await command().run([target], io)).toBe(EXIT_VALID);
+      for (const name of left) expect(io.errors.join('\n')).toContain(`Removed ${join(dir, name)}`);
+      expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+      expect(looksLikeADatabase(target)).toBe(true);
+    }
+    expect(caught).toBe(true);
+  });
+
+  it('removes its partial copy when stopped by SIGTERM during the copy, and exits 143', async () => {
+    makeLargeDatabase(source);
+    let caught = false;
+    for (let attempt = 0; attempt < 5 && !caught; attempt += 1) {
+      const target = join(dir, `copy-${attempt}.sqlite`);
+      const code = await backupUntilPartial(source, target, 'SIGTERM');
+      if (code === 0) continue;
+      caught = true;
+      expect(code).toBe(143);
+      expect(existsSync(target)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+    }
+    expect(caught).toBe(true);
   });
 
   it.each([
