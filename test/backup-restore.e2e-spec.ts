@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
 import { ServerProcess, startServerProcess } from './support/server-process';
@@ -168,6 +168,10 @@ describe('Backup and restore', () => {
         // Writes went on while the command ran, and after it.
         expect(writesAfter).toBeGreaterThan(writesBefore);
         expect(writes).toBeGreaterThan(writesAfter);
+
+        // Only the backup itself is left in its folder (no partial, no -journal), owner-only.
+        expect(readdirSync(restoreDir)).toEqual(['restored.sqlite']);
+        expect(statSync(backupPath).mode & 0o777).toBe(0o600);
 
         // A second backup to the same path is refused and leaves the first alone.
         const before = readFileSync(backupPath);
