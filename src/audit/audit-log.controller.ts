@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -21,6 +21,14 @@ import { AuditEntryDto } from './dto/audit-entry.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 export const CHECKPOINT_HEADER = 'X-Audit-Checkpoint';
+
+/** The errors a stream pipeline ends with when the client closed its connection. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
+function isClientGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CLIENT_GONE.has(code);
+}
 /** Entries matching the filters (the afterSeq cursor aside), up to the export's own entry. */
 export const TOTAL_COUNT_HEADER = 'X-Total-Count';
 /** Present when more entries match after this page: the afterSeq of the next one. */
@@ -29,6 +37,8 @@ export const NEXT_AFTER_SEQ_HEADER = 'X-Next-After-Seq';
 @ApiTags('audit log')
 @Controller('audit-log')
 export class AuditLogController {
+  private readonly logger = new Logger('AuditLog');
+
   constructor(
     private readonly auditLog: AuditLogService,
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
@@ -91,7 +101,15 @@ export class AuditLogController {
       res.setHeader(NEXT_AFTER_SEQ_HEADER, String(stream.page.nextAfterSeq));
     res.setHeader('Cache-Control', 'no-store');
     // pipeline() honours back-pressure and stops reading the log if the client goes away.
-    await pipeline(Readable.from(stream.pieces), res);
+    try {
+      await pipeline(Readable.from(stream.pieces), res);
+    } catch (error) {
+      if (!isClientGone(error)) throw error;
+      // A client that stops downloading is not a server fault: one quiet line, no stack.
+      this.logger.log(
+        `audit export to ${actor.username} ended early: the client closed the connection`,
+      );
+    }
   }
 
   @Get('verify')

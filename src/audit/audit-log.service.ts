@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
@@ -14,10 +16,11 @@ import {
   ndjsonCheckpointLine,
 } from './audit-export-format';
 import { AuditService, chainHead, fromAuditRow } from './audit.service';
+import { AUDIT_BATCH_PACING, nextBatchSize } from './batch-pacing';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
-/** Entries read per database round trip when streaming or verifying. */
-export const AUDIT_BATCH_SIZE = 1000;
+/** The most entries read per database round trip when streaming or verifying. */
+export const AUDIT_BATCH_SIZE = AUDIT_BATCH_PACING.max;
 
 /** An audit row as stored: roles and details are their canonical JSON text. */
 type StoredAuditEntry = ExportableAuditEntry & { roles: string; details: string };
@@ -93,8 +96,12 @@ export interface AuditExportStream {
 
 /**
  * Reading the audit log: filtered streaming exports, whole-chain verification, signed
- * checkpoints. Reads go in batches through the unit of work, so memory stays flat however long
- * the log, and writers are never blocked for long.
+ * checkpoints. Reads go in batches, each its own short read through the unit of work, keyed by
+ * seq and bounded in time, with a turn of the event loop between them: memory stays flat however
+ * long the log, other requests are answered during a long export or verification, and no
+ * transaction stays open across a pause (it would hold the unit of work's queue, and with it
+ * every allocation). The log is append-only and a pass stops at the head seq read at its start,
+ * so batches read at different times still form one consistent prefix of the chain.
  */
 @Injectable()
 export class AuditLogService {
@@ -235,24 +242,27 @@ export class AuditLogService {
   /**
    * Matching entries with seq <= upTo, oldest first, one batch per read transaction, as stored
    * (roles and details in their canonical JSON text). One fixed statement per filter shape.
+   * A batch's time counts from its read to the consumer asking for the next one (so it covers
+   * the serialisation or hashing too) and sets the next batch's size; then the event loop gets a
+   * turn. The consumer pulls, so a slow client still slows the reading (back-pressure).
    */
   private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<StoredAuditEntry[]> {
     const conditions = ['seq > :after', 'seq <= :upTo', ...filterConditions(filter)];
     const sql = `${SELECT_STORED} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT :limit`;
     let after = 0;
+    let size = AUDIT_BATCH_PACING.min;
     for (;;) {
+      const started = performance.now();
+      const limit = size;
       const rows = await this.uow.read((manager) =>
-        selectRows<StoredAuditEntry>(manager, sql, {
-          ...filter,
-          after,
-          upTo,
-          limit: AUDIT_BATCH_SIZE,
-        }),
+        selectRows<StoredAuditEntry>(manager, sql, { ...filter, after, upTo, limit }),
       );
       if (rows.length === 0) return;
       yield rows;
       after = Number(rows[rows.length - 1].seq);
-      if (rows.length < AUDIT_BATCH_SIZE) return;
+      if (rows.length < limit) return;
+      size = nextBatchSize(size, performance.now() - started, AUDIT_BATCH_PACING);
+      await nextTurn();
     }
   }
 }
