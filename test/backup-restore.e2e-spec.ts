@@ -17,8 +17,8 @@ const PARTICIPANTS = 300;
 const CLIENTS = 6;
 /** The backup starts once this many allocations have been answered. */
 const ALLOCATED_BEFORE_BACKUP = 20;
-const CLI_TIMEOUT_MS = 30_000;
-const TEST_TIMEOUT_MS = 120_000;
+const CLI_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 300_000;
 
 const ROOT = join(__dirname, '..');
 const trial = nctTrial();

@@ -24,7 +24,7 @@ const SLOTS = 240;
 const ASKS_PER_PARTICIPANT = 2;
 /** Requests in flight at once, over all servers. */
 const CONCURRENCY = 24;
-const TEST_TIMEOUT_MS = 120_000;
+const TEST_TIMEOUT_MS = 600_000; // an upper bound for a loaded machine, not a speed target
 
 const trial = nctTrial();
 

@@ -25,7 +25,7 @@ export interface ServerProcess {
 /** Starts the real server as a child process on 127.0.0.1 and waits until /api/health answers. */
 export async function startServerProcess(
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(
