@@ -183,6 +183,31 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
     const io = capture();
     expect(await runCli(['list', 'verify', file], io)).toBe(0);
 
+    // Signed with the audit signing key, and who got which slot matches the ALLOCATED entries.
+    const auditText = await t
+      .http()
+      .get('/api/audit-log?format=ndjson')
+      .set('Authorization', admin)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    const auditPath = join(t.dataDir, 'audit.ndjson');
+    writeFileSync(auditPath, auditText.body as string);
+    const checkpoint = await t
+      .http()
+      .get('/api/audit-log/checkpoint')
+      .set('Authorization', admin)
+      .expect(200);
+    const publicKey = (checkpoint.body as { publicKey: string }).publicKey;
+    const full = capture();
+    const args = ['list', 'verify', file, '--public-key', publicKey, '--audit', auditPath];
+    expect(await runCli(args, full)).toBe(0);
+    expect(full.lines.join('\n')).toMatch(/^VALID: every check was made\.$/m);
+
     const flipped = structuredClone(body);
     flipped.slots[3].limb = flipped.slots[3].limb === 'LEFT' ? 'RIGHT' : 'LEFT';
     writeFileSync(file, JSON.stringify(flipped));

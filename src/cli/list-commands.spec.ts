@@ -56,7 +56,7 @@ describe('list verify', () => {
     const file = writeJson('valid.json', validExport());
     const io = capture();
     expect(await runCli(['list', 'verify', file], io)).toBe(EXIT_VALID);
-    expect(io.stdout.join('\n')).toContain('VALID: every slot');
+    expect(io.stdout.join('\n')).toContain('checked:     every slot is the one the seed');
     expect(io.stdout.join('\n')).toContain('LIST_GENERATED');
     expect(await runCli(['list', 'verify', file, '--trial', NCT_FILE], capture())).toBe(EXIT_VALID);
   });

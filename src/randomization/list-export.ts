@@ -1,8 +1,18 @@
+import { KeyObject } from 'node:crypto';
 import {
+  MAX_LIST_SLOTS,
   parseTrialDefinition,
   TrialDefinition,
   TrialDefinitionError,
 } from '../config/trial-definition';
+import { canonicalJson } from '../crypto/canonical-json';
+import {
+  decodeStrictBase64,
+  parsePublicKey,
+  publicKeyBase64,
+  signEd25519,
+  verifyEd25519,
+} from '../crypto/ed25519';
 import { listCommitment } from './list-commitment';
 import { generateList, GeneratedSlot } from './list-generator';
 
@@ -26,6 +36,155 @@ export interface ListExport {
   commitment: string;
   generatedAt: string;
   slots: ExportedSlot[];
+  /** The audit log's head when the export was made (its LIST_EXPORTED entry included). */
+  auditHead?: ListExportAuditHead;
+  /** Ed25519 over listExportMessage(); absent only from an export made before signing existed. */
+  signature?: ListExportSignature;
+}
+
+export interface ListExportAuditHead {
+  entries: number;
+  headHash: string;
+}
+
+export interface ListExportSignature {
+  algorithm: 'Ed25519';
+  /** The signer's public key (the audit signing key): SPKI DER, base64. */
+  publicKey: string;
+  /** base64 */
+  value: string;
+}
+
+const EXPORT_FIELDS = [
+  'trial',
+  'method',
+  'seed',
+  'nonce',
+  'commitment',
+  'generatedAt',
+  'slots',
+  'auditHead',
+  'signature',
+];
+const SLOT_FIELDS = ['slot', 'stratum', 'limb', 'participantId'];
+
+/**
+ * The signed message: the UTF-8 bytes of the canonical JSON of the export without its
+ * `signature` (docs/randomization.md). Every other field is covered, the trial and the audit
+ * head included, so a swapped participant id breaks the signature.
+ */
+export function listExportMessage(exported: ListExport): Buffer {
+  const signed: Partial<ListExport> = { ...exported };
+  delete signed.signature;
+  return Buffer.from(canonicalJson(signed), 'utf8');
+}
+
+/** An export as the server answers it: with its audit head, signed. */
+export type SignedListExport = ListExport & Required<Pick<ListExport, 'auditHead' | 'signature'>>;
+
+/** Signs an export with the audit signing key. */
+export function signListExport(
+  exported: ListExport & { auditHead: ListExportAuditHead },
+  keys: { privateKey: KeyObject; publicKey: KeyObject },
+): SignedListExport {
+  // Signed as it will be read back: JSON drops undefined fields, so sign the JSON round trip.
+  const unsigned = JSON.parse(
+    JSON.stringify({ ...exported, signature: undefined }),
+  ) as ListExport & {
+    auditHead: ListExportAuditHead;
+  };
+  return {
+    ...unsigned,
+    signature: {
+      algorithm: 'Ed25519',
+      publicKey: publicKeyBase64(keys.publicKey),
+      value: signEd25519(keys.privateKey, listExportMessage(unsigned)).toString('base64'),
+    },
+  };
+}
+
+/** A problem with the export's signature against a trusted key, or undefined when it holds. */
+export function listExportSignatureProblem(
+  exported: ListExport,
+  trustedKey: KeyObject,
+): string | undefined {
+  const signature = exported.signature;
+  if (!signature) return 'The export carries no signature';
+  let carried: KeyObject;
+  try {
+    carried = parsePublicKey(signature.publicKey);
+  } catch {
+    return 'The signature names a public key that cannot be read';
+  }
+  if (publicKeyBase64(carried) !== publicKeyBase64(trustedKey)) {
+    return 'The export is signed by another key than the given public key';
+  }
+  let bytes: Buffer;
+  try {
+    bytes = decodeStrictBase64(signature.value);
+  } catch {
+    return 'The signature is not base64';
+  }
+  return verifyEd25519(trustedKey, listExportMessage(exported), bytes)
+    ? undefined
+    : 'The signature does not verify: the export was altered after it was signed';
+}
+
+/** One ALLOCATED audit entry, as the cross-check needs it. */
+export interface AuditedAllocation {
+  seq: number;
+  participantId: string;
+  stratum: string;
+  slot: number;
+}
+
+/**
+ * Who got which slot, checked both ways: every held slot must have the ALLOCATED entry that gave
+ * it to that participant (same stratum and slot), and every ALLOCATED entry must be a held slot
+ * of that participant. Problems name the participant, the slot and the entry's seq.
+ */
+export function allocationProblems(
+  exported: ListExport,
+  allocations: readonly AuditedAllocation[],
+): string[] {
+  const problems: string[] = [];
+  const audited = new Map<string, AuditedAllocation>();
+  for (const allocation of allocations) {
+    const earlier = audited.get(allocation.participantId);
+    if (earlier) {
+      problems.push(
+        `Participant ${allocation.participantId} has two ALLOCATED entries (seq ${earlier.seq} and ${allocation.seq})`,
+      );
+      continue;
+    }
+    audited.set(allocation.participantId, allocation);
+  }
+  const held = new Map<string, ExportedSlot>();
+  for (const slot of exported.slots) {
+    if (slot.participantId === null) continue;
+    held.set(slot.participantId, slot);
+    const entry = audited.get(slot.participantId);
+    const where = `slot ${slot.slot} of stratum "${slot.stratum}"`;
+    if (!entry) {
+      problems.push(
+        `The export gives ${where} to ${slot.participantId}, whom no ALLOCATED entry allocated`,
+      );
+    } else if (entry.stratum !== slot.stratum || entry.slot !== slot.slot) {
+      problems.push(
+        `The export gives ${where} to ${slot.participantId}; the ALLOCATED entry (seq ${entry.seq}) ` +
+          `gave slot ${entry.slot} of stratum "${entry.stratum}"`,
+      );
+    }
+  }
+  for (const entry of audited.values()) {
+    if (!held.has(entry.participantId)) {
+      problems.push(
+        `The ALLOCATED entry seq ${entry.seq} gave slot ${entry.slot} of stratum "${entry.stratum}" ` +
+          `to ${entry.participantId}, who holds no slot in the export`,
+      );
+    }
+  }
+  return problems;
 }
 
 export interface ListVerification {
@@ -86,10 +245,19 @@ export function parseListExport(raw: unknown, source: string): ListExport {
     commitment: text('commitment'),
     generatedAt: text('generatedAt'),
   };
+  for (const key of Object.keys(raw)) {
+    if (!EXPORT_FIELDS.includes(key)) fail(`has an unknown field "${key}"`);
+  }
   if (!Array.isArray(raw.slots)) return fail('has no "slots" array');
+  if (raw.slots.length > MAX_LIST_SLOTS) {
+    return fail(`has ${raw.slots.length} slots; a list holds at most ${MAX_LIST_SLOTS}`);
+  }
   const slots = raw.slots.map((item: unknown, index): ExportedSlot => {
     const at = `slots[${index}]`;
     if (!isRecord(item)) return fail(`${at} is not an object`);
+    for (const key of Object.keys(item)) {
+      if (!SLOT_FIELDS.includes(key)) fail(`${at} has an unknown field "${key}"`);
+    }
     const { slot, stratum, limb, participantId } = item;
     if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 1) {
       return fail(`${at}.slot is not a positive integer`);
@@ -101,11 +269,42 @@ export function parseListExport(raw: unknown, source: string): ListExport {
     }
     return { slot, stratum, limb, participantId };
   });
+  let auditHead: ListExportAuditHead | undefined;
+  if (raw.auditHead !== undefined) {
+    const head = raw.auditHead;
+    if (
+      !isRecord(head) ||
+      Object.keys(head).length !== 2 ||
+      typeof head.entries !== 'number' ||
+      !Number.isSafeInteger(head.entries) ||
+      head.entries < 0 ||
+      typeof head.headHash !== 'string'
+    ) {
+      return fail('has an "auditHead" that is not {entries, headHash}');
+    }
+    auditHead = { entries: head.entries, headHash: head.headHash };
+  }
+  let signature: ListExportSignature | undefined;
+  if (raw.signature !== undefined) {
+    const sig = raw.signature;
+    if (
+      !isRecord(sig) ||
+      Object.keys(sig).length !== 3 ||
+      sig.algorithm !== 'Ed25519' ||
+      typeof sig.publicKey !== 'string' ||
+      typeof sig.value !== 'string'
+    ) {
+      return fail('has a "signature" that is not {algorithm: "Ed25519", publicKey, value}');
+    }
+    signature = { algorithm: 'Ed25519', publicKey: sig.publicKey, value: sig.value };
+  }
   // The trial's full validation is verifyListExport's, which reports it as a problem.
   return {
     trial: raw.trial as unknown as TrialDefinition,
     ...fields,
     slots,
+    ...(auditHead ? { auditHead } : {}),
+    ...(signature ? { signature } : {}),
   };
 }
 

@@ -13,7 +13,9 @@ import { trialRecord } from '../trial/trial-record';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
 import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
-import { ListExport, verifyListExport } from './list-export';
+import { SigningKeyPair } from '../crypto/key-material';
+import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
+import { ListExport, signListExport, verifyListExport } from './list-export';
 import { generateList, newListSeed } from './list-generator';
 import { RandomizationListEntity } from './randomization-list.entity';
 import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
@@ -61,6 +63,7 @@ export class RandomizationService {
     private readonly cipher: BlindingCipher,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
   ) {}
 
   async generate(actor: Actor, seedGiven?: string): Promise<ListGeneratedDto> {
@@ -196,13 +199,16 @@ export class RandomizationService {
         const opened = await this.open(manager);
         if (!opened)
           return refuse(new Conflict('There is no randomization list to export', 'NO_LIST'));
-        await this.audit.record(manager, {
+        const exported = await this.audit.record(manager, {
           actor,
           action: 'LIST_EXPORTED',
           outcome: 'SUCCESS',
           details: { commitment: opened.commitment, slots: opened.slots.length },
         });
-        return { ok: opened };
+        // Signed, with the audit head that includes this export, so that `list verify` can tie
+        // who got which slot to the ALLOCATED entries of an authenticated log.
+        const auditHead = { entries: exported.seq, headHash: exported.hash };
+        return { ok: signListExport({ ...opened, auditHead }, this.signingKey) };
       }),
     );
   }

@@ -48,6 +48,19 @@ export class ExportedSlotDto {
   @ApiProperty({ nullable: true, type: String }) participantId!: string | null;
 }
 
+export class ListExportAuditHeadDto {
+  @ApiProperty({ description: 'Number of audit entries (the seq of the last one)' })
+  entries!: number;
+  @ApiProperty({ description: 'Hash of that entry, SHA-256 hex' }) headHash!: string;
+}
+
+export class ListExportSignatureDto {
+  @ApiProperty({ enum: ['Ed25519'] }) algorithm!: 'Ed25519';
+  @ApiProperty({ description: 'The audit signing public key, SPKI DER in base64' })
+  publicKey!: string;
+  @ApiProperty({ description: 'The signature, base64' }) value!: string;
+}
+
 export class ListExportDto {
   @ApiProperty({ description: 'The trial definition the list was generated from' }) trial!: object;
   @ApiProperty() method!: string;
@@ -56,4 +69,15 @@ export class ListExportDto {
   @ApiProperty() commitment!: string;
   @ApiProperty() generatedAt!: string;
   @ApiProperty({ type: [ExportedSlotDto] }) slots!: ExportedSlotDto[];
+  @ApiProperty({
+    type: ListExportAuditHeadDto,
+    description: 'The audit log head at export time (its LIST_EXPORTED entry included)',
+  })
+  auditHead!: ListExportAuditHeadDto;
+  @ApiProperty({
+    type: ListExportSignatureDto,
+    description:
+      'Ed25519 signature with the audit signing key over the canonical JSON of every other field (docs/randomization.md)',
+  })
+  signature!: ListExportSignatureDto;
 }
