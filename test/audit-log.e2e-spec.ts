@@ -277,7 +277,10 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
 
     const entries = JSON.parse(json.text) as ChainedAuditEntry[];
     writeFileSync(jsonFile, JSON.stringify(entries.slice(0, -3)));
-    expect(await runCli(['audit', 'verify', jsonFile], io())).toBe(0);
+    // No checkpoint covers them: the chain holds, but the entries are not authenticated.
+    expect(await runCli(['audit', 'verify', jsonFile], io())).toBe(1);
+    expect(lines.join('\n')).toMatch(/^not authenticated: \d+ entries/m);
+    expect(await runCli(['audit', 'verify', jsonFile, '--allow-unsigned-tail'], io())).toBe(0);
     expect(await runCli(['audit', 'verify', jsonFile, '--checkpoint', checkpointFile], io())).toBe(
       1,
     );
