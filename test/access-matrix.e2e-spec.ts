@@ -30,6 +30,7 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/trial': ANY_ROLE,
   'POST /api/study/lock': ['admin'],
   'POST /api/randomization-list': ['statistician'],
+  'POST /api/randomization-list/simulation': ['statistician'],
   'GET /api/randomization-list/export': ['statistician'],
   'POST /api/participants': ['pharmacist', 'investigator'],
   'GET /api/participants': ANY_ROLE,

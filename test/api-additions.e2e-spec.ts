@@ -1,5 +1,6 @@
 import type { Response } from 'supertest';
 import { ChainedAuditEntry, verifyChain } from '../src/audit/audit-chain';
+import { reportedCounts, simulateDesign } from '../src/randomization/list-simulation';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -33,6 +34,34 @@ const nextOf = (response: Response): number | undefined =>
   response.headers['x-next-after-seq'] === undefined
     ? undefined
     : Number(response.headers['x-next-after-seq']);
+
+interface ListSimulation {
+  source: string;
+  runs: number;
+  seed: string;
+  slots: number;
+  enrolments: {
+    enrolled: number;
+    meanImbalance: number;
+    maxImbalance: number;
+    imbalanceShare: number[];
+  }[];
+  expectedCorrectGuesses: number;
+  correctGuessShare: number;
+  chanceShare: number;
+  meanBlocksPerList: { size: number; mean: number }[];
+}
+
+/** How many entries of this action the log holds (X-Total-Count of a one-entry page). */
+async function exportCount(t: TestApp, token: string, action: string): Promise<number | undefined> {
+  const response = await t
+    .http()
+    .get('/api/audit-log')
+    .query({ action, limit: 1 })
+    .set('Authorization', token)
+    .expect(200);
+  return totalOf(response);
+}
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -248,6 +277,189 @@ describe('API additions for the web interface (end to end)', () => {
         type: 'array',
         items: { $ref: '#/components/schemas/AuditEntryDto' },
       });
+    });
+  });
+
+  describe('POST /api/randomization-list/simulation', () => {
+    let statistician: string;
+    const simulate = (body: object) =>
+      t
+        .http()
+        .post('/api/randomization-list/simulation')
+        .set('Authorization', statistician)
+        .send(body);
+    const simulatedCount = () =>
+      exportCount(t, monitor, 'LIST_SIMULATED').then((n) => n ?? Number.NaN);
+
+    beforeAll(async () => {
+      statistician = await t.userWith('add-statistician', ['statistician']);
+    });
+
+    it("answers the figures of list simulate for the trial's own design, audited once", async () => {
+      const before = await simulatedCount();
+      const response = await simulate({ runs: 500 }).expect(200);
+      const body = response.body as ListSimulation;
+      expect(body).toMatchObject({
+        source: 'trial',
+        design: trial.randomization,
+        targets: [
+          { id: 'LEFT', ratio: 1 },
+          { id: 'RIGHT', ratio: 1 },
+        ],
+        runs: 500,
+        slots: trial.randomization.slotsPerStratum,
+      });
+      expect(body.seed).toMatch(/^[0-9a-f]{64}$/);
+      expect(body.enrolments.map((e) => e.enrolled)).toEqual(
+        Array.from({ length: trial.randomization.slotsPerStratum }, (_, i) => i + 1),
+      );
+      // Permuted blocks of 2 and 4 over 20 slots: balanced at the end, never more than 2 apart.
+      const last = body.enrolments[body.enrolments.length - 1];
+      expect(last).toMatchObject({ meanImbalance: 0, maxImbalance: 0, imbalanceShare: [1] });
+      expect(Math.max(...body.enrolments.map((e) => e.maxImbalance))).toBe(2);
+      expect(body.chanceShare).toBe(0.5);
+      expect(body.correctGuessShare).toBeGreaterThan(0.5);
+      expect(body.meanBlocksPerList.map((b) => b.size)).toEqual([2, 4]);
+      expect(await simulatedCount()).toBe(before + 1);
+
+      // The same figures as the command line's computation for that seed.
+      const again = simulateDesign(trial, {
+        runs: 500,
+        seed: body.seed,
+        reportAt: reportedCounts(trial.randomization.slotsPerStratum),
+      });
+      expect(body.enrolments).toEqual(again.enrolments);
+      expect(body.expectedCorrectGuesses).toBe(again.expectedCorrectGuesses);
+    });
+
+    it('simulates a variant design, validated by the trial file rules, with fresh seeds each time', async () => {
+      const variant = { method: 'permuted-blocks', blockSizes: [4, 6], slotsPerStratum: 24 };
+      const first = (await simulate({ runs: 200, design: variant }).expect(200))
+        .body as ListSimulation;
+      expect(first).toMatchObject({ source: 'variant', design: variant, slots: 24, runs: 200 });
+      expect(first.meanBlocksPerList.map((b) => b.size)).toEqual([4, 6]);
+      const simple = (await simulate({ runs: 300, design: { method: 'simple' } }).expect(200))
+        .body as ListSimulation;
+      expect(simple).toMatchObject({
+        source: 'variant',
+        design: { method: 'simple', blockSizes: [], slotsPerStratum: trial.targetSize },
+        meanBlocksPerList: [],
+      });
+      const second = (await simulate({ runs: 200, design: variant }).expect(200))
+        .body as ListSimulation;
+      expect(second.seed).not.toBe(first.seed);
+    });
+
+    it('defaults runs to 10000, or to as many as the bound allows for a long list', async () => {
+      const own = (await simulate({}).expect(200)).body as ListSimulation;
+      expect(own.runs).toBe(10_000);
+      const long = (
+        await simulate({
+          design: { method: 'permuted-blocks', blockSizes: [2, 4], slotsPerStratum: 5000 },
+        }).expect(200)
+      ).body as ListSimulation;
+      expect(long.runs).toBe(200);
+    });
+
+    it.each([
+      [{ runs: 0 }, 'VALIDATION_FAILED', /runs/],
+      [{ runs: 10_001 }, 'VALIDATION_FAILED', /runs/],
+      [{ runs: 2.5 }, 'VALIDATION_FAILED', /runs/],
+      [{ runs: '100' }, 'VALIDATION_FAILED', /runs/],
+      [{ runs: null }, 'VALIDATION_FAILED', /runs/],
+      [{ seed: 'my-own-seed-0123456' }, 'VALIDATION_FAILED', /seed/],
+      [{ design: 'permuted-blocks' }, 'VALIDATION_FAILED', /design/],
+      [{ design: [] }, 'VALIDATION_FAILED', /design/],
+      [{ design: {} }, 'INVALID_DESIGN', /design\.method must be a non-empty string/],
+      [
+        { design: { method: 'urn' } },
+        'INVALID_DESIGN',
+        /design\.method must be "simple" or "permuted-blocks"/,
+      ],
+      [
+        { design: { method: 'permuted-blocks' } },
+        'INVALID_DESIGN',
+        /design\.blockSizes must be an array/,
+      ],
+      [
+        { design: { method: 'permuted-blocks', blockSizes: [3] } },
+        'INVALID_DESIGN',
+        /design\.blockSizes\[0\] must be a multiple of the ratio total 2/,
+      ],
+      [{ design: { method: 'permuted-blocks', blockSizes: [4, 4] } }, 'INVALID_DESIGN', /repeats/],
+      [
+        { design: { method: 'permuted-blocks', blockSizes: [4], slotsPerStratum: 22 } },
+        'INVALID_DESIGN',
+        /design\.slotsPerStratum gives 22 slots/,
+      ],
+      [
+        { design: { method: 'simple', blockSizes: [2] } },
+        'INVALID_DESIGN',
+        /design\.blockSizes applies to permuted blocks only/,
+      ],
+      [
+        { design: { method: 'simple', seed: 'x' } },
+        'INVALID_DESIGN',
+        /design\.seed is not a known field/,
+      ],
+      [
+        { design: JSON.parse('{"method":"simple","__proto__":{"x":1}}') as object },
+        'INVALID_DESIGN',
+        /design\.__proto__ is not a known field/,
+      ],
+      [
+        { design: { method: 'simple', slotsPerStratum: 0 } },
+        'INVALID_DESIGN',
+        /design\.slotsPerStratum must be an integer/,
+      ],
+      [
+        { design: { method: 'simple', slotsPerStratum: 10_002 } },
+        'SIMULATION_TOO_LARGE',
+        /10000 slots/,
+      ],
+      [
+        { runs: 10_000, design: { method: 'simple', slotsPerStratum: 200 } },
+        'SIMULATION_TOO_LARGE',
+        /at most 5000 runs/,
+      ],
+    ])(
+      'refuses %j with 400 %s, naming the problem, and records no simulation',
+      async (body, code, message) => {
+        const before = await simulatedCount();
+        const response = await simulate(body);
+        expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({ statusCode: 400, code });
+        expect((response.body as { message: string }).message).toMatch(message);
+        expect(await simulatedCount()).toBe(before);
+      },
+    );
+
+    it('reads nothing of the generated list: the answer does not depend on it', async () => {
+      await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', statistician)
+        .send({})
+        .expect(201);
+      const response = await simulate({ runs: 50 }).expect(200);
+      const text = response.text;
+      expect(text).not.toMatch(/commitment|nonce|participantId|"limb"|cellLimb/);
+      const body = response.body as ListSimulation;
+      const again = simulateDesign(trial, {
+        runs: 50,
+        seed: body.seed,
+        reportAt: reportedCounts(trial.randomization.slotsPerStratum),
+      });
+      expect(body.enrolments).toEqual(again.enrolments);
+    });
+
+    it('documents the request, the response schema and the statistician role in OpenAPI', () => {
+      const operation = document.paths['/api/randomization-list/simulation'].post;
+      expect(operation['x-roles']).toEqual(['statistician']);
+      expect(operation.responses['200'].content?.['application/json']?.schema).toEqual({
+        $ref: '#/components/schemas/ListSimulationDto',
+      });
+      expect(operation.responses['400']).toBeDefined();
     });
   });
 });

@@ -1,7 +1,7 @@
 import { TrialDefinition, TrialDefinitionError } from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
 import { ListDesignError, newListSeed } from '../randomization/list-generator';
-import { DesignSimulation, simulateDesign } from '../randomization/list-simulation';
+import { DesignSimulation, reportedCounts, simulateDesign } from '../randomization/list-simulation';
 import { CliCommand, CliIo, EXIT_USAGE, EXIT_VALID, parseOptions, UsageError } from './cli-io';
 
 /**
@@ -18,8 +18,6 @@ export const listSimulateCommand: CliCommand = {
 
 const DEFAULT_RUNS = 10_000;
 const MAX_RUNS = 1_000_000;
-/** Longer lists are reported at about this many enrolment counts rather than at every one. */
-const MAX_ROWS = 40;
 /** Imbalance values shown one per column; larger ones are added up in a last column. */
 const MAX_IMBALANCE_COLUMNS = 7;
 
@@ -58,15 +56,8 @@ function parseRuns(text: string | undefined): number {
   return runs;
 }
 
-/** Every count for short lists; for long ones the first ten, then evenly spaced, then the last. */
-export function reportedCounts(slots: number): number[] {
-  if (slots <= MAX_ROWS) return Array.from({ length: slots }, (_, i) => i + 1);
-  const step = Math.ceil(slots / (MAX_ROWS - 10));
-  const counts = new Set<number>(Array.from({ length: 10 }, (_, i) => i + 1));
-  for (let k = step; k < slots; k += step) if (k > 10) counts.add(k);
-  counts.add(slots);
-  return [...counts].sort((a, b) => a - b);
-}
+// The server's simulation (POST /api/randomization-list/simulation) reports the same counts.
+export { reportedCounts };
 
 function printSimulation(trial: TrialDefinition, result: DesignSimulation, io: CliIo): void {
   const { targets } = trial.allocation;

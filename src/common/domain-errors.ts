@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   DUPLICATE: 'A resource with this identity already exists',
   SIGNATURE_FAILED: 'The re-entered password (electronic signature) is wrong',
   SELF_REVIEW: 'An unblinding cannot be reviewed by the user who did it',
+  INVALID_DESIGN: 'The list design breaks a rule of the trial file’s randomization section',
+  SIMULATION_TOO_LARGE: 'The simulation asks for more runs or slots than one request may take',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
   INTERNAL_ERROR: 'An unexpected error; quote the request id to the administrator',

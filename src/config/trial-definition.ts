@@ -86,7 +86,7 @@ export class TrialDefinitionError extends Error {
   constructor(
     readonly source: string,
     readonly path: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`Trial file ${source}: ${path} ${problem}`);
     this.name = 'TrialDefinitionError';
@@ -100,7 +100,7 @@ class FieldReader {
   constructor(
     private readonly source: string,
     private readonly value: unknown,
-    private readonly path: string,
+    readonly path: string,
   ) {}
 
   fail(problem: string, path = this.path): never {
@@ -254,33 +254,9 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     '$.allocation.targets',
   );
 
-  const randomization = root.child('randomization');
-  randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum']);
-  const method = parseMethod(randomization.string('method'), randomization);
-  const ratioSum = targets.reduce((sum, t) => sum + t.ratio, 0);
-  const slotsPerStratum = randomization.has('slotsPerStratum')
-    ? randomization.integer('slotsPerStratum', 1, 10_000_000)
-    : targetSize;
-  let blockSizes: number[] = [];
-  if (method === 'permuted-blocks') {
-    blockSizes = randomization.array('blockSizes', { nonEmpty: true }).map((item) => {
-      const size = item.asInteger(1);
-      if (size % ratioSum !== 0) {
-        item.fail(`must be a multiple of the ratio total ${ratioSum}`);
-      }
-      return size;
-    });
-    requireUnique(randomization, blockSizes.map(String), '$.randomization.blockSizes');
-    const unit = blockSizes.reduce(gcd);
-    if (slotsPerStratum % unit !== 0) {
-      randomization.fail(
-        `gives ${slotsPerStratum} slots per stratum, which whole blocks of sizes ${blockSizes.join(', ')} cannot fill exactly (use a multiple of ${unit})`,
-        randomization.has('slotsPerStratum') ? '$.randomization.slotsPerStratum' : '$.targetSize',
-      );
-    }
-  } else if (randomization.has('blockSizes')) {
-    randomization.fail('applies to permuted blocks only', '$.randomization.blockSizes');
-  }
+  const randomizationSection = root.child('randomization');
+  const randomization = parseRandomization(randomizationSection, targets, targetSize);
+  const { slotsPerStratum } = randomization;
 
   const stratification = root.array('stratification', { nonEmpty: false }).map((item, index) => {
     item.rejectUnknown(['id', 'levels']);
@@ -307,9 +283,11 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     );
   }
   if (strata * slotsPerStratum > MAX_LIST_SLOTS) {
-    randomization.fail(
+    randomizationSection.fail(
       `gives ${strata} strata × ${slotsPerStratum} slots = ${strata * slotsPerStratum} slots; a list holds at most ${MAX_LIST_SLOTS}`,
-      randomization.has('slotsPerStratum') ? '$.randomization.slotsPerStratum' : '$.targetSize',
+      randomizationSection.has('slotsPerStratum')
+        ? '$.randomization.slotsPerStratum'
+        : '$.targetSize',
     );
   }
 
@@ -384,7 +362,7 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     timeZone: parseTimeZone(root, 'timeZone'),
     targetSize,
     allocation: { describes: allocation.string('describes'), targets },
-    randomization: { method, blockSizes, slotsPerStratum },
+    randomization,
     stratification,
     eligibility: { minAge, maxAge, inclusion, exclusion },
     participantIds: {
@@ -410,9 +388,70 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
   };
 }
 
+/**
+ * The list method section (`randomization`): method, block sizes, slots per stratum. The block
+ * sizes must be multiples of the targets' ratio total and fill `slotsPerStratum` (the target size
+ * when absent) with whole blocks.
+ */
+function parseRandomization(
+  randomization: FieldReader,
+  targets: TrialTarget[],
+  targetSize: number,
+  /** Where an absent slotsPerStratum comes from, for the message when blocks cannot fill it. */
+  targetSizePath = '$.targetSize',
+): RandomizationDesign {
+  randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum']);
+  const at = (key: string) => `${randomization.path}.${key}`;
+  const method = parseMethod(randomization.string('method'), randomization);
+  const ratioSum = targets.reduce((sum, t) => sum + t.ratio, 0);
+  const slotsPerStratum = randomization.has('slotsPerStratum')
+    ? randomization.integer('slotsPerStratum', 1, 10_000_000)
+    : targetSize;
+  let blockSizes: number[] = [];
+  if (method === 'permuted-blocks') {
+    blockSizes = randomization.array('blockSizes', { nonEmpty: true }).map((item) => {
+      const size = item.asInteger(1);
+      if (size % ratioSum !== 0) {
+        item.fail(`must be a multiple of the ratio total ${ratioSum}`);
+      }
+      return size;
+    });
+    requireUnique(randomization, blockSizes.map(String), at('blockSizes'));
+    const unit = blockSizes.reduce(gcd);
+    if (slotsPerStratum % unit !== 0) {
+      randomization.fail(
+        `gives ${slotsPerStratum} slots per stratum, which whole blocks of sizes ${blockSizes.join(', ')} cannot fill exactly (use a multiple of ${unit})`,
+        randomization.has('slotsPerStratum') ? at('slotsPerStratum') : targetSizePath,
+      );
+    }
+  } else if (randomization.has('blockSizes')) {
+    randomization.fail('applies to permuted blocks only', at('blockSizes'));
+  }
+  return { method, blockSizes, slotsPerStratum };
+}
+
+/**
+ * A variant of a trial's list method section, validated by the very rules of the trial file
+ * (parseRandomization) against the trial's targets; `path` names the variant in messages
+ * (`$.design`). Left out, slotsPerStratum is the trial's target size, as in the file.
+ */
+export function parseRandomizationVariant(
+  raw: unknown,
+  trial: Pick<TrialDefinition, 'allocation' | 'targetSize'>,
+  source: string,
+  path: string,
+): RandomizationDesign {
+  return parseRandomization(
+    new FieldReader(source, raw, path),
+    trial.allocation.targets,
+    trial.targetSize,
+    `${path}.slotsPerStratum (absent: the target size)`,
+  );
+}
+
 function parseMethod(text: string, reader: FieldReader): RandomizationMethod {
   if (text === 'simple' || text === 'permuted-blocks') return text;
-  return reader.fail('must be "simple" or "permuted-blocks"', '$.randomization.method');
+  return reader.fail('must be "simple" or "permuted-blocks"', `${reader.path}.method`);
 }
 
 function gcd(a: number, b: number): number {

@@ -135,6 +135,19 @@ export function simulateDesign(design: ListDesign, options: SimulationOptions): 
   };
 }
 
+/** Longer lists are reported at about this many enrolment counts rather than at every one. */
+const MAX_ROWS = 40;
+
+/** Every count for short lists; for long ones the first ten, then evenly spaced, then the last. */
+export function reportedCounts(slots: number): number[] {
+  if (slots <= MAX_ROWS) return Array.from({ length: slots }, (_, i) => i + 1);
+  const step = Math.ceil(slots / (MAX_ROWS - 10));
+  const counts = new Set<number>(Array.from({ length: 10 }, (_, i) => i + 1));
+  for (let k = step; k < slots; k += step) if (k > 10) counts.add(k);
+  counts.add(slots);
+  return [...counts].sort((a, b) => a - b);
+}
+
 /** Largest |w_j*c_i - w_i*c_j| over pairs of targets: |#A - #B| for a 1:1 design. */
 export function imbalance(counts: number[], ratios: number[]): number {
   let worst = 0;

@@ -1,14 +1,25 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { GenerateListDto, ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
+import { ListSimulationDto, SimulateListDto } from './dto/list-simulation.dto';
+import { ListSimulationService } from './list-simulation.service';
 import { RandomizationService } from './randomization.service';
 
 @ApiTags('randomization list')
 @Controller('randomization-list')
 export class RandomizationController {
-  constructor(private readonly randomization: RandomizationService) {}
+  constructor(
+    private readonly randomization: RandomizationService,
+    private readonly simulation: ListSimulationService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -19,6 +30,27 @@ export class RandomizationController {
   @ApiConflictResponse({ description: 'A list exists already, or the study is locked' })
   generate(@CurrentActor() actor: Actor, @Body() dto: GenerateListDto): Promise<ListGeneratedDto> {
     return this.randomization.generate(actor, dto.seed);
+  }
+
+  @Post('simulation')
+  @HttpCode(200)
+  @Roles('statistician')
+  @ApiOperation({
+    summary:
+      'Simulate the list design (the trial’s, or a variant) over fresh seeds: the figures of `list simulate`',
+    description:
+      'Imbalance after each enrolment count and how often an observer who knows earlier allocations ' +
+      'guesses the next one. Fresh random seeds, never the list’s: nothing about the generated list. ' +
+      'Recorded as LIST_SIMULATED.',
+  })
+  @ApiOkResponse({ type: ListSimulationDto })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED (runs), INVALID_DESIGN (a design the trial file would refuse, named by field), ' +
+      'SIMULATION_TOO_LARGE (too many runs × slots for one request)',
+  })
+  simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateListDto): Promise<ListSimulationDto> {
+    return this.simulation.simulate(actor, dto);
   }
 
   @Get('export')

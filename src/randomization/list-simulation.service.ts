@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../common/actor';
+import { InvalidInput } from '../common/domain-errors';
+import {
+  parseRandomizationVariant,
+  RandomizationDesign,
+  TrialDefinition,
+  TrialDefinitionError,
+} from '../config/trial-definition';
+import { UnitOfWork } from '../database/unit-of-work';
+import { TRIAL_DEFINITION } from '../runtime';
+import {
+  ListSimulationDto,
+  MAX_SIMULATED_ALLOCATIONS_PER_REQUEST,
+  MAX_SIMULATED_SLOTS,
+  MAX_SIMULATION_RUNS,
+  SimulateListDto,
+} from './dto/list-simulation.dto';
+import { ListDesignError, newListSeed } from './list-generator';
+import { reportedCounts, simulateDesign } from './list-simulation';
+
+/**
+ * The runs a request gets: those asked for, or by default as many as the bound allows (up to
+ * MAX_SIMULATION_RUNS); a request beyond the bound is refused, never quietly cut.
+ */
+export function simulationRuns(requested: number | undefined, slots: number): number {
+  if (slots > MAX_SIMULATED_SLOTS) {
+    throw new InvalidInput(
+      `design.slotsPerStratum ${slots} is more than the ${MAX_SIMULATED_SLOTS} slots a simulation on the server may take; use the command line (list simulate) for longer lists`,
+      'SIMULATION_TOO_LARGE',
+    );
+  }
+  const allowed = Math.min(
+    MAX_SIMULATION_RUNS,
+    Math.floor(MAX_SIMULATED_ALLOCATIONS_PER_REQUEST / slots),
+  );
+  if (requested === undefined) return allowed;
+  if (requested > allowed) {
+    throw new InvalidInput(
+      `runs ${requested} of ${slots} slots exceed the ${MAX_SIMULATED_ALLOCATIONS_PER_REQUEST} simulated allocations of one request; ask for at most ${allowed} runs`,
+      'SIMULATION_TOO_LARGE',
+    );
+  }
+  return requested;
+}
+
+/**
+ * `list simulate` on the server: balance and predictability of the trial's list design, or of a
+ * variant, over freshly drawn seeds. It reads nothing of the stored list, so its figures say
+ * nothing about the list that was generated; each run is recorded as LIST_SIMULATED.
+ */
+@Injectable()
+export class ListSimulationService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async simulate(actor: Actor, dto: SimulateListDto): Promise<ListSimulationDto> {
+    const variant = dto.design !== undefined;
+    const design = variant ? this.variantOf(dto.design) : this.trial.randomization;
+    const runs = simulationRuns(dto.runs, design.slotsPerStratum);
+    const seed = newListSeed();
+    let result: ReturnType<typeof simulateDesign>;
+    try {
+      result = simulateDesign(
+        { allocation: this.trial.allocation, randomization: design },
+        { runs, seed, reportAt: reportedCounts(design.slotsPerStratum) },
+      );
+    } catch (error) {
+      if (error instanceof ListDesignError) throw new InvalidInput(error.message, 'INVALID_DESIGN');
+      throw error;
+    }
+    await this.uow.write((manager) =>
+      this.audit.record(manager, {
+        actor,
+        action: 'LIST_SIMULATED',
+        outcome: 'SUCCESS',
+        // The simulation's seed stays out of the log, as every seed does (SPEC section 6).
+        details: {
+          source: variant ? 'variant' : 'trial',
+          runs,
+          ...(variant ? { design: { ...design } } : {}),
+        },
+      }),
+    );
+    return {
+      source: variant ? 'variant' : 'trial',
+      design: { ...design, blockSizes: [...design.blockSizes] },
+      targets: this.trial.allocation.targets.map(({ id, ratio }) => ({ id, ratio })),
+      runs: result.runs,
+      seed: result.seed,
+      slots: result.slots,
+      enrolments: result.enrolments,
+      expectedCorrectGuesses: result.expectedCorrectGuesses,
+      correctGuessShare: result.correctGuessShare,
+      chanceShare: result.chanceShare,
+      meanBlocksPerList: result.meanBlocksPerList,
+    };
+  }
+
+  /** The variant checked by the trial file's own rules; the message names the field as `design.…`. */
+  private variantOf(raw: unknown): RandomizationDesign {
+    try {
+      return parseRandomizationVariant(raw, this.trial, 'request', '$.design');
+    } catch (error) {
+      if (!(error instanceof TrialDefinitionError)) throw error;
+      throw new InvalidInput(
+        `${error.path.replace(/^\$\./, '')} ${error.problem}`,
+        'INVALID_DESIGN',
+      );
+    }
+  }
+}
