@@ -45,7 +45,7 @@ const JOURNAL_APPENDS = 2000;
  * (Ed25519), append the line and fsync, on the same disk as the database. The HTTP figures above
  * already include it: the server journals after every allocation before answering.
  */
-function journalAppendCost(dir: string): { mean: number; p99: number } {
+async function journalAppendCost(dir: string): Promise<{ mean: number; p99: number }> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const file = new HeadJournalFile(join(dir, 'bench-heads.jsonl'));
   const latencies: number[] = [];
@@ -53,11 +53,11 @@ function journalAppendCost(dir: string): { mean: number; p99: number } {
     for (let i = 1; i <= JOURNAL_APPENDS; i += 1) {
       const t0 = nowMs();
       const head = { entries: i, headHash: i.toString(16).padStart(64, '0') };
-      file.append(signCheckpoint(privateKey, publicKey, head, new Date().toISOString()));
+      await file.append(signCheckpoint(privateKey, publicKey, head, new Date().toISOString()));
       latencies.push(nowMs() - t0);
     }
   } finally {
-    file.close();
+    await file.close();
   }
   return {
     mean: latencies.reduce((a, b) => a + b, 0) / latencies.length,
@@ -222,7 +222,7 @@ export async function allocationBench(): Promise<BenchResult[]> {
       .split('\n')
       .filter(Boolean).length;
     progress(`allocation: ${fmtInt(JOURNAL_APPENDS)} head-journal appends (sign, write, fsync)`);
-    const journal = journalAppendCost(dir.path);
+    const journal = await journalAppendCost(dir.path);
     return [
       {
         what: `Allocation throughput, ${CLIENTS} HTTP clients, ${fmtInt(SLOTS)} slots`,

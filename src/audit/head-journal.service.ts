@@ -78,9 +78,11 @@ export class HeadJournalService implements OnModuleDestroy {
     return this.queued;
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.file?.close();
+    await this.queued;
+    await this.inFlight;
+    await this.file?.close();
   }
 
   private flushNow(): Promise<void> {
@@ -105,7 +107,7 @@ export class HeadJournalService implements OnModuleDestroy {
         head,
         new Date().toISOString(),
       );
-      this.file?.append(signed);
+      await this.file?.append(signed);
       this.last = head;
     } catch (error) {
       this.logger.error(

@@ -65,12 +65,12 @@ describe(HeadJournalFile.name, () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'journal-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('appends signed heads that verify as checkpoints and are read back at start', () => {
+  it('appends signed heads that verify as checkpoints and are read back at start', async () => {
     const path = join(dir, 'sub', 'audit-heads.jsonl');
     const file = new HeadJournalFile(path);
-    file.append(head(1));
-    file.append(head(2));
-    file.close();
+    await file.append(head(1));
+    await file.append(head(2));
+    await file.close();
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(verifyCheckpoint(JSON.parse(lines[1]), publicKey)).toBe(true);
@@ -78,11 +78,11 @@ describe(HeadJournalFile.name, () => {
     expect(readJournalHead(join(dir, 'none'))).toBeUndefined();
   });
 
-  it('supersedes a journal with a new one at an accepted head, keeping the old one', () => {
+  it('supersedes a journal with a new one at an accepted head, keeping the old one', async () => {
     const path = join(dir, 'audit-heads.jsonl');
     const file = new HeadJournalFile(path);
-    file.append(head(9));
-    file.close();
+    await file.append(head(9));
+    await file.close();
     const kept = supersedeJournal(path, head(4), new Date('2026-02-03T04:05:06.007Z'));
     expect(kept).toBe(`${path}.superseded-2026-02-03T04-05-06-007Z`);
     expect(readJournalHead(kept)?.entries).toBe(9);

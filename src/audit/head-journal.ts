@@ -9,6 +9,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuditCheckpoint, CheckpointHead, checkpointMatchesChain } from './audit-checkpoint';
 
@@ -75,24 +76,30 @@ export function journalLine(checkpoint: AuditCheckpoint): string {
   return `${JSON.stringify({ entries, headHash, at, signature, publicKey })}\n`;
 }
 
-/** An open journal: each append is one write of one line, then fsync. */
+/**
+ * An open journal: each append is one write of one line, then fsync. Both run on libuv's thread
+ * pool, so the event loop keeps serving other requests while the disk flushes (a synchronous
+ * fsync after every allocation halved the server's throughput), and the commits that finish
+ * meanwhile share the next line.
+ */
 export class HeadJournalFile {
-  private fd?: number;
+  private handle?: FileHandle;
 
   constructor(readonly path: string) {}
 
-  append(checkpoint: AuditCheckpoint): void {
-    if (this.fd === undefined) {
+  async append(checkpoint: AuditCheckpoint): Promise<void> {
+    if (this.handle === undefined) {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      this.fd = openSync(this.path, 'a', 0o600);
+      this.handle = await open(this.path, 'a', 0o600);
     }
-    writeSync(this.fd, journalLine(checkpoint));
-    fsyncSync(this.fd);
+    await this.handle.write(journalLine(checkpoint));
+    await this.handle.sync();
   }
 
-  close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
   }
 }
 
