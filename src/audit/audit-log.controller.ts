@@ -3,8 +3,10 @@ import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiExtraModels,
   ApiProduces,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
@@ -56,10 +58,17 @@ export class AuditLogController {
       `${NEXT_AFTER_SEQ_HEADER} is the afterSeq of the next page, absent on the last one. See docs/audit-format.md.`,
   })
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiExtraModels(AuditEntryDto)
   @ApiOkResponse({
-    description: 'JSON: an array of entries (CSV and NDJSON carry the same fields)',
-    type: AuditEntryDto,
-    isArray: true,
+    description:
+      'JSON: an array of entries; CSV: a header row and one row per entry; NDJSON: one entry per line, then a checkpoint line',
+    content: {
+      'application/json': {
+        schema: { type: 'array', items: { $ref: getSchemaPath(AuditEntryDto) } },
+      },
+      'text/csv': { schema: { type: 'string' } },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    },
     headers: {
       [TOTAL_COUNT_HEADER]: {
         description:
