@@ -59,6 +59,9 @@ const EXPECTED: Record<string, readonly Grant[]> = {
 /** Routes that revoke the token they are called with: an admitted caller presents a fresh one. */
 const ENDS_PRESENTED_TOKEN = new Set(['POST /api/auth/refresh', 'POST /api/auth/logout']);
 
+/** The actions the exception filter records a refusal as. */
+const FILTER_ACTIONS = new Set(['ACCESS_DENIED', 'REQUEST_REJECTED', 'LOGIN_FAILED']);
+
 /** Values for path parameters: a participant that exists, a user that does not. */
 const PATH_PARAMS: Record<string, string> = { id: 'ELA-001', username: 'matrix-nobody' };
 
@@ -320,6 +323,211 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       expect(mismatches).toEqual([]);
     },
   );
+
+  /**
+   * Every kind of bad request on every guarded route (read from the app's router), and the
+   * public sign-in with a bad body: each 4xx answer adds exactly one audit entry, naming the
+   * route, the status, the code and the actor of a valid token (anonymous without one).
+   */
+  it('audits every 4xx answer once: no token, wrong role, malformed JSON, oversized body, unknown field, bad param', async () => {
+    const entryCount = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM audit_entries').get() as { n: number }).n;
+    const lastEntry = () =>
+      db
+        .prepare('SELECT actor, action, details FROM audit_entries ORDER BY seq DESC LIMIT 1')
+        .get() as { actor: string; action: string; details: string };
+    const byName = (name: string) => callers.find((c) => c.name === name);
+    const mismatches: string[] = [];
+    let checked = 0;
+    const routes = routesOf(t).filter((route) => !route.split(' ')[1].startsWith('/api/docs'));
+    for (const route of routes) {
+      const [method, pattern] = route.split(' ');
+      const grants = EXPECTED[route];
+      const granted = grants.includes('public')
+        ? undefined
+        : callers.find((c) => c.roles?.length === 1 && grants.includes(c.roles[0]));
+      const refused = grants.includes('public')
+        ? undefined
+        : callers.find((c) => c.roles?.length === 1 && !grants.includes(c.roles[0]));
+      const hasBody = method !== 'GET';
+      const hasParam = pattern.includes(':');
+      type Kind = {
+        name: string;
+        caller?: Caller;
+        fresh?: boolean;
+        path?: string;
+        body?: string;
+      };
+      const kinds: Kind[] = [];
+      if (!grants.includes('public'))
+        kinds.push({ name: 'no token' }, { name: 'expired', caller: byName('expired token') });
+      if (refused) kinds.push({ name: 'wrong role', caller: refused });
+      if (hasBody) {
+        kinds.push(
+          { name: 'malformed JSON', caller: granted, body: '{"reason": "x",' },
+          {
+            name: 'oversized body',
+            caller: granted,
+            body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
+          },
+        );
+        // Refresh and sign-out read no body: there is no field to be unknown.
+        if (!ENDS_PRESENTED_TOKEN.has(route)) {
+          kinds.push({
+            name: 'unknown field',
+            caller: granted,
+            body: JSON.stringify({ unknownFieldOfTheMatrix: 1 }),
+          });
+        }
+      }
+      if (hasParam) {
+        kinds.push({
+          name: 'bad param',
+          caller: granted,
+          fresh: ENDS_PRESENTED_TOKEN.has(route),
+          path: pattern.replace(/:(\w+)/g, () => encodeURIComponent('x;=1+1;')),
+        });
+      }
+      for (const kind of kinds) {
+        const before = entryCount();
+        const authorization =
+          kind.fresh && kind.caller?.freshAuthorization
+            ? await kind.caller.freshAuthorization()
+            : kind.caller?.authorization;
+        const afterSignIn = entryCount();
+        const verb = method.toLowerCase() as 'get' | 'post' | 'patch';
+        let call = t.http()[verb](kind.path ?? concretePath(route));
+        if (authorization) call = call.set('Authorization', authorization);
+        if (kind.body !== undefined)
+          call = call.set('Content-Type', 'application/json').send(kind.body);
+        else if (hasBody) call = call.send({});
+        const response = await call;
+        const cell = `${route} ${kind.name}: ${response.status}`;
+        if (response.status < 400 || response.status >= 500) {
+          // Every kind here is a bad request; a 2xx would mean the test proves nothing.
+          mismatches.push(`${cell} is not a refusal`);
+          continue;
+        }
+        checked += 1;
+        const added = entryCount() - afterSignIn;
+        if (added !== 1) {
+          mismatches.push(`${cell}: ${added} audit entries (${afterSignIn - before} for sign-in)`);
+          continue;
+        }
+        const entry = lastEntry();
+        const details = JSON.parse(entry.details) as {
+          status?: number;
+          code?: string;
+          route?: string;
+        };
+        const body = response.body as { code?: string };
+        const actor =
+          kind.caller && kind.caller.roles !== undefined
+            ? `matrix-${kind.caller.name}`
+            : 'anonymous';
+        if (details.code !== body.code)
+          mismatches.push(`${cell}: audited code ${details.code}, answered ${body.code}`);
+        // A service's own refusal entry (ALLOCATION_REFUSED…) is named by its action; the filter's
+        // generic ones carry the route and the status.
+        if (FILTER_ACTIONS.has(entry.action)) {
+          if (details.status !== response.status)
+            mismatches.push(`${cell}: audited status ${details.status}`);
+          if (!details.route?.startsWith(method))
+            mismatches.push(`${cell}: audited route ${details.route}`);
+        }
+        if (entry.actor !== actor && !kind.caller?.name.startsWith('role just'))
+          mismatches.push(`${cell}: audited actor ${entry.actor}, expected ${actor}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(80);
+  });
+
+  it('audits once each refusal that the review found unaudited (issue 11 item 6)', async () => {
+    const entryCount = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM audit_entries').get() as { n: number }).n;
+    const token = (name: string) => callers.find((c) => c.name === name)?.authorization ?? '';
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const answers = registration(trial, 'SCR-MATRIX-2').eligibility;
+    const [firstCriterion] = Object.keys(answers);
+    const missingOne = Object.fromEntries(
+      Object.entries(answers).filter(([id]) => id !== firstCriterion),
+    );
+    const cases: [string, 'get' | 'post' | 'patch', string, string, object | undefined][] = [
+      [
+        'password holds the username',
+        'post',
+        '/api/users',
+        admin,
+        { username: 'alice7', password: 'alice7-and-more-words', roles: ['monitor'] },
+      ],
+      [
+        'bad role',
+        'post',
+        '/api/users',
+        admin,
+        { username: 'bob7', password: 'a-long-enough-password', roles: ['wizard'] },
+      ],
+      ['PATCH with an empty body', 'patch', '/api/users/matrix-monitor', admin, {}],
+      [
+        'PATCH with an unknown field',
+        'patch',
+        '/api/users/matrix-monitor',
+        admin,
+        { shoeSize: 44 },
+      ],
+      [
+        'registration with a missing answer',
+        'post',
+        '/api/participants',
+        token('investigator'),
+        registration(trial, 'SCR-M3', { eligibility: missingOne }),
+      ],
+      [
+        'registration with a non-boolean answer',
+        'post',
+        '/api/participants',
+        token('investigator'),
+        { ...registration(trial, 'SCR-M4'), eligibility: { ...answers, [firstCriterion]: 'yes' } },
+      ],
+      [
+        'strata on an unstratified trial',
+        'post',
+        '/api/participants',
+        token('investigator'),
+        registration(trial, 'SCR-M5', { strata: { site: 'A' } }),
+      ],
+      ['unknown participant', 'get', '/api/participants/ELA-999', token('monitor'), undefined],
+      [
+        'non-ASCII seed',
+        'post',
+        '/api/randomization-list',
+        token('statistician'),
+        { seed: 'ñ'.repeat(20) },
+      ],
+      ['short lock reason', 'post', '/api/study/lock', admin, { reason: 'short' }],
+      [
+        'export from after to',
+        'get',
+        '/api/audit-log?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+        token('monitor'),
+        undefined,
+      ],
+      ['export in a bad format', 'get', '/api/audit-log?format=xml', token('monitor'), undefined],
+      ['malformed sign-in body', 'post', '/api/auth/login', '', { username: 5 }],
+    ];
+    const mismatches: string[] = [];
+    for (const [name, verb, path, authorization, body] of cases) {
+      const before = entryCount();
+      let call = t.http()[verb](path);
+      if (authorization) call = call.set('Authorization', authorization);
+      const response = await (body === undefined ? call : call.send(body));
+      const added = entryCount() - before;
+      if (response.status < 400 || response.status >= 500 || added !== 1)
+        mismatches.push(`${name}: ${response.status}, ${added} entries`);
+    }
+    expect(mismatches).toEqual([]);
+  });
 
   it('serves the public routes without a token: health, the docs and their OpenAPI document', async () => {
     expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok' });

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { NotFound } from '../common/domain-errors';
+import { DomainError, NotFound } from '../common/domain-errors';
+import { alreadyAudited } from '../common/refusal-audit';
 import { canonicalJson } from '../crypto/canonical-json';
 import { TrialDefinition } from '../config/trial-definition';
 import { execute, selectRow } from '../database/sql';
@@ -159,7 +160,8 @@ export class AuditService {
       outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
       participantId,
       reason: refusal.message,
+      details: { code: refusal instanceof DomainError ? refusal.code : 'INTERNAL_ERROR' },
     });
-    return { refusal };
+    return { refusal: alreadyAudited(refusal) };
   }
 }

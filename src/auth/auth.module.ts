@@ -4,6 +4,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { BearerCheckService } from './bearer-check.service';
 import { PasswordCheckService } from './password-check.service';
 import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { TokenService } from './token.service';
@@ -13,11 +14,12 @@ import { TokenService } from './token.service';
   controllers: [AuthController],
   providers: [
     AuthService,
+    BearerCheckService,
     TokenService,
     PasswordCheckService,
     RevokedTokensRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [PasswordCheckService],
+  exports: [PasswordCheckService, BearerCheckService],
 })
 export class AuthModule {}

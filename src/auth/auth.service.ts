@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
 import { Throttled, Unauthenticated } from '../common/domain-errors';
+import { alreadyAudited } from '../common/refusal-audit';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TokenHolder, UsersService } from '../users/users.service';
@@ -46,12 +47,14 @@ export class AuthService {
           dto.username,
           `too many failed attempts for this ${check.by}`,
         );
-        throw new Throttled(
-          `Too many failed sign-in attempts; wait ${describeWait(check.retryAfterSeconds)} and try again`,
+        throw alreadyAudited(
+          new Throttled(
+            `Too many failed sign-in attempts; wait ${describeWait(check.retryAfterSeconds)} and try again`,
+          ),
         );
       case 'wrong':
         await this.recordFailure(anonymous, dto.username, 'wrong username or password');
-        throw new Unauthenticated(WRONG_CREDENTIALS);
+        throw alreadyAudited(new Unauthenticated(WRONG_CREDENTIALS));
       case 'ok': {
         const actor: Actor = {
           ...anonymous,
@@ -122,9 +125,12 @@ export class AuthService {
       return { refused: false as const, holder, issued };
     });
     if (outcome.refused) {
-      throw new Unauthenticated(
-        'This session has ended (signed out, refreshed already, or the account changed); sign in again',
-        'TOKEN_REVOKED',
+      // Audited inside the refresh transaction above.
+      throw alreadyAudited(
+        new Unauthenticated(
+          'This session has ended (signed out, refreshed already, or the account changed); sign in again',
+          'TOKEN_REVOKED',
+        ),
       );
     }
     return {

@@ -4,10 +4,18 @@ import {
   ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
+  OnModuleDestroy,
+  Optional,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { AuditService } from '../audit/audit.service';
+import { AuditAction } from '../audit/audit-actions';
+import { AuditEvent, AuditService } from '../audit/audit.service';
+import { BearerCheckService } from '../auth/bearer-check.service';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../runtime';
+import { anonymousActor } from './actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import {
   DomainError,
@@ -16,7 +24,9 @@ import {
   InvalidInput,
   StorageUnavailable,
 } from './domain-errors';
-import { participantIdOf, RequestWithContext, routeOf } from './request-context';
+import { isAlreadyAudited, refusalAuditOf } from './refusal-audit';
+import { RefusalRateLimiter, SuppressedRefusals } from './refusal-rate';
+import { actorOf, participantIdOf, RequestWithContext, routeOf } from './request-context';
 
 /** The one place where domain error kinds become HTTP status codes. */
 export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
@@ -155,19 +165,53 @@ export function errorBodyOf(exception: unknown, requestId: string | undefined): 
   };
 }
 
+/** The clock of the refusal rate limit (milliseconds); tests inject their own. */
+export const REFUSAL_CLOCK = 'REFUSAL_CLOCK';
+
+/** A route in the log is cut: an unknown path is the caller's text, of any length. */
+const ROUTE_MAX_LENGTH = 256;
+
+const SIGN_IN_ROUTE = 'POST /api/auth/login';
+
+/** The action a refusal is recorded as, unless the code that refused named one. */
+function refusalAction(route: string, statusCode: number): AuditAction {
+  if (route === SIGN_IN_ROUTE) return 'LOGIN_FAILED';
+  return statusCode === 401 || statusCode === 403 ? 'ACCESS_DENIED' : 'REQUEST_REJECTED';
+}
+
 /**
  * Turns every error into `{statusCode, error, code, message}`; the cause of a 500 goes only to the log.
- * Input refused by validation on a request about one participant is audited here
- * (REQUEST_REJECTED): the guard audits refused access, the services their own refusals.
+ * It is also the one place that audits a refusal (SPEC: every 4xx answer writes exactly one
+ * entry), except one that a service audited in its own transaction and marked so
+ * (common/refusal-audit.ts). The actor is the request's authenticated user, or, for a request
+ * refused before the guard ran (a body the parser refused, an unknown route), the holder of a
+ * valid bearer token, else anonymous. Anonymous refusals beyond AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE per
+ * address and minute are counted, and summed up in one REFUSALS_SUPPRESSED entry.
  */
 @Catch()
-export class HttpExceptionFilter implements ExceptionFilter {
+export class HttpExceptionFilter implements ExceptionFilter, OnModuleDestroy {
   private readonly logger = new Logger('Errors');
+  private readonly limiter: RefusalRateLimiter;
+  private readonly clock: () => number;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
-  ) {}
+    private readonly bearer: BearerCheckService,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'anonymousRefusalsPerMinute'>,
+    @Optional() @Inject(REFUSAL_CLOCK) clock?: () => number,
+  ) {
+    this.limiter = new RefusalRateLimiter(config.anonymousRefusalsPerMinute);
+    this.clock = clock ?? Date.now;
+    // Summaries of a minute whose address sent nothing after it are written by this timer.
+    this.timer = setInterval(() => void this.flushSuppressed(), 60_000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -189,33 +233,70 @@ export class HttpExceptionFilter implements ExceptionFilter {
         if (exception instanceof StorageUnavailable) {
           response.setHeader('Retry-After', String(exception.retryAfterSeconds));
         }
+        // Set here: a route that declares another type (the HTML sheet) would otherwise keep it.
+        response.setHeader('Content-Type', 'application/json; charset=utf-8');
         response.status(body.statusCode).json(body);
       }
     };
-    this.auditRejectedInput(exception, request, body).then(send, (error: unknown) => {
-      this.logger.error(`Could not audit a rejected request: ${(error as Error).message}`);
+    this.auditRefusal(exception, request, body).then(send, (error: unknown) => {
+      this.logger.error(`Could not audit a refused request: ${(error as Error).message}`);
       send();
     });
   }
 
-  private async auditRejectedInput(
+  private async auditRefusal(
     exception: unknown,
     request: RequestWithContext,
     body: ErrorBody,
   ): Promise<void> {
-    const participantId = participantIdOf(request);
-    const actor = request.actor;
-    if (!(exception instanceof HttpException) || body.statusCode >= 500) return;
-    if (!actor || participantId === null) return;
-    await this.uow.write((manager) =>
-      this.audit.record(manager, {
+    if (body.statusCode < 400 || body.statusCode >= 500 || isAlreadyAudited(exception)) return;
+    const described = refusalAuditOf(exception);
+    // A refusal the guard described was judged on the token already: it names the actor itself.
+    const actor =
+      described || request.actor ? actorOf(request) : await this.bearer.actorOf(request);
+    const admitted =
+      actor.username === 'anonymous'
+        ? this.limiter.admit(actor.ip ?? 'unknown', this.clock())
+        : { write: true, due: [] };
+    if (!admitted.write && admitted.due.length === 0) return;
+    const route = routeOf(request).slice(0, ROUTE_MAX_LENGTH);
+    const status = body.statusCode;
+    await this.uow.write(async (manager) => {
+      for (const summary of admitted.due)
+        await this.audit.record(manager, summaryEvent(summary, this.limiter.perMinute));
+      if (!admitted.write) return;
+      await this.audit.record(manager, {
         actor,
-        action: 'REQUEST_REJECTED',
-        outcome: 'REJECTED',
-        participantId,
-        reason: body.message,
-        details: { route: routeOf(request) },
-      }),
-    );
+        action: described?.action ?? refusalAction(route, status),
+        outcome: status === 401 || status === 403 || status === 429 ? 'DENIED' : 'REJECTED',
+        participantId: participantIdOf(request),
+        reason: described?.reason ?? body.message,
+        details: { ...described?.details, route, status, code: body.code },
+      });
+    });
   }
+
+  /** Writes the summaries of minutes that have ended; run by the timer. */
+  async flushSuppressed(): Promise<void> {
+    const due = this.limiter.flush(this.clock());
+    if (due.length === 0) return;
+    try {
+      await this.uow.write(async (manager) => {
+        for (const summary of due)
+          await this.audit.record(manager, summaryEvent(summary, this.limiter.perMinute));
+      });
+    } catch (error) {
+      this.logger.error(`Could not record suppressed refusals: ${(error as Error).message}`);
+    }
+  }
+}
+
+function summaryEvent(summary: SuppressedRefusals, limit: number): AuditEvent {
+  return {
+    actor: anonymousActor(summary.address, null),
+    action: 'REFUSALS_SUPPRESSED',
+    outcome: 'DENIED',
+    reason: `${summary.count} anonymous refusals from this address in the minute from ${summary.minute} were counted, not written (limit ${limit} a minute)`,
+    details: { count: summary.count, minute: summary.minute, limit },
+  };
 }

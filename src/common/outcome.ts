@@ -1,6 +1,8 @@
 /**
  * A unit of work's result: an answer, or a refusal. A refusal that must be audited is returned,
  * not thrown, so that its audit entry commits with the transaction; unwrap() throws it after.
+ * AuditService.recordRefusal marks it audited (common/refusal-audit.ts), so the exception
+ * filter, which audits every other refusal, does not record it twice.
  */
 export type Outcome<T> = { ok: T } | { refusal: Error };
 

@@ -39,6 +39,8 @@ export interface AppConfig {
   bootstrapAdminPassword?: string;
   logLevel: LogLevel;
   loginThrottle: LoginThrottleConfig;
+  /** Anonymous refusals per address and minute written to the audit log; the rest are counted. */
+  anonymousRefusalsPerMinute: number;
   notifications: NotificationConfig;
 }
 
@@ -183,6 +185,13 @@ export function loadAppConfig(env: Env): AppConfig {
     jwtExpiresInSeconds: integer(env, 'JWT_EXPIRES_IN', 900, 60, 86_400),
     bootstrapAdminPassword,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    anonymousRefusalsPerMinute: integer(
+      env,
+      'AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE',
+      60,
+      1,
+      1_000_000,
+    ),
     loginThrottle: {
       windowSeconds: integer(env, 'LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
       maxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),

@@ -4,6 +4,7 @@ import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { describeWait } from '../auth/login-throttle';
 import { Conflict, Forbidden, NotFound, Throttled, Unauthenticated } from '../common/domain-errors';
+import { alreadyAudited } from '../common/refusal-audit';
 import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { PasswordCheckService } from '../auth/password-check.service';
@@ -274,17 +275,22 @@ export class UnblindingService {
         details: { meaning },
       }),
     );
+    // SIGNATURE_FAILED above is the refusal's entry.
     if (check.kind === 'throttled')
-      throw new Throttled(
-        `Too many failed signatures ${check.by === 'account' ? 'for this account' : 'from this workstation'}: ` +
-          `wait ${describeWait(check.retryAfterSeconds)} before signing again. ` +
-          (check.by === 'account'
-            ? 'Another unblinder can act now under their own account.'
-            : 'Another unblinder can act now from another workstation.'),
+      throw alreadyAudited(
+        new Throttled(
+          `Too many failed signatures ${check.by === 'account' ? 'for this account' : 'from this workstation'}: ` +
+            `wait ${describeWait(check.retryAfterSeconds)} before signing again. ` +
+            (check.by === 'account'
+              ? 'Another unblinder can act now under their own account.'
+              : 'Another unblinder can act now from another workstation.'),
+        ),
       );
-    throw new Unauthenticated(
-      'The password does not match: the signature was refused',
-      'SIGNATURE_FAILED',
+    throw alreadyAudited(
+      new Unauthenticated(
+        'The password does not match: the signature was refused',
+        'SIGNATURE_FAILED',
+      ),
     );
   }
 

@@ -29,6 +29,8 @@ export function testEnv(
     BLINDING_KEY: randomBytes(32).toString('base64'),
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
+    // The e2e tests send hundreds of anonymous refusals from one address, each to be counted.
+    AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE: '1000000',
     ...overrides,
   };
 }
