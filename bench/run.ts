@@ -1,6 +1,7 @@
 import { allocationBench } from './allocation.bench';
 import { auditVerifyBench } from './audit-verify.bench';
 import { csvExportBench } from './csv-export.bench';
+import { exportLoadBench } from './export-load.bench';
 import { listGenerationBench } from './list-generation.bench';
 import { startupBench } from './startup.bench';
 import { AuditDatabase, MILLION, prepareAuditDatabase } from './support/audit-fixture';
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
       shared.remove();
     }
   }
+
+  // Its own database: allocations need participants, and the shared one must stay as filled.
+  await attempt('Export under load', exportLoadBench);
 
   progress(`all benchmarks done in ${((nowMs() - started) / 1000).toFixed(0)} s`);
   console.log(`\n${machineDescription()}\n`);
