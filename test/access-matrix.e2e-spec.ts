@@ -427,11 +427,14 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
             : 'anonymous';
         if (details.code !== body.code)
           mismatches.push(`${cell}: audited code ${details.code}, answered ${body.code}`);
-        // A service's own refusal entry (ALLOCATION_REFUSED…) is named by its action; the filter's
-        // generic ones carry the route and the status.
+        // A service's own refusal entry (ALLOCATION_REFUSED…) is named by its action and carries
+        // the status; the filter's generic ones carry the route and the status.
+        if (
+          (FILTER_ACTIONS.has(entry.action) || details.status !== undefined) &&
+          details.status !== response.status
+        )
+          mismatches.push(`${cell}: audited status ${details.status}`);
         if (FILTER_ACTIONS.has(entry.action)) {
-          if (details.status !== response.status)
-            mismatches.push(`${cell}: audited status ${details.status}`);
           if (!details.route?.startsWith(method))
             mismatches.push(`${cell}: audited route ${details.route}`);
         }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError, NotFound } from '../common/domain-errors';
+import { DomainError, HTTP_STATUS_OF, NotFound } from '../common/domain-errors';
 import { alreadyAudited } from '../common/refusal-audit';
 import { canonicalJson } from '../crypto/canonical-json';
 import { TrialDefinition } from '../config/trial-definition';
@@ -160,7 +160,10 @@ export class AuditService {
       outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
       participantId,
       reason: refusal.message,
-      details: { code: refusal instanceof DomainError ? refusal.code : 'INTERNAL_ERROR' },
+      details:
+        refusal instanceof DomainError
+          ? { code: refusal.code, status: HTTP_STATUS_OF[refusal.kind] }
+          : { code: 'INTERNAL_ERROR', status: 500 },
     });
     return { refusal: alreadyAudited(refusal) };
   }

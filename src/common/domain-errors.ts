@@ -54,6 +54,23 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * The one place where domain error kinds become HTTP status codes (the filter answers with it;
+ * a service's own refusal entry records it).
+ */
+export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
+  'invalid-input': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  unprocessable: 422,
+  throttled: 429,
+  unavailable: 503,
+};
+
 /** The code of a kind when the error names none of its own. */
 export const DEFAULT_CODE_OF: Record<DomainErrorKind, ErrorCode> = {
   'invalid-input': 'VALIDATION_FAILED',

@@ -3,7 +3,6 @@ import {
   Catch,
   ExceptionFilter,
   HttpException,
-  HttpStatus,
   Inject,
   Logger,
   OnModuleDestroy,
@@ -19,28 +18,14 @@ import { anonymousActor } from './actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import {
   DomainError,
-  DomainErrorKind,
   ErrorCode,
+  HTTP_STATUS_OF,
   InvalidInput,
   StorageUnavailable,
 } from './domain-errors';
 import { isAlreadyAudited, refusalAuditOf } from './refusal-audit';
 import { RefusalRateLimiter, SuppressedRefusals } from './refusal-rate';
 import { actorOf, participantIdOf, RequestWithContext, routeOf } from './request-context';
-
-/** The one place where domain error kinds become HTTP status codes. */
-export const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
-  'invalid-input': HttpStatus.BAD_REQUEST,
-  unauthenticated: HttpStatus.UNAUTHORIZED,
-  forbidden: HttpStatus.FORBIDDEN,
-  'not-found': HttpStatus.NOT_FOUND,
-  conflict: HttpStatus.CONFLICT,
-  'payload-too-large': HttpStatus.PAYLOAD_TOO_LARGE,
-  'unsupported-media-type': HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
-  throttled: HttpStatus.TOO_MANY_REQUESTS,
-  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-};
 
 /** The code of a 4xx that Nest raised itself (validation pipe, unknown route). */
 const CODE_OF_STATUS: Record<number, ErrorCode> = {
