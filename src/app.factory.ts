@@ -1,7 +1,7 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
@@ -9,6 +9,7 @@ import { HeadJournalService } from './audit/head-journal.service';
 import { KeyCheckService } from './crypto/key-check.service';
 import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
 import { quickCheckDatabase } from './database/quick-check';
+import { ERROR_CODES } from './common/domain-errors';
 import { hideBodyParseDetails } from './common/http-exception.filter';
 import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
@@ -60,7 +61,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('etag', false);
   app.enableShutdownHooks();
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
-    SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId)),
+    withErrorBodies(SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId))),
   );
 
   await app.init();
@@ -87,4 +88,50 @@ function openApiConfig(protocolId: string) {
     .setVersion('1')
     .addBearerAuth()
     .build();
+}
+
+/**
+ * Every refusal has one body, `{statusCode, error, code, message}`; the document lists the codes
+ * (SPEC section 4) once, as the `ErrorBody` schema, and each operation's 4XX and 503 answers
+ * point to it, so a client can show its own words for each code.
+ */
+function withErrorBodies(document: OpenAPIObject): OpenAPIObject {
+  const codes = Object.keys(ERROR_CODES);
+  document.components = {
+    ...document.components,
+    schemas: {
+      ...document.components?.schemas,
+      ErrorBody: {
+        type: 'object',
+        required: ['statusCode', 'error', 'code', 'message'],
+        properties: {
+          statusCode: { type: 'integer', example: 409 },
+          error: { type: 'string', example: 'Conflict' },
+          code: {
+            type: 'string',
+            enum: codes,
+            description: Object.entries(ERROR_CODES)
+              .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
+              .join('\n'),
+          },
+          message: { type: 'string', description: 'A sentence the user can act on' },
+        },
+      },
+    },
+  };
+  const errorBody = {
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+  };
+  for (const path of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'patch', 'put', 'delete', 'head'] as const) {
+      const operation = path[method];
+      if (!operation) continue;
+      operation.responses['4XX'] ??= { description: 'Refused: see `code`', ...errorBody };
+      operation.responses['503'] ??= {
+        description: 'The database could not store the change; retry after Retry-After seconds',
+        ...errorBody,
+      };
+    }
+  }
+  return document;
 }

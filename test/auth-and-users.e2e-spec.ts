@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 import { auditEntriesOf, verifyAuditFile } from './support/database-file';
+import { ERROR_CODES } from '../src/common/domain-errors';
 
 describe('Sign-in, users and roles (end to end)', () => {
   let t: TestApp;
@@ -355,6 +356,26 @@ describe('Sign-in, users and roles (end to end)', () => {
       }
     }
     expect(paths['/api/users']?.post?.['x-roles']).toEqual(['admin']);
+  });
+
+  it('lists every error code in the OpenAPI document, and points every operation to the error body', async () => {
+    const response = await t.http().get('/api/docs-json').expect(200);
+    const document = response.body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> };
+    };
+    expect(document.components.schemas.ErrorBody.properties.code.enum).toEqual(
+      Object.keys(ERROR_CODES),
+    );
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect([path, method, Object.keys(operation.responses)]).toEqual([
+          path,
+          method,
+          expect.arrayContaining(['4XX', '503']),
+        ]);
+      }
+    }
   });
 
   it('answers malformed JSON and huge bodies with 4xx, never 500', async () => {
