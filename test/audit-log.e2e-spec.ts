@@ -271,9 +271,25 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
     const checkpointFile = join(t.dataDir, 'checkpoint.json');
     writeFileSync(jsonFile, json.text);
     writeFileSync(checkpointFile, Buffer.from(json.headers['x-audit-checkpoint'], 'base64'));
+    expect(
+      await runCli(
+        [
+          'audit',
+          'verify',
+          jsonFile,
+          '--checkpoint',
+          checkpointFile,
+          '--public-key',
+          publicKeyFile,
+        ],
+        io(),
+      ),
+    ).toBe(0);
+    // Without the server's key, a checkpoint proves only that its own key signed it.
     expect(await runCli(['audit', 'verify', jsonFile, '--checkpoint', checkpointFile], io())).toBe(
-      0,
+      1,
     );
+    expect(lines.join('\n')).toMatch(/^not authenticated: .*without --public-key/m);
 
     const entries = JSON.parse(json.text) as ChainedAuditEntry[];
     writeFileSync(jsonFile, JSON.stringify(entries.slice(0, -3)));

@@ -152,6 +152,14 @@ describe('audit verify', () => {
       expect(result.out).toMatch(/signature does not verify with the given public key/);
     });
 
+    it('does not authenticate a log re-signed with a forger’s own key when no --public-key is given', async () => {
+      const chain = buildChain(3);
+      const forged = await run(ndjsonFile(chain, checkpointOf(chain, otherKeys)));
+      expect(forged.code).toBe(EXIT_INVALID);
+      expect(forged.out).toMatch(/^not authenticated: 3 entries.*without --public-key/);
+      expect(forged.out).not.toMatch(/^valid/m);
+    });
+
     it('rejects a checkpoint altered after signing, even without a key to pin', async () => {
       const chain = buildChain(3);
       const altered = { ...checkpointOf(chain), at: '2030-01-01T00:00:00.000Z' };

@@ -136,11 +136,20 @@ async function verifyExport(
   }
 
   // A chain can be recomputed by anyone; only a signature covers entries, up to its seq.
-  const covered = Math.max(0, ...checkpoints.map(({ checkpoint }) => checkpoint.entries));
+  // A signature by the key the file itself carries proves nothing about who signed: anyone can
+  // recompute a chain and sign it with a key of their own. Only --public-key authenticates.
+  const covered = trustedKey
+    ? Math.max(0, ...checkpoints.map(({ checkpoint }) => checkpoint.entries))
+    : 0;
   const unsigned = chain.entries - covered;
   const authenticated = unsigned === 0 || allowUnsignedTail;
   if (authenticated) {
     io.out(`valid: ${chain.entries} entries, head hash ${chain.headHash}`);
+  } else if (!trustedKey && checkpoints.length > 0) {
+    io.out(
+      `not authenticated: ${chain.entries} entries; the chain holds and each checkpoint matches ` +
+        'the key it carries, but without --public-key nothing says that key is the server’s',
+    );
   } else {
     io.out(
       `not authenticated: ${unsigned} ${unsigned === 1 ? 'entry' : 'entries'} ` +
@@ -157,7 +166,14 @@ async function verifyExport(
         (later > 0 ? ` (${later} entries were written after it)` : ''),
     );
   }
-  if (unsigned > 0) {
+  if (unsigned > 0 && !trustedKey && checkpoints.length > 0) {
+    io.out(
+      authenticated
+        ? 'signer not checked: accepted with --allow-unsigned-tail; pass the server’s key with --public-key'
+        : 'Pass the server’s key with --public-key (GET /api/audit-log/checkpoint gives it), or ' +
+            'accept an unauthenticated log with --allow-unsigned-tail.',
+    );
+  } else if (unsigned > 0) {
     io.out(
       authenticated
         ? `unsigned tail: ${unsigned} ${unsigned === 1 ? 'entry' : 'entries'} past the last ` +
