@@ -108,7 +108,13 @@ const FORMULA_AT_CELL_START = /(?<=^|[;\t\r\n])(?=['"=+\-@\t\r])/g;
 // In the escaped text the character before an added quote is still the original one.
 const ESCAPE_AT_CELL_START = /(?<=^|[;\t\r\n])'/g;
 
+const CELL_BREAK = /[;\t\r\n]/;
+const FORMULA_CHARACTER = /['"=+\-@]/;
+
 export function escapeCsvFormula(text: string): string {
+  // Fast path (most cells of an export): with no cell break inside, only the first character
+  // can start a cell; the lookbehind scan of the whole text is needed only otherwise.
+  if (!CELL_BREAK.test(text)) return FORMULA_CHARACTER.test(text.charAt(0)) ? `'${text}` : text;
   return text.replace(FORMULA_AT_CELL_START, "'");
 }
 
@@ -124,7 +130,8 @@ export function unescapeCsvFormula(text: string): string {
  */
 export function csvField(value: string | null): string {
   if (value === null) return '';
-  return `"${escapeCsvFormula(value).replace(/"/g, '""')}"`;
+  const escaped = escapeCsvFormula(value);
+  return `"${escaped.includes('"') ? escaped.replace(/"/g, '""') : escaped}"`;
 }
 
 function csvValue(
