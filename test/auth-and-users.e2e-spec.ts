@@ -219,11 +219,19 @@ describe('Sign-in, users and roles (end to end)', () => {
       .send({ active: false })
       .expect(200);
     await t.http().get('/api/auth/me').set('Authorization', token).expect(401);
-    await t
+    // The right password learns that the account is disabled; a wrong one learns nothing.
+    const refused = await t
       .http()
       .post('/api/auth/login')
       .send({ username: 'leaver', password: USER_PASSWORD })
       .expect(401);
+    expect(refused.body).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    const guessed = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'leaver', password: 'not-the-password-at-all' })
+      .expect(401);
+    expect(guessed.body).toMatchObject({ code: 'UNAUTHENTICATED' });
     await t
       .http()
       .patch('/api/users/leaver')

@@ -13,6 +13,8 @@ import { SessionToken } from './session';
 import { TokenService } from './token.service';
 
 export const WRONG_CREDENTIALS = 'Invalid username or password';
+export const ACCOUNT_DISABLED =
+  'This account is disabled; ask the administrator of the service to enable it again';
 
 /** What the guard needs to know about a genuine token: its holder, if active, and whether it was revoked. */
 export interface TokenState {
@@ -55,6 +57,9 @@ export class AuthService {
       case 'wrong':
         await this.recordFailure(anonymous, dto.username, 'wrong username or password');
         throw alreadyAudited(new Unauthenticated(WRONG_CREDENTIALS));
+      case 'disabled':
+        await this.recordFailure(anonymous, dto.username, 'account disabled');
+        throw alreadyAudited(new Unauthenticated(ACCOUNT_DISABLED, 'ACCOUNT_DISABLED'));
       case 'ok': {
         const actor: Actor = {
           ...anonymous,

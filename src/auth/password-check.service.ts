@@ -6,11 +6,16 @@ import { TokenHolder, UsersService } from '../users/users.service';
 import { LoginThrottle, ThrottleBlock } from './login-throttle';
 
 export type PasswordCheck =
-  { kind: 'ok'; user: TokenHolder } | { kind: 'wrong' } | ({ kind: 'throttled' } & ThrottleBlock);
+  | { kind: 'ok'; user: TokenHolder }
+  | { kind: 'wrong' }
+  | { kind: 'disabled' }
+  | ({ kind: 'throttled' } & ThrottleBlock);
 
 /**
  * Checks a username and password: at login, and when a signature re-enters the password. Unknown
- * users, disabled users and wrong passwords look the same to the caller and take the same time.
+ * users and wrong passwords look the same to the caller and take the same time. A disabled
+ * account is named as such only to someone who gave its right password, so that its holder learns
+ * why, and nobody else learns which accounts exist; the attempt still counts as a failure.
  * Failures are throttled per account and per address, separately for sign-ins and for signatures:
  * anonymous failed sign-ins under an unblinder's name must not lock that unblinder's signature
  * out in an emergency.
@@ -47,6 +52,7 @@ export class PasswordCheckService {
       password,
     );
     if (!credentials || !matches) return { kind: 'wrong' };
+    if (!credentials.active) return { kind: 'disabled' };
     throttle.recordSuccess(username, address, attempt);
     return {
       kind: 'ok',

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   BODY_TOO_LARGE: 'The request body is larger than the limit',
   UNSUPPORTED_MEDIA_TYPE: 'A request body must be sent as application/json',
   UNAUTHENTICATED: 'No valid token, or a wrong username or password',
+  ACCOUNT_DISABLED: 'The account is disabled (said only after the right password was given)',
   TOKEN_EXPIRED: 'The token has expired; refresh the session or sign in again',
   SESSION_EXPIRED: 'The session passed its idle or absolute limit; sign in again',
   TOKEN_REVOKED: 'The token was revoked (sign-out, refresh, new password or disabled account)',

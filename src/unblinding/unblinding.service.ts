@@ -271,7 +271,9 @@ export class UnblindingService {
         reason:
           check.kind === 'throttled'
             ? `too many failed attempts for this ${check.by}`
-            : 'wrong password',
+            : check.kind === 'disabled'
+              ? 'account disabled'
+              : 'wrong password',
         details: { meaning },
       }),
     );

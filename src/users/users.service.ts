@@ -217,16 +217,19 @@ export class UsersService {
     };
   }
 
-  /** The stored password hash of an active user (login and e-signatures), else undefined. */
-  findCredentials(username: string): Promise<(TokenHolder & { passwordHash: string }) | undefined> {
+  /** A user's stored password hash and whether the account is active (login and e-signatures). */
+  findCredentials(
+    username: string,
+  ): Promise<(TokenHolder & { passwordHash: string; active: boolean }) | undefined> {
     return this.uow.read(async (manager) => {
       const user = await manager.getRepository(UserEntity).findOneBy({ username });
-      if (!user || !user.active) return undefined;
+      if (!user) return undefined;
       return {
         username: user.username,
         roles: decodeRoles(user.roles),
         tokenVersion: Number(user.tokenVersion),
         passwordHash: user.passwordHash,
+        active: user.active,
       };
     });
   }
