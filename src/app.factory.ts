@@ -1,4 +1,4 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('etag', false);
   app.enableShutdownHooks();
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
-    withErrorBodies(SwaggerModule.createDocument(app, openApiConfig(runtime.trial.protocolId))),
+    buildOpenApiDocument(app, runtime.trial.protocolId),
   );
 
   await app.init();
@@ -76,6 +76,15 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   if (!config.notifications.webhookUrl) logger.warn(NO_NOTIFICATION_CHANNEL);
   await app.get(HeadJournalService).start();
   return app;
+}
+
+/**
+ * The document served at /api/docs-json. Exported so that `npm run api-types` builds it from an
+ * initialised app without listening on a port; it holds no time or random value, so the same code
+ * gives the same document (the web interface's types are generated from it).
+ */
+export function buildOpenApiDocument(app: INestApplication, protocolId: string): OpenAPIObject {
+  return withErrorBodies(SwaggerModule.createDocument(app, openApiConfig(protocolId)));
 }
 
 function openApiConfig(protocolId: string) {
