@@ -8,6 +8,7 @@ import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
 import { HeadJournalService } from './audit/head-journal.service';
 import { KeyCheckService } from './crypto/key-check.service';
 import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
+import { preparePostgresStart } from './database/postgres-startup';
 import { quickCheckDatabase } from './database/quick-check';
 import { ERROR_CODES } from './common/domain-errors';
 import { hideBodyParseDetails } from './common/http-exception.filter';
@@ -16,7 +17,7 @@ import { requestIdMiddleware } from './common/request-context';
 import { withoutBodyDerivedHeaders } from './common/response-headers';
 import { NotificationWorker } from './notifications/notification-worker';
 import { RandomizationService } from './randomization/randomization.service';
-import { resolveRuntime } from './runtime';
+import { AppRuntime, resolveRuntime } from './runtime';
 import { TrialSetupService } from './trial/trial-setup.service';
 import { AdminBootstrapService } from './users/admin-bootstrap.service';
 
@@ -42,8 +43,25 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   Logger.overrideLogger(logLevelsUpTo(config.logLevel));
   const logger = new Logger('Startup');
   const runtime = resolveRuntime(config, logger);
-  checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
-  quickCheckDatabase(config.databasePath, logger);
+  // SQLite: the file checks. PostgreSQL: the server, its version and the trial it must hold,
+  // then a lock that lets one process at a time run migrations and set-up.
+  const postgresStart = config.postgres ? await preparePostgresStart(config, logger) : undefined;
+  try {
+    if (!config.postgres) {
+      checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
+      quickCheckDatabase(config.databasePath, logger);
+    }
+    return await startApp(config, runtime, logger);
+  } finally {
+    await postgresStart?.release();
+  }
+}
+
+async function startApp(
+  config: AppConfig,
+  runtime: AppRuntime,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     logger: logLevelsUpTo(config.logLevel),
     bodyParser: false,

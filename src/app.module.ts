@@ -12,7 +12,7 @@ import { CryptoModule } from './crypto/crypto.module';
 import { hmacSecretKey } from './crypto/hashing';
 import { SIGNING_KEY_PAIR } from './crypto/signing-key';
 import { DatabaseModule } from './database/database.module';
-import { sqliteDataSourceOptions } from './database/data-source-options';
+import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ParticipantsModule } from './participants/participants.module';
@@ -29,7 +29,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot(sqliteDataSourceOptions(runtime.config.databasePath)),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(runtime.config),
+          // PostgreSQL was reached a moment ago (postgres-startup.ts): a failure now is reported
+          // at once, not after TypeORM's nine retries.
+          ...(runtime.config.postgres ? { retryAttempts: 0 } : {}),
+        }),
         JwtModule.register({
           global: true,
           secret: hmacSecretKey(runtime.jwtSecret),

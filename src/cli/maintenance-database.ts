@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
-import { sqliteDataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../database/data-source-options';
 import { checkDatabaseFileBeforeOpen } from '../database/installation-marker';
+import { preparePostgresStart } from '../database/postgres-startup';
 import { UnitOfWork } from '../database/unit-of-work';
 
 /** The database as a maintenance command sees it: no HTTP server, no start-up checks. */
@@ -21,12 +22,21 @@ export interface MaintenanceDatabase {
  * not know). It never creates a database: a missing file is an input error.
  */
 export async function openMaintenanceDatabase(config: AppConfig): Promise<MaintenanceDatabase> {
-  if (config.databasePath === ':memory:' || !existsSync(config.databasePath)) {
-    throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
+  // PostgreSQL: the server must answer and hold the trial DATA_DIR's marker names; the start-up
+  // lock is only held while the pool opens (no migration is run behind a starting server's back).
+  const postgresStart = config.postgres ? await preparePostgresStart(config) : undefined;
+  if (!config.postgres) {
+    if (config.databasePath === ':memory:' || !existsSync(config.databasePath)) {
+      throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
+    }
+    checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
   }
-  checkDatabaseFileBeforeOpen(config.dataDir, config.databasePath);
-  const dataSource = new DataSource(sqliteDataSourceOptions(config.databasePath));
-  await dataSource.initialize();
+  const dataSource = new DataSource(dataSourceOptions(config));
+  try {
+    await dataSource.initialize();
+  } finally {
+    await postgresStart?.release();
+  }
   return {
     uow: new UnitOfWork(dataSource),
     audit: new AuditService(),

@@ -249,6 +249,66 @@ describe(loadAppConfig.name, () => {
     );
   });
 
+  describe('DATABASE_URL', () => {
+    it('selects SQLite when unset', () => {
+      expect(loadAppConfig({}).postgres).toBeUndefined();
+    });
+
+    it('selects PostgreSQL, and the database is named by the URL without its password', () => {
+      const config = loadAppConfig({
+        DATABASE_URL: 'postgres://trial:p%40ss-w0rd@db.hospital.example:6432/trial_prod',
+        DATABASE_POOL_SIZE: '25',
+      });
+      expect(config.postgres).toEqual({
+        url: 'postgres://trial:p%40ss-w0rd@db.hospital.example:6432/trial_prod',
+        host: 'db.hospital.example',
+        port: 6432,
+        database: 'trial_prod',
+        user: 'trial',
+        display: 'postgres://trial@db.hospital.example:6432/trial_prod',
+        poolSize: 25,
+      });
+      expect(config.databasePath).toBe('postgres://trial@db.hospital.example:6432/trial_prod');
+    });
+
+    it('takes postgresql:// too, port 5432 and a pool of 10 by default', () => {
+      const config = loadAppConfig({ DATABASE_URL: 'postgresql://127.0.0.1/trial' });
+      expect(config.postgres).toMatchObject({ host: '127.0.0.1', port: 5432, poolSize: 10 });
+    });
+
+    it.each([
+      ['not a URL', 'secret-pw@db.example/trial', /is not a URL; expected postgres:\/\//],
+      [
+        'another scheme',
+        'mysql://u:secret-pw@db.example/trial',
+        /must start with postgres:\/\/.*db\.example/,
+      ],
+      [
+        'no database',
+        'postgres://u:secret-pw@db.example:5432/',
+        /names no database on host db\.example/,
+      ],
+      ['no host', 'postgres://u:secret-pw@/trial', /names no host|is not a URL/],
+    ])('refuses %s, naming the variable and never the password', (_what, url, problem) => {
+      const error = configError({ DATABASE_URL: url });
+      expect(error.variable).toBe('DATABASE_URL');
+      expect(error.message).toMatch(problem);
+      expect(error.message).not.toContain('secret-pw');
+    });
+
+    it('refuses DATABASE_URL beside DATABASE_PATH instead of picking one', () => {
+      const error = configError({
+        DATABASE_URL: 'postgres://db.example/trial',
+        DATABASE_PATH: './trial.sqlite',
+      });
+      expect(error.message).toMatch(/DATABASE_URL and DATABASE_PATH are both set/);
+    });
+
+    it.each(['0', '1001', 'ten'])('refuses DATABASE_POOL_SIZE=%s', (size) => {
+      expect(configError({ DATABASE_POOL_SIZE: size }).variable).toBe('DATABASE_POOL_SIZE');
+    });
+  });
+
   describe('in production', () => {
     it('starts with every secret set', () => {
       const config = loadAppConfig(PRODUCTION);

@@ -20,6 +20,20 @@ export interface LoginThrottleConfig {
   maxFailuresPerAddress: number;
 }
 
+/** A PostgreSQL server selected by DATABASE_URL; nothing here holds the password but `url`. */
+export interface PostgresConfig {
+  /** The URL as given, password included: only for the driver, never for a message. */
+  url: string;
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** The URL without its password (and without query parameters), for messages and logs. */
+  display: string;
+  /** Connections of this process's pool (DATABASE_POOL_SIZE). */
+  poolSize: number;
+}
+
 export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
@@ -27,7 +41,13 @@ export interface AppConfig {
   /** Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none). */
   trustProxyHops: number;
   dataDir: string;
+  /**
+   * The SQLite file (or :memory:). With DATABASE_URL set it is the PostgreSQL URL without its
+   * password, so that messages naming "the database" stay true and never show the password.
+   */
   databasePath: string;
+  /** Set when DATABASE_URL selects PostgreSQL; undefined means the embedded SQLite file. */
+  postgres?: PostgresConfig;
   /** Signed audit heads, outside the database (ideally on another disk). */
   headJournalPath: string;
   trialConfigPath: string;
@@ -132,11 +152,65 @@ export function validateBlindingKey(base64: string): string | undefined {
   return bytes.length === 32 ? undefined : `must decode to 32 bytes, got ${bytes.length}`;
 }
 
+const POSTGRES_URL_SHAPE = 'postgres://user:password@host:5432/database';
+
+/**
+ * DATABASE_URL, checked before any connection: scheme, host and database name. A refusal names
+ * the variable and, where it can be read, the host; never the URL itself, which may carry the
+ * password.
+ */
+export function postgresConfigOf(url: string, poolSize: number): PostgresConfig {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', `is not a URL; expected ${POSTGRES_URL_SHAPE}`);
+  }
+  const host = decodeURIComponent(parsed.hostname);
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `must start with postgres:// or postgresql:// (got ${parsed.protocol}//${host}); expected ${POSTGRES_URL_SHAPE}`,
+    );
+  }
+  if (host === '') {
+    throw new ConfigError('DATABASE_URL', `names no host; expected ${POSTGRES_URL_SHAPE}`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (database === '' || database.includes('/')) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `names no database on host ${host}; expected ${POSTGRES_URL_SHAPE}`,
+    );
+  }
+  const port = parsed.port === '' ? 5432 : Number(parsed.port);
+  const user = decodeURIComponent(parsed.username);
+  const shownHost = parsed.hostname.includes(':') ? `[${host}]` : parsed.hostname;
+  return {
+    url,
+    host,
+    port,
+    database,
+    user,
+    display: `postgres://${user === '' ? '' : `${encodeURIComponent(user)}@`}${shownHost}:${port}/${encodeURIComponent(database)}`,
+    poolSize,
+  };
+}
+
 export function loadAppConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const dataDir = absolute(read(env, 'DATA_DIR') ?? './data');
   const databasePath = read(env, 'DATABASE_PATH');
+  const databaseUrl = read(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && databasePath !== undefined) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'and DATABASE_PATH are both set; set DATABASE_URL for PostgreSQL or DATABASE_PATH for SQLite, not both',
+    );
+  }
+  const poolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000);
+  const postgres = databaseUrl === undefined ? undefined : postgresConfigOf(databaseUrl, poolSize);
   const bootstrapAdminPassword = read(env, 'BOOTSTRAP_ADMIN_PASSWORD');
   if (bootstrapAdminPassword !== undefined && bootstrapAdminPassword.length < MIN_PASSWORD_LENGTH) {
     throw new ConfigError(
@@ -155,12 +229,14 @@ export function loadAppConfig(env: Env): AppConfig {
     host: read(env, 'HOST') ?? '0.0.0.0',
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     dataDir,
-    databasePath:
-      databasePath === undefined
+    databasePath: postgres
+      ? postgres.display
+      : databasePath === undefined
         ? join(dataDir, 'trial.sqlite')
         : databasePath === ':memory:'
           ? databasePath
           : absolute(databasePath),
+    ...(postgres ? { postgres } : {}),
     headJournalPath: absolute(read(env, 'HEAD_JOURNAL_PATH') ?? join(dataDir, 'audit-heads.jsonl')),
     trialConfigPath: absolute(read(env, 'TRIAL_CONFIG') ?? DEFAULT_TRIAL_CONFIG),
     blindingKey: secret(

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DataSourceOptions } from 'typeorm';
+import { AppConfig, PostgresConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { secureDatabaseDirectory, secureDatabaseFiles } from './file-permissions';
 import { MIGRATIONS } from './migrations';
@@ -34,4 +35,37 @@ export function sqliteDataSourceOptions(databasePath: string): DataSourceOptions
     synchronize: false,
     logging: false,
   };
+}
+
+/** How long a new PostgreSQL connection may take before the attempt fails (start and pool). */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * PostgreSQL through `pg`: a pool of DATABASE_POOL_SIZE connections, the same entities and
+ * migrations as SQLite, never synchronize. Durability is the server's (fsync, synchronous_commit
+ * on, as PostgreSQL ships); the files and their modes are the database administrator's.
+ */
+export function postgresDataSourceOptions(postgres: PostgresConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: postgres.url,
+    extra: {
+      max: postgres.poolSize,
+      connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+      application_name: 'trial-blinding-service',
+    },
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+  };
+}
+
+/** The configured store: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  return config.postgres
+    ? postgresDataSourceOptions(config.postgres)
+    : sqliteDataSourceOptions(config.databasePath);
 }

@@ -16,8 +16,10 @@ export class DatabaseFileGuard {
   /** What went wrong, for the log (with the path) once it has. */
   private problem?: string;
 
-  constructor(private readonly path: string) {
-    this.identity = path === ':memory:' ? undefined : DatabaseFileGuard.identityOf(path);
+  /** No path (PostgreSQL) or :memory: guards nothing. */
+  constructor(private readonly path?: string) {
+    this.identity =
+      path === undefined || path === ':memory:' ? undefined : DatabaseFileGuard.identityOf(path);
   }
 
   private static identityOf(path: string): string | undefined {
@@ -31,7 +33,7 @@ export class DatabaseFileGuard {
 
   /** Throws StorageUnavailable when the file at the path is no longer the one opened. */
   assertUnchanged(): void {
-    if (this.identity === undefined) return;
+    if (this.identity === undefined || this.path === undefined) return;
     if (this.problem === undefined) {
       const now = DatabaseFileGuard.identityOf(this.path);
       if (now === this.identity) return;

@@ -11,8 +11,9 @@ import { UnitOfWork } from './unit-of-work';
     {
       provide: DatabaseFileGuard,
       // After the data source has opened the file: the guard remembers the file that is open.
+      // PostgreSQL has no file of ours to guard: the server owns its files.
       useFactory: (config: AppConfig, _opened: DataSource) =>
-        new DatabaseFileGuard(config.databasePath),
+        new DatabaseFileGuard(config.postgres ? undefined : config.databasePath),
       inject: [APP_CONFIG, DataSource],
     },
     UnitOfWork,

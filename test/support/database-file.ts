@@ -8,8 +8,9 @@ export function openDatabaseFile(path: string): Database.Database {
   return new Database(path, { readonly: true, fileMustExist: true });
 }
 
-interface AuditRow {
-  seq: number;
+/** An audit_entries row as either database returns it (PostgreSQL: integers may be strings). */
+export interface AuditRow {
+  seq: number | string;
   at: string;
   actor: string;
   roles: string;
@@ -24,25 +25,27 @@ interface AuditRow {
   hash: string;
 }
 
+export function auditEntryOfRow(row: AuditRow) {
+  return fromAuditRow({
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    roles: row.roles,
+    action: row.action,
+    participantId: row.participant_id,
+    outcome: row.outcome,
+    reason: row.reason,
+    details: row.details,
+    ip: row.ip,
+    requestId: row.request_id,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  } satisfies AuditEntryEntity);
+}
+
 export function readAuditEntries(db: Database.Database) {
   const rows = db.prepare('SELECT * FROM audit_entries ORDER BY seq').all() as AuditRow[];
-  return rows.map((row) =>
-    fromAuditRow({
-      seq: row.seq,
-      at: row.at,
-      actor: row.actor,
-      roles: row.roles,
-      action: row.action,
-      participantId: row.participant_id,
-      outcome: row.outcome,
-      reason: row.reason,
-      details: row.details,
-      ip: row.ip,
-      requestId: row.request_id,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    } satisfies AuditEntryEntity),
-  );
+  return rows.map(auditEntryOfRow);
 }
 
 /** Every audit entry of a database file, oldest first. */

@@ -8,6 +8,8 @@ import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { Role } from '../../src/users/role';
+import { sharedPostgresCluster, stopSharedPostgresCluster } from './postgres';
+import { TestDatabase, testDatabaseOf } from './test-database';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const USER_PASSWORD = 'user-password-for-tests';
@@ -35,10 +37,47 @@ export function testEnv(
   };
 }
 
+export type TestDatabaseKind = 'sqlite' | 'postgres';
+
+declare global {
+  // Set by the e2e-postgres jest project (jest.config.js): run this suite on PostgreSQL.
+  var TEST_DATABASE: TestDatabaseKind | undefined;
+}
+
+/** The database the e2e suites of this jest project run on: SQLite unless the project says. */
+export function testDatabaseKind(): TestDatabaseKind {
+  return globalThis.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+// Every jest file on PostgreSQL shares one throwaway cluster (a database per test app), stopped
+// and removed when the file is done. Outside jest (the benchmarks import this module) no hook.
+if (typeof afterAll === 'function') afterAll(() => stopSharedPostgresCluster());
+
+/**
+ * The environment's database settings for a new test app: nothing (a fresh SQLite file in the
+ * data directory) or a fresh database of the shared cluster. A test that names DATABASE_PATH
+ * or DATABASE_URL itself keeps it.
+ */
+export async function testDatabaseEnv(
+  overrides: Record<string, string>,
+  kind: TestDatabaseKind = testDatabaseKind(),
+): Promise<Record<string, string>> {
+  if (kind === 'sqlite' || 'DATABASE_PATH' in overrides || 'DATABASE_URL' in overrides) return {};
+  const cluster = await sharedPostgresCluster();
+  return { DATABASE_URL: await cluster.createDatabase() };
+}
+
+export interface TestAppOptions {
+  /** Which database; by default the project's (testDatabaseKind()). */
+  database?: TestDatabaseKind;
+}
+
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   dataDir: string;
+  /** The server's database, reached from outside the server (SQLite file or PostgreSQL). */
+  database: TestDatabase;
   http: () => TestAgent;
   /** Signs in and returns an Authorization header value. */
   login(username: string, password?: string): Promise<string>;
@@ -47,10 +86,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real server in-process on a fresh SQLite file; close() stops it and removes the files. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Boots the real server in-process on a fresh SQLite file, or a fresh database of the file's
+ * PostgreSQL cluster; close() stops it and removes its files.
+ */
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = newTempDir();
-  const config = loadAppConfig(testEnv(dataDir, overrides));
+  const database = await testDatabaseEnv(overrides, options.database);
+  const config = loadAppConfig(testEnv(dataDir, { ...database, ...overrides }));
   const app = await createApp(config);
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   const http = () => request(server);
@@ -65,6 +111,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     app,
     config,
     dataDir,
+    database: testDatabaseOf(config),
     http,
     login,
     async userWith(username, roles) {

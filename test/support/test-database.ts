@@ -1,0 +1,87 @@
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { ChainedAuditEntry, ChainVerification, verifyChain } from '../../src/audit/audit-chain';
+import { AppConfig } from '../../src/config/app-config';
+import { AuditRow, auditEntryOfRow, readAuditEntries } from './database-file';
+
+/**
+ * The database of a test server, read (or tampered with) from outside the server, as an
+ * inspector holding the file or a database login would: a connection of its own, never the
+ * server's. The same calls serve SQLite and PostgreSQL; SQL is written with `?` placeholders.
+ */
+export interface TestDatabase {
+  kind: 'sqlite' | 'postgres';
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs statements that change the database (tampering tests); throws what the database throws. */
+  execute(sql: string, params?: unknown[]): Promise<void>;
+  count(table: string, where?: string, params?: unknown[]): Promise<number>;
+  auditEntries(): Promise<ChainedAuditEntry[]>;
+  verifyAudit(): Promise<ChainVerification>;
+}
+
+/** `?` placeholders as PostgreSQL's `$1, $2...` (the tests' SQL has no `?` in literals). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function withSqlite<T>(path: string, readonly: boolean, work: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly, fileMustExist: true });
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function testDatabaseOf(config: AppConfig): TestDatabase {
+  const postgres = config.postgres;
+  const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> =>
+    postgres
+      ? withClient(
+          postgres.url,
+          async (client) => (await client.query(numbered(sql), params)).rows as T[],
+        )
+      : Promise.resolve(
+          withSqlite(config.databasePath, true, (db) => db.prepare(sql).all(...params) as T[]),
+        );
+  const auditEntries = async (): Promise<ChainedAuditEntry[]> =>
+    postgres
+      ? (await query<AuditRow>('SELECT * FROM audit_entries ORDER BY seq')).map(auditEntryOfRow)
+      : withSqlite(config.databasePath, true, (db) => readAuditEntries(db));
+  return {
+    kind: postgres ? 'postgres' : 'sqlite',
+    query,
+    async execute(sql, params = []) {
+      if (postgres) {
+        await withClient(postgres.url, (client) => client.query(numbered(sql), params));
+        return;
+      }
+      withSqlite(config.databasePath, false, (db) => {
+        if (params.length === 0) db.exec(sql);
+        else db.prepare(sql).run(...params);
+      });
+    },
+    async count(table, where, params) {
+      const rows = await query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`,
+        params,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    auditEntries,
+    async verifyAudit() {
+      return verifyChain(await auditEntries());
+    },
+  };
+}
