@@ -17,7 +17,7 @@ export const REPO_ROOT = join(__dirname, '..');
 
 /** The served document of an app that is already initialised. */
 export function documentOf(app: INestApplication): OpenAPIObject {
-  return buildOpenApiDocument(app, app.get<TrialDefinition>(TRIAL_DEFINITION).protocolId);
+  return buildOpenApiDocument(app, app.get<TrialDefinition>(TRIAL_DEFINITION));
 }
 
 /** Builds the app on a temporary data directory, takes its document, and removes everything. */

@@ -11,6 +11,8 @@ import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
 import { preparePostgresStart } from './database/postgres-startup';
 import { quickCheckDatabase } from './database/quick-check';
 import { ERROR_CODES } from './common/domain-errors';
+import { BEARER_SCHEME, withDocumentConventions } from './common/openapi';
+import { TrialDefinition } from './config/trial-definition';
 import { hideBodyParseDetails } from './common/http-exception.filter';
 import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
@@ -78,9 +80,7 @@ async function startApp(
   // Express's default weak ETag is a hash of the body (see common/response-headers.ts).
   app.set('etag', false);
   app.enableShutdownHooks();
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, () =>
-    buildOpenApiDocument(app, runtime.trial.protocolId),
-  );
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => buildOpenApiDocument(app, runtime.trial));
 
   await app.init();
   // Before anything writes: a database that lost its tail must not grow a new one over it.
@@ -101,20 +101,50 @@ async function startApp(
  * initialised app without listening on a port; it holds no time or random value, so the same code
  * gives the same document (the web interface's types are generated from it).
  */
-export function buildOpenApiDocument(app: INestApplication, protocolId: string): OpenAPIObject {
-  return withErrorBodies(SwaggerModule.createDocument(app, openApiConfig(protocolId)));
+export function buildOpenApiDocument(app: INestApplication, trial: TrialDefinition): OpenAPIObject {
+  return withDocumentConventions(
+    withErrorBodies(SwaggerModule.createDocument(app, openApiConfig(trial.protocolId))),
+    trial.allocation.targets.map((target) => target.id),
+  );
 }
 
+const TAGS: [name: string, description: string][] = [
+  ['health', 'Liveness'],
+  ['auth', 'Sign-in, session refresh and sign-out'],
+  ['users', 'User accounts and roles (admin)'],
+  ['trial', 'The trial design, its blinded progress and the study lock'],
+  ['randomization list', 'The sealed list: generation, design simulation, final export'],
+  ['participants', 'Registration and the blinded participant table'],
+  ['allocation', 'Allocation and the preparation sheet (pharmacist)'],
+  ['unblinding', 'Emergency unblinding, its review and the blinding register'],
+  ['audit log', 'The chained audit log: export, verification, signed checkpoints'],
+];
+
 function openApiConfig(protocolId: string) {
-  return new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Trial randomization and blinding service')
     .setDescription(
       `Randomization, sealed allocation, emergency unblinding and a chained audit log for ${protocolId}. ` +
         'Each operation lists the roles it is granted to under x-roles.',
     )
     .setVersion('1')
-    .addBearerAuth()
-    .build();
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    // Relative: the document is right for whichever host and port serve it.
+    .addServer('/', 'This server')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'The accessToken of POST /api/auth/login or /api/auth/refresh: a JWS signed with HS256 ' +
+          'only (no other alg accepted), short-lived, revocable by logout, following the JWT best ' +
+          'practices of RFC8725.',
+      },
+      BEARER_SCHEME,
+    );
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  return builder.build();
 }
 
 /**
@@ -142,6 +172,10 @@ function withErrorBodies(document: OpenAPIObject): OpenAPIObject {
               .join('\n'),
           },
           message: { type: 'string', description: 'A sentence the user can act on' },
+          requestId: {
+            type: 'string',
+            description: 'INTERNAL_ERROR only: the request id to quote to the administrator',
+          },
         },
       },
     },
@@ -153,9 +187,18 @@ function withErrorBodies(document: OpenAPIObject): OpenAPIObject {
     for (const method of ['get', 'post', 'patch', 'put', 'delete', 'head'] as const) {
       const operation = path[method];
       if (!operation) continue;
+      // A refusal that an operation names (401, 409...) has the same body as every other one.
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (/^[45]/.test(status) && response && !('$ref' in response) && !response.content)
+          Object.assign(response, errorBody);
+      }
       operation.responses['4XX'] ??= { description: 'Refused: see `code`', ...errorBody };
       operation.responses['503'] ??= {
         description: 'The database could not store the change; retry after Retry-After seconds',
+        ...errorBody,
+      };
+      operation.responses['500'] ??= {
+        description: 'An unexpected error (INTERNAL_ERROR); the message carries the request id',
         ...errorBody,
       };
     }

@@ -35,7 +35,7 @@ export class NotAllocated extends Conflict {
   }
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 type AllocationState = Pick<ParticipantEntity, 'participantId' | 'stratum' | 'allocatedAt'>;
 type FreeSlot = SealedSlot & Pick<SlotEntity, 'id'>;

@@ -15,12 +15,11 @@ import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { TrialDefinition } from '../config/trial-definition';
 import { TRIAL_DEFINITION } from '../runtime';
-import { AuditCheckpoint } from './audit-checkpoint';
-import { ChainVerification } from './audit-chain';
 import { auditExportFilename } from './audit-export-format';
 import { AuditLogService } from './audit-log.service';
 import { AuditEntryDto } from './dto/audit-entry.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
+import { AuditCheckpointDto, ChainVerificationDto } from './dto/audit-verification.dto';
 
 export const CHECKPOINT_HEADER = 'X-Audit-Checkpoint';
 
@@ -49,6 +48,7 @@ export class AuditLogController {
   @Get()
   @Roles('monitor', 'admin')
   @ApiOperation({
+    operationId: 'exportAuditLog',
     summary: 'Filter and export the audit log, oldest first, streamed (json array, csv or ndjson)',
     description:
       `The export records itself as AUDIT_EXPORTED and includes that entry last. The ${CHECKPOINT_HEADER} ` +
@@ -124,19 +124,22 @@ export class AuditLogController {
   @Get('verify')
   @Roles('monitor', 'admin')
   @ApiOperation({
+    operationId: 'verifyAuditLog',
     summary: 'Verify the whole hash chain on the server (recorded as AUDIT_VERIFIED)',
   })
-  verify(@CurrentActor() actor: Actor): Promise<ChainVerification> {
+  @ApiOkResponse({ type: ChainVerificationDto })
+  verify(@CurrentActor() actor: Actor): Promise<ChainVerificationDto> {
     return this.auditLog.verify(actor);
   }
 
   @Get('checkpoint')
   @Roles('monitor', 'admin')
   @ApiOperation({
+    operationId: 'getAuditCheckpoint',
     summary: 'A signed checkpoint of the log: entries, head hash, time, Ed25519 signature',
   })
-  @ApiOkResponse({ description: '{entries, headHash, at, signature, publicKey}' })
-  checkpoint(): Promise<AuditCheckpoint> {
+  @ApiOkResponse({ type: AuditCheckpointDto })
+  checkpoint(): Promise<AuditCheckpointDto> {
     return this.auditLog.checkpoint();
   }
 }

@@ -21,7 +21,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Exchange a username and password for a short-lived bearer token' })
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Exchange a username and password for a short-lived bearer token',
+  })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Unknown user or wrong password (same answer)' })
   @ApiTooManyRequestsResponse({
@@ -33,7 +36,10 @@ export class AuthController {
 
   @Get('me')
   @AnyRole()
-  @ApiOperation({ summary: 'Who the token belongs to, with current roles' })
+  @ApiOperation({
+    operationId: 'getCurrentUser',
+    summary: 'Who the token belongs to, with current roles',
+  })
   @ApiOkResponse({ type: SessionUserDto })
   me(@CurrentActor() actor: Actor): SessionUserDto {
     return { username: actor.username, roles: actor.roles };
@@ -44,6 +50,7 @@ export class AuthController {
   @AnyRole()
   @RefreshesSession()
   @ApiOperation({
+    operationId: 'refreshSession',
     summary: 'Swap the presented token for a new one of the same session',
     description:
       'Accepted until 30 minutes after the presented token was issued, even if it has expired ' +
@@ -66,6 +73,7 @@ export class AuthController {
   @HttpCode(204)
   @AnyRole()
   @ApiOperation({
+    operationId: 'logout',
     summary: 'Sign out: the presented token is revoked at once, in every server process',
   })
   @ApiNoContentResponse({ description: 'Signed out; the token is refused from now on' })

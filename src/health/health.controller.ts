@@ -1,15 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators';
+import { HealthDto } from './dto/health.dto';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness: the server answers' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  health(): { status: 'ok' } {
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: the server answers' })
+  @ApiOkResponse({ type: HealthDto })
+  health(): HealthDto {
     return { status: 'ok' };
   }
 }

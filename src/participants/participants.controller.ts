@@ -2,9 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -12,6 +14,7 @@ import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Roles } from '../common/decorators';
 import {
   BlindedParticipantDto,
+  PARTICIPANT_ID_PARAM,
   RegisteredParticipantDto,
   RegisterParticipantDto,
 } from './dto/participant.dto';
@@ -26,7 +29,8 @@ export class ParticipantsController {
   @Post()
   @HttpCode(201)
   @Roles('pharmacist', 'investigator')
-  @ApiOperation({ summary: 'Register an eligible participant' })
+  @ApiOperation({ operationId: 'registerParticipant', summary: 'Register an eligible participant' })
+  @ApiCreatedResponse({ type: RegisteredParticipantDto })
   @ApiConflictResponse({
     description: 'Duplicate screening number, target size reached, or locked',
   })
@@ -41,6 +45,7 @@ export class ParticipantsController {
   @Get()
   @AnyRole()
   @ApiOperation({
+    operationId: 'listParticipants',
     summary: 'All participants, blinded: status, times and seal, never a target',
     description:
       'With `screeningNumber`, only the participant registered with it: an array of one, or an empty array.',
@@ -53,9 +58,10 @@ export class ParticipantsController {
 
   @Get(':id')
   @AnyRole()
-  @ApiOperation({ summary: 'One participant, blinded' })
+  @ApiOperation({ operationId: 'getParticipant', summary: 'One participant, blinded' })
+  @ApiParam(PARTICIPANT_ID_PARAM)
   @ApiOkResponse({ type: BlindedParticipantDto })
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
   get(@Param('id') id: string): Promise<BlindedParticipantDto> {
     return this.participants.get(id);
   }

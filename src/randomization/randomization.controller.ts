@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -25,8 +26,10 @@ export class RandomizationController {
   @HttpCode(201)
   @Roles('statistician')
   @ApiOperation({
+    operationId: 'generateList',
     summary: 'Generate the sealed list, once; returns its commitment (no targets, no block sizes)',
   })
+  @ApiCreatedResponse({ type: ListGeneratedDto })
   @ApiConflictResponse({ description: 'A list exists already, or the study is locked' })
   generate(@CurrentActor() actor: Actor, @Body() dto: GenerateListDto): Promise<ListGeneratedDto> {
     return this.randomization.generate(actor, dto.seed);
@@ -36,6 +39,7 @@ export class RandomizationController {
   @HttpCode(200)
   @Roles('statistician')
   @ApiOperation({
+    operationId: 'simulateList',
     summary:
       'Simulate the list design (the trial’s, or a variant) over fresh seeds: the figures of `list simulate`',
     description:
@@ -56,8 +60,10 @@ export class RandomizationController {
   @Get('export')
   @Roles('statistician')
   @ApiOperation({
+    operationId: 'exportList',
     summary: 'After lock: the full list with seed, nonce and commitment, for final unblinding',
   })
+  @ApiOkResponse({ type: ListExportDto })
   @ApiConflictResponse({ description: 'The study is not locked yet' })
   exportList(@CurrentActor() actor: Actor): Promise<ListExportDto> {
     return this.randomization.exportList(actor);

@@ -12,7 +12,7 @@ export class TrialController {
 
   @Get('trial')
   @AnyRole()
-  @ApiOperation({ summary: 'The trial design and its blinded progress' })
+  @ApiOperation({ operationId: 'getTrial', summary: 'The trial design and its blinded progress' })
   @ApiOkResponse({ type: TrialStatusDto })
   status(): Promise<TrialStatusDto> {
     return this.trial.status();
@@ -21,7 +21,8 @@ export class TrialController {
   @Post('study/lock')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOperation({ summary: 'Lock the study for good, with a reason' })
+  @ApiOperation({ operationId: 'lockStudy', summary: 'Lock the study for good, with a reason' })
+  @ApiOkResponse({ type: StudyLockedDto })
   @ApiConflictResponse({ description: 'Already locked' })
   lock(@CurrentActor() actor: Actor, @Body() dto: LockStudyDto): Promise<StudyLockedDto> {
     return this.trial.lock(actor, dto.reason);

@@ -1,8 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -18,6 +21,7 @@ import {
   UnblindingSummaryDto,
 } from './dto/unblinding.dto';
 import { UnblindingService } from './unblinding.service';
+import { PARTICIPANT_ID_PARAM } from '../participants/dto/participant.dto';
 
 @ApiTags('unblinding')
 @Controller()
@@ -32,9 +36,12 @@ export class UnblindingController {
   @Header('Cache-Control', 'no-store')
   @Roles('unblinder')
   @ApiOperation({
+    operationId: 'unblind',
     summary:
       'Emergency unblinding of one participant, signed with your password; breaks the seal for good',
   })
+  @ApiParam(PARTICIPANT_ID_PARAM)
+  @ApiOkResponse({ type: UnblindingDto })
   @ApiUnauthorizedResponse({ description: 'Wrong password (the signature is refused)' })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({ description: 'Not allocated' })
@@ -50,8 +57,12 @@ export class UnblindingController {
   @HttpCode(201)
   @Roles('admin', 'unblinder')
   @ApiOperation({
+    operationId: 'reviewUnblinding',
     summary: 'Review an unblinding after the fact (not by the person who unblinded)',
   })
+  @ApiParam(PARTICIPANT_ID_PARAM)
+  @ApiCreatedResponse({ type: UnblindingReviewDto })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({ description: 'Not unblinded, or already reviewed' })
   review(
     @CurrentActor() actor: Actor,
@@ -63,14 +74,22 @@ export class UnblindingController {
 
   @Get('unblindings')
   @Roles('admin', 'monitor', 'unblinder')
-  @ApiOperation({ summary: 'Every unblinding with its review and notification state (no targets)' })
+  @ApiOperation({
+    operationId: 'listUnblindings',
+    summary: 'Every unblinding with its review and notification state (no targets)',
+  })
+  @ApiOkResponse({ type: UnblindingSummaryDto, isArray: true })
   list(): Promise<UnblindingSummaryDto[]> {
     return this.unblinding.list();
   }
 
   @Get('blinding-register')
   @Roles('admin', 'monitor')
-  @ApiOperation({ summary: 'Who has been exposed to which participant’s allocation, when and how' })
+  @ApiOperation({
+    operationId: 'getBlindingRegister',
+    summary: 'Who has been exposed to which participant’s allocation, when and how',
+  })
+  @ApiOkResponse({ type: BlindingRegisterDto })
   register(): Promise<BlindingRegisterDto> {
     return this.blindingRegister.register();
   }

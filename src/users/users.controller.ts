@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
@@ -13,7 +21,8 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a user with one or more roles' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user with one or more roles' })
+  @ApiCreatedResponse({ type: UserResponseDto })
   @ApiConflictResponse({ description: 'The username is taken' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
     return this.users.create(actor, dto);
@@ -21,7 +30,8 @@ export class UsersController {
 
   @Get()
   @Roles('admin')
-  @ApiOperation({ summary: 'List users (never a password hash)' })
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users (never a password hash)' })
+  @ApiOkResponse({ type: UserResponseDto, isArray: true })
   list(): Promise<UserResponseDto[]> {
     return this.users.list();
   }
@@ -29,9 +39,13 @@ export class UsersController {
   @Patch(':username')
   @Roles('admin')
   @ApiOperation({
+    operationId: 'updateUser',
     summary:
       'Change roles, enable or disable, or reset the password; effective on the next request',
   })
+  @ApiParam({ name: 'username', schema: { type: 'string', maxLength: 64 } })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse({ description: 'Unknown user' })
   update(
     @CurrentActor() actor: Actor,
     @Param('username') username: string,

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTargetProperty } from '../../common/openapi';
 
 export class SyringeDto {
   // No limb in any example (issue 11): a copied example must never read as someone's allocation.
-  @ApiProperty({ description: 'The target (limb) this syringe is for' })
+  @ApiTargetProperty({ description: 'The target (limb) this syringe is for' })
   limb!: string;
   @ApiProperty({ description: 'The target’s label from the trial file' }) limbLabel!: string;
   @ApiProperty({
@@ -18,7 +19,7 @@ export class PreparationDto {
   @ApiProperty() product!: string;
   @ApiProperty({ example: 'tibialis anterior muscle' }) site!: string;
   @ApiProperty({ type: [SyringeDto] }) syringes!: SyringeDto[];
-  @ApiPropertyOptional() injectionCount?: number;
+  @ApiPropertyOptional({ type: 'integer' }) injectionCount?: number;
   @ApiPropertyOptional() injectionVolumeMl?: number;
   @ApiPropertyOptional() needle?: string;
   @ApiProperty({ type: [String] }) instructions!: string[];
@@ -27,12 +28,13 @@ export class PreparationDto {
 /** The pharmacist's answer: the one response type that carries a target. */
 export class AllocationDto {
   @ApiProperty() participantId!: string;
-  @ApiProperty({ description: 'Position in the stratum list' }) slot!: number;
-  @ApiProperty({
+  @ApiProperty({ description: 'Position in the stratum list', type: 'integer', minimum: 1 })
+  slot!: number;
+  @ApiTargetProperty({
     description: 'The limb whose tibialis anterior receives the cells',
   })
   cellLimb!: string;
-  @ApiPropertyOptional({
+  @ApiTargetProperty({
     nullable: true,
     type: String,
     description: 'The other limb, receiving saline (null in designs with more than two targets)',

@@ -31,6 +31,8 @@ export const AUDIT_PAGE_LIMIT_MAX = 1000;
 function toWholeNumber(value: unknown): unknown {
   return typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
 }
+/** The largest cursor toWholeNumber() reads (15 digits), so the document can say so. */
+const AFTER_SEQ_MAX = 999_999_999_999_999;
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_EXPORT_FORMATS, default: 'json' })
@@ -43,12 +45,16 @@ export class AuditQueryDto {
   @ApiPropertyOptional({
     description: 'ISO-8601 time; entries at or after it',
     example: '2026-01-01T00:00:00Z',
+    format: 'date-time',
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date-time' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601 time; entries at or before it' })
+  @ApiPropertyOptional({
+    description: 'ISO-8601 time; entries at or before it',
+    format: 'date-time',
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date-time' })
   to?: string;
@@ -66,13 +72,13 @@ export class AuditQueryDto {
   })
   action?: AuditAction[];
 
-  @ApiPropertyOptional({ description: 'Username' })
+  @ApiPropertyOptional({ description: 'Username', maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   actor?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -83,6 +89,7 @@ export class AuditQueryDto {
       `Page size: at most this many entries (1 to ${AUDIT_PAGE_LIMIT_MAX}); without it, every matching ` +
       'entry. When more match, the X-Next-After-Seq header gives the afterSeq of the next page.',
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: AUDIT_PAGE_LIMIT_MAX,
   })
@@ -100,7 +107,9 @@ export class AuditQueryDto {
       'Cursor: only entries with a seq greater than this (0 or absent: from the first). Pass the ' +
       'X-Next-After-Seq header of the previous page.',
     type: 'integer',
+    format: 'int64',
     minimum: 0,
+    maximum: AFTER_SEQ_MAX,
   })
   @IsOptional()
   @Transform(({ value }) => toWholeNumber(value))

@@ -3,13 +3,13 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../../users/role';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin' })
+  @ApiProperty({ example: 'admin', maxLength: 64 })
   @IsString()
   @MinLength(1)
   @MaxLength(64)
   username!: string;
 
-  @ApiProperty()
+  @ApiProperty({ maxLength: 256 })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
@@ -23,10 +23,11 @@ export class SessionUserDto {
 
 export class LoginResponseDto {
   @ApiProperty() accessToken!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({
     description: 'Seconds until the token expires (less near the 12-hour session limit)',
     example: 900,
+    type: 'integer',
   })
   expiresIn!: number;
   @ApiProperty({ type: SessionUserDto }) user!: SessionUserDto;

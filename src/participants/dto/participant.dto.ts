@@ -7,8 +7,20 @@ export const SCREENING_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 export const SCREENING_NUMBER_RULE =
   'screeningNumber must be 1 to 64 letters, digits, dots, slashes, dashes or underscores';
 
+/** The `:id` of every participant route: the participant id (ELA-001 for NCT02286011). */
+export const PARTICIPANT_ID_PARAM = {
+  name: 'id',
+  description: 'Participant id',
+  schema: { type: 'string' as const, maxLength: 64 },
+};
+
 export class RegisterParticipantDto {
-  @ApiProperty({ example: 'SCR-0001', description: 'Unique screening number' })
+  @ApiProperty({
+    example: 'SCR-0001',
+    description: 'Unique screening number',
+    pattern: SCREENING_NUMBER_PATTERN.source,
+    maxLength: 64,
+  })
   @IsString()
   @Matches(SCREENING_NUMBER_PATTERN, { message: SCREENING_NUMBER_RULE })
   screeningNumber!: string;
@@ -43,9 +55,9 @@ export class RegisterParticipantDto {
 
 export class SealDto {
   @ApiProperty() unblinded!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) at!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) by!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) by!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
 }
 
 export type ParticipantStatus = 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED';
@@ -58,7 +70,7 @@ export class BlindedParticipantDto {
   @ApiProperty() stratum!: string;
   @ApiProperty() registeredAt!: string;
   @ApiProperty() registeredBy!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) allocatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) allocatedAt!: string | null;
   @ApiProperty({ type: SealDto }) seal!: SealDto;
 }
 

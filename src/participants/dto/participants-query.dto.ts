@@ -8,6 +8,8 @@ export class ParticipantsQueryDto {
     description:
       'Only the participant registered with this screening number (exact match): an array of one, or empty',
     example: 'SCR-0001',
+    pattern: SCREENING_NUMBER_PATTERN.source,
+    maxLength: 64,
   })
   @IsOptionalNotNull()
   // A repeated parameter arrives as an array and is refused here, not matched loosely.

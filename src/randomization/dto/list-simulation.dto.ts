@@ -19,6 +19,7 @@ export class SimulateListDto {
       `Lists to draw, 1 to ${MAX_SIMULATION_RUNS}; runs × slots at most ` +
       `${MAX_SIMULATED_ALLOCATIONS_PER_REQUEST}. Default: ${MAX_SIMULATION_RUNS}, or as many as that bound allows.`,
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: MAX_SIMULATION_RUNS,
   })

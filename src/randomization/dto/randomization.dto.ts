@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTargetProperty } from '../../common/openapi';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation';
 
@@ -39,9 +40,9 @@ export class ListGeneratedDto {
 }
 
 export class ExportedSlotDto {
-  @ApiProperty() slot!: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) slot!: number;
   @ApiProperty() stratum!: string;
-  @ApiProperty({
+  @ApiTargetProperty({
     description: 'The target of the slot (for NCT02286011 the limb receiving cells)',
   })
   limb!: string;
@@ -49,7 +50,10 @@ export class ExportedSlotDto {
 }
 
 export class ListExportAuditHeadDto {
-  @ApiProperty({ description: 'Number of audit entries (the seq of the last one)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Number of audit entries (the seq of the last one)',
+  })
   entries!: number;
   @ApiProperty({ description: 'Hash of that entry, SHA-256 hex' }) headHash!: string;
 }
@@ -62,7 +66,12 @@ export class ListExportSignatureDto {
 }
 
 export class ListExportDto {
-  @ApiProperty({ description: 'The trial definition the list was generated from' }) trial!: object;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The trial definition the list was generated from',
+  })
+  trial!: object;
   @ApiProperty() method!: string;
   @ApiProperty() seed!: string;
   @ApiProperty() nonce!: string;

@@ -1,8 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LockStudyDto {
-  @ApiProperty({ minLength: 10, example: 'Last participant completed follow-up; database lock' })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 2000,
+    example: 'Last participant completed follow-up; database lock',
+  })
   @IsString()
   @MinLength(10, { message: 'reason must have at least 10 characters' })
   @MaxLength(2000)
@@ -23,8 +27,8 @@ class CriterionDto {
 }
 
 class EligibilityDto {
-  @ApiProperty() minAge!: number;
-  @ApiProperty() maxAge!: number;
+  @ApiProperty({ type: 'integer' }) minAge!: number;
+  @ApiProperty({ type: 'integer' }) maxAge!: number;
   @ApiProperty({ type: [CriterionDto] }) inclusion!: CriterionDto[];
   @ApiProperty({ type: [CriterionDto] }) exclusion!: CriterionDto[];
 }
@@ -36,9 +40,9 @@ class StratificationFactorDto {
 
 class ListStatusDto {
   @ApiProperty() generated!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) commitment!: string | null;
+  @ApiProperty({ nullable: true, type: String }) commitment!: string | null;
   @ApiProperty() method!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) generatedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) generatedAt!: string | null;
 }
 
 class TargetDto {
@@ -56,12 +60,12 @@ export class TrialStatusDto {
       'IANA time zone of the trial: printed sheets and the web interface show times in it; every time in the API is UTC',
   })
   timeZone!: string;
-  @ApiProperty() targetSize!: number;
-  @ApiProperty() registered!: number;
-  @ApiProperty() allocated!: number;
-  @ApiProperty() unblinded!: number;
+  @ApiProperty({ type: 'integer' }) targetSize!: number;
+  @ApiProperty({ type: 'integer' }) registered!: number;
+  @ApiProperty({ type: 'integer' }) allocated!: number;
+  @ApiProperty({ type: 'integer' }) unblinded!: number;
   @ApiProperty() locked!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) lockedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lockedAt!: string | null;
   @ApiProperty({
     description: 'What an allocation chooses (the trial design, not anyone’s allocation)',
   })

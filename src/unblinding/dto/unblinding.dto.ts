@@ -1,10 +1,12 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ApiTargetProperty } from '../../common/openapi';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { REVIEW_DECISIONS, ReviewDecision } from '../unblinding-review.entity';
 
 export class UnblindingRequestDto {
   @ApiProperty({
     minLength: 10,
+    maxLength: 2000,
     description:
       'Why the treating physician must know, read by every role: never name a limb or a side here.',
     example: 'Serious adverse event; the treating physician must know the allocation',
@@ -16,6 +18,7 @@ export class UnblindingRequestDto {
 
   @ApiProperty({
     description: 'Your current password: the electronic signature of this unblinding',
+    maxLength: 256,
   })
   @IsString()
   @MinLength(1, { message: 'password is required to sign the unblinding' })
@@ -25,8 +28,8 @@ export class UnblindingRequestDto {
 
 export class UnblindingDto {
   @ApiProperty() participantId!: string;
-  @ApiProperty({ description: 'The limb that received the cells' }) cellLimb!: string;
-  @ApiPropertyOptional({
+  @ApiTargetProperty({ description: 'The limb that received the cells' }) cellLimb!: string;
+  @ApiTargetProperty({
     nullable: true,
     type: String,
     description: 'The limb that received saline (null in designs with more than two targets)',
@@ -42,13 +45,16 @@ export class UnblindingReviewRequestDto {
   @IsIn(REVIEW_DECISIONS, { message: `decision must be one of ${REVIEW_DECISIONS.join(', ')}` })
   decision!: ReviewDecision;
 
-  @ApiProperty({ minLength: 1 })
+  @ApiProperty({ minLength: 1, maxLength: 4000 })
   @IsString()
   @MinLength(1, { message: 'comment is required' })
   @MaxLength(4000)
   comment!: string;
 
-  @ApiProperty({ description: 'Your current password: the electronic signature of this review' })
+  @ApiProperty({
+    description: 'Your current password: the electronic signature of this review',
+    maxLength: 256,
+  })
   @IsString()
   @MinLength(1, { message: 'password is required to sign the review' })
   @MaxLength(256)
@@ -69,7 +75,7 @@ export class UnblindingSummaryDto {
   @ApiProperty() unblindedBy!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({ enum: ['PENDING', ...REVIEW_DECISIONS] }) reviewState!: 'PENDING' | ReviewDecision;
-  @ApiPropertyOptional({ type: UnblindingReviewDto, nullable: true })
+  @ApiProperty({ type: UnblindingReviewDto, nullable: true })
   review!: UnblindingReviewDto | null;
   @ApiProperty({ enum: ['NOT_CONFIGURED', 'PENDING', 'DELIVERED', 'FAILED'] })
   notification!: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -84,7 +90,8 @@ export class ExposureDto {
   })
   how!: string;
   @ApiProperty() at!: string;
-  @ApiProperty({ description: 'The audit entry that records it' }) auditSeq!: number;
+  @ApiProperty({ type: 'integer', description: 'The audit entry that records it' })
+  auditSeq!: number;
 }
 
 export class BlindingRegisterEntryDto {

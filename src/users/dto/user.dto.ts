@@ -20,14 +20,18 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 const ROLE_MESSAGE = `each role must be one of ${ROLES.join(', ')}`;
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'pharmacist1', pattern: USERNAME.source })
+  @ApiProperty({ example: 'pharmacist1', pattern: USERNAME.source, maxLength: 64 })
   @IsString()
   @Matches(USERNAME, {
     message: 'username must be 2 to 64 lower-case letters, digits, dots, dashes or underscores',
   })
   username!: string;
 
-  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, example: 'correct horse battery staple' })
+  @ApiProperty({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: 256,
+    example: 'correct horse battery staple',
+  })
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH, {
     message: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,
@@ -35,7 +39,14 @@ export class CreateUserDto {
   @MaxLength(256)
   password!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['pharmacist'] })
+  @ApiProperty({
+    enum: ROLES,
+    isArray: true,
+    minItems: 1,
+    maxItems: ROLES.length,
+    uniqueItems: true,
+    example: ['pharmacist'],
+  })
   @IsArray()
   @ArrayMinSize(1, { message: 'roles must name at least one role' })
   @ArrayMaxSize(ROLES.length)
@@ -43,7 +54,7 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true, message: ROLE_MESSAGE })
   roles!: Role[];
 
-  @ApiPropertyOptional({ example: 'Hospital pharmacist' })
+  @ApiPropertyOptional({ example: 'Hospital pharmacist', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -51,7 +62,13 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ enum: ROLES, isArray: true })
+  @ApiPropertyOptional({
+    enum: ROLES,
+    isArray: true,
+    minItems: 1,
+    maxItems: ROLES.length,
+    uniqueItems: true,
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1, { message: 'roles must name at least one role' })
@@ -65,7 +82,7 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH })
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 })
   @IsOptionalNotNull()
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH, {
@@ -74,7 +91,7 @@ export class UpdateUserDto {
   @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -85,7 +102,7 @@ export class UserResponseDto {
   @ApiProperty() username!: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiProperty() active!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) displayName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }

@@ -10,7 +10,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness: the server answers */
-    get: operations['HealthController_health'];
+    get: operations['getHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -30,7 +30,7 @@ export interface paths {
      * Filter and export the audit log, oldest first, streamed (json array, csv or ndjson)
      * @description The export records itself as AUDIT_EXPORTED and includes that entry last. The X-Audit-Checkpoint header carries the signed checkpoint of that entry (base64 of its JSON); NDJSON also ends with a {"checkpoint":...} line. `limit` and `afterSeq` page it (any format): the X-Total-Count header counts the entries the filters match, whichever the page, and X-Next-After-Seq is the afterSeq of the next page, absent on the last one. See docs/audit-format.md.
      */
-    get: operations['AuditLogController_export'];
+    get: operations['exportAuditLog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -47,7 +47,7 @@ export interface paths {
       cookie?: never;
     };
     /** Verify the whole hash chain on the server (recorded as AUDIT_VERIFIED) */
-    get: operations['AuditLogController_verify'];
+    get: operations['verifyAuditLog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -64,7 +64,7 @@ export interface paths {
       cookie?: never;
     };
     /** A signed checkpoint of the log: entries, head hash, time, Ed25519 signature */
-    get: operations['AuditLogController_checkpoint'];
+    get: operations['getAuditCheckpoint'];
     put?: never;
     post?: never;
     delete?: never;
@@ -81,10 +81,10 @@ export interface paths {
       cookie?: never;
     };
     /** List users (never a password hash) */
-    get: operations['UsersController_list'];
+    get: operations['listUsers'];
     put?: never;
     /** Create a user with one or more roles */
-    post: operations['UsersController_create'];
+    post: operations['createUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -105,7 +105,7 @@ export interface paths {
     options?: never;
     head?: never;
     /** Change roles, enable or disable, or reset the password; effective on the next request */
-    patch: operations['UsersController_update'];
+    patch: operations['updateUser'];
     trace?: never;
   };
   '/api/auth/login': {
@@ -118,7 +118,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Exchange a username and password for a short-lived bearer token */
-    post: operations['AuthController_login'];
+    post: operations['login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -133,7 +133,7 @@ export interface paths {
       cookie?: never;
     };
     /** Who the token belongs to, with current roles */
-    get: operations['AuthController_me'];
+    get: operations['getCurrentUser'];
     put?: never;
     post?: never;
     delete?: never;
@@ -155,7 +155,7 @@ export interface paths {
      * Swap the presented token for a new one of the same session
      * @description Accepted until 30 minutes after the presented token was issued, even if it has expired (idle limit), and never later than 12 hours after the sign-in (absolute limit); the presented token is revoked. No body.
      */
-    post: operations['AuthController_refresh'];
+    post: operations['refreshSession'];
     delete?: never;
     options?: never;
     head?: never;
@@ -172,7 +172,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Sign out: the presented token is revoked at once, in every server process */
-    post: operations['AuthController_logout'];
+    post: operations['logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -187,7 +187,7 @@ export interface paths {
       cookie?: never;
     };
     /** The trial design and its blinded progress */
-    get: operations['TrialController_status'];
+    get: operations['getTrial'];
     put?: never;
     post?: never;
     delete?: never;
@@ -206,7 +206,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Lock the study for good, with a reason */
-    post: operations['TrialController_lock'];
+    post: operations['lockStudy'];
     delete?: never;
     options?: never;
     head?: never;
@@ -223,7 +223,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Generate the sealed list, once; returns its commitment (no targets, no block sizes) */
-    post: operations['RandomizationController_generate'];
+    post: operations['generateList'];
     delete?: never;
     options?: never;
     head?: never;
@@ -243,7 +243,7 @@ export interface paths {
      * Simulate the list design (the trial’s, or a variant) over fresh seeds: the figures of `list simulate`
      * @description Imbalance after each enrolment count and how often an observer who knows earlier allocations guesses the next one. Fresh random seeds, never the list’s: nothing about the generated list. Recorded as LIST_SIMULATED.
      */
-    post: operations['RandomizationController_simulate'];
+    post: operations['simulateList'];
     delete?: never;
     options?: never;
     head?: never;
@@ -258,7 +258,7 @@ export interface paths {
       cookie?: never;
     };
     /** After lock: the full list with seed, nonce and commitment, for final unblinding */
-    get: operations['RandomizationController_exportList'];
+    get: operations['exportList'];
     put?: never;
     post?: never;
     delete?: never;
@@ -278,10 +278,10 @@ export interface paths {
      * All participants, blinded: status, times and seal, never a target
      * @description With `screeningNumber`, only the participant registered with it: an array of one, or an empty array.
      */
-    get: operations['ParticipantsController_list'];
+    get: operations['listParticipants'];
     put?: never;
     /** Register an eligible participant */
-    post: operations['ParticipantsController_register'];
+    post: operations['registerParticipant'];
     delete?: never;
     options?: never;
     head?: never;
@@ -296,7 +296,7 @@ export interface paths {
       cookie?: never;
     };
     /** One participant, blinded */
-    get: operations['ParticipantsController_get'];
+    get: operations['getParticipant'];
     put?: never;
     post?: never;
     delete?: never;
@@ -313,10 +313,10 @@ export interface paths {
       cookie?: never;
     };
     /** Re-read an allocation to prepare the syringes (audited) */
-    get: operations['AllocationController_reread'];
+    get: operations['getAllocation'];
     put?: never;
     /** Allocate the next free slot of the participant’s stratum (audited) */
-    post: operations['AllocationController_allocate'];
+    post: operations['allocate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -334,7 +334,7 @@ export interface paths {
      * A printable A4 preparation sheet: ward labels and the pharmacy copy (audited)
      * @description Syringe labels for the ward (trial, participant, screening number, target limb, volume, date, initials boxes; never the content) and, behind a cut line, the pharmacy copy with the allocation and the injection plan. Times in the trial time zone.
      */
-    get: operations['AllocationController_preparationSheet'];
+    get: operations['getPreparationSheet'];
     put?: never;
     post?: never;
     delete?: never;
@@ -353,7 +353,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Emergency unblinding of one participant, signed with your password; breaks the seal for good */
-    post: operations['UnblindingController_unblind'];
+    post: operations['unblind'];
     delete?: never;
     options?: never;
     head?: never;
@@ -370,7 +370,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Review an unblinding after the fact (not by the person who unblinded) */
-    post: operations['UnblindingController_review'];
+    post: operations['reviewUnblinding'];
     delete?: never;
     options?: never;
     head?: never;
@@ -385,7 +385,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every unblinding with its review and notification state (no targets) */
-    get: operations['UnblindingController_list'];
+    get: operations['listUnblindings'];
     put?: never;
     post?: never;
     delete?: never;
@@ -402,7 +402,7 @@ export interface paths {
       cookie?: never;
     };
     /** Who has been exposed to which participant’s allocation, when and how */
-    get: operations['UnblindingController_register'];
+    get: operations['getBlindingRegister'];
     put?: never;
     post?: never;
     delete?: never;
@@ -415,6 +415,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    HealthDto: {
+      /** @enum {string} */
+      status: 'ok';
+    };
     AuditEntryDto: {
       /** @description 1, 2, 3, without gaps */
       seq: number;
@@ -476,6 +480,30 @@ export interface components {
       /** @description SHA-256 hex (docs/audit-format.md) */
       hash: string;
     };
+    ChainVerificationDto: {
+      /** @description Every entry links to the one before and hashes as recorded */
+      valid: boolean;
+      /** @description Entries checked */
+      entries: number;
+      /** @description Hash of the last entry checked, SHA-256 hex */
+      headHash: string;
+      /** @description Only when invalid */
+      firstInvalidSeq?: number;
+      /** @description Only when invalid: what is wrong with that entry */
+      problem?: string;
+    };
+    AuditCheckpointDto: {
+      /** @description Entries in the log (the last seq) */
+      entries: number;
+      /** @description Hash of the last entry, SHA-256 hex */
+      headHash: string;
+      /** @description ISO-8601 UTC time of the checkpoint */
+      at: string;
+      /** @description Ed25519 signature of the canonical {entries, headHash, at}, base64 */
+      signature: string;
+      /** @description The audit signing public key, SPKI DER in base64 */
+      publicKey: string;
+    };
     CreateUserDto: {
       /** @example pharmacist1 */
       username: string;
@@ -489,6 +517,14 @@ export interface components {
       roles: ('admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor')[];
       /** @example Hospital pharmacist */
       displayName?: string;
+    };
+    UserResponseDto: {
+      username: string;
+      roles: ('admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor')[];
+      active: boolean;
+      displayName: string | null;
+      createdAt: string;
+      updatedAt: string;
     };
     UpdateUserDto: {
       roles?: (
@@ -509,8 +545,8 @@ export interface components {
     };
     LoginResponseDto: {
       accessToken: string;
-      /** @example Bearer */
-      tokenType: string;
+      /** @enum {string} */
+      tokenType: 'Bearer';
       /**
        * @description Seconds until the token expires (less near the 12-hour session limit)
        * @example 900
@@ -539,9 +575,9 @@ export interface components {
     };
     ListStatusDto: {
       generated: boolean;
-      commitment?: string | null;
+      commitment: string | null;
       method: string;
-      generatedAt?: string | null;
+      generatedAt: string | null;
     };
     TrialStatusDto: {
       protocolId: string;
@@ -556,7 +592,7 @@ export interface components {
       allocated: number;
       unblinded: number;
       locked: boolean;
-      lockedAt?: string | null;
+      lockedAt: string | null;
       /** @description What an allocation chooses (the trial design, not anyone’s allocation) */
       allocationDescribes: string;
       targets: components['schemas']['TargetDto'][];
@@ -568,12 +604,29 @@ export interface components {
       /** @example Last participant completed follow-up; database lock */
       reason: string;
     };
+    StudyLockedDto: {
+      protocolId: string;
+      locked: boolean;
+      lockedAt: string;
+      lockedBy: string;
+      reason: string;
+    };
     GenerateListDto: {
       /** @description The statistician's own seed, 16 to 256 printable ASCII characters, never one shown anywhere. When absent, 256 random bits (hex) are drawn, which is the safer choice. Kept sealed until the final export; the audit entry says whether it was chosen or drawn, never the seed. */
       seed?: string;
     };
+    ListGeneratedDto: {
+      /** @description SHA-256 hex over the canonical list and a secret nonce */
+      commitment: string;
+      /** @example permuted-blocks */
+      method: string;
+      generatedAt: string;
+    };
     SimulateListDto: {
-      /** @description Lists to draw, 1 to 10000; runs × slots at most 1000000. Default: 10000, or as many as that bound allows. */
+      /**
+       * Format: int32
+       * @description Lists to draw, 1 to 10000; runs × slots at most 1000000. Default: 10000, or as many as that bound allows.
+       */
       runs?: number;
       /**
        * @description A variant of the trial file's list method section (`randomization`), checked by the same rules against the trial’s targets: `method` ("simple" or "permuted-blocks"), `blockSizes` (permuted blocks: multiples of the ratio total that fill the list exactly), `slotsPerStratum` (default: the target size; at most 10000). Absent: the trial’s own design.
@@ -642,6 +695,46 @@ export interface components {
       /** @description Permuted blocks only */
       meanBlocksPerList: components['schemas']['BlockCountDto'][];
     };
+    ExportedSlotDto: {
+      slot: number;
+      stratum: string;
+      /**
+       * @description The target of the slot (for NCT02286011 the limb receiving cells)
+       * @enum {string}
+       */
+      limb: 'LEFT' | 'RIGHT';
+      participantId: string | null;
+    };
+    ListExportAuditHeadDto: {
+      /** @description Number of audit entries (the seq of the last one) */
+      entries: number;
+      /** @description Hash of that entry, SHA-256 hex */
+      headHash: string;
+    };
+    ListExportSignatureDto: {
+      /** @enum {string} */
+      algorithm: 'Ed25519';
+      /** @description The audit signing public key, SPKI DER in base64 */
+      publicKey: string;
+      /** @description The signature, base64 */
+      value: string;
+    };
+    ListExportDto: {
+      /** @description The trial definition the list was generated from */
+      trial: {
+        [key: string]: unknown;
+      };
+      method: string;
+      seed: string;
+      nonce: string;
+      commitment: string;
+      generatedAt: string;
+      slots: components['schemas']['ExportedSlotDto'][];
+      /** @description The audit log head at export time (its LIST_EXPORTED entry included) */
+      auditHead: components['schemas']['ListExportAuditHeadDto'];
+      /** @description Ed25519 signature with the audit signing key over the canonical JSON of every other field (docs/randomization.md) */
+      signature: components['schemas']['ListExportSignatureDto'];
+    };
     RegisterParticipantDto: {
       /**
        * @description Unique screening number
@@ -669,11 +762,17 @@ export interface components {
        */
       strata?: Record<string, never>;
     };
+    RegisteredParticipantDto: {
+      participantId: string;
+      /** @enum {string} */
+      status: 'REGISTERED';
+      registeredAt: string;
+    };
     SealDto: {
       unblinded: boolean;
-      at?: string | null;
-      by?: string | null;
-      reason?: string | null;
+      at: string | null;
+      by: string | null;
+      reason: string | null;
     };
     BlindedParticipantDto: {
       participantId: string;
@@ -683,8 +782,51 @@ export interface components {
       stratum: string;
       registeredAt: string;
       registeredBy: string;
-      allocatedAt?: string | null;
+      allocatedAt: string | null;
       seal: components['schemas']['SealDto'];
+    };
+    SyringeDto: {
+      /**
+       * @description The target (limb) this syringe is for
+       * @enum {string}
+       */
+      limb: 'LEFT' | 'RIGHT';
+      /** @description The target’s label from the trial file */
+      limbLabel: string;
+      /**
+       * @description Short name of what this syringe holds, for the pharmacy (never on a ward label)
+       * @example CELLS
+       */
+      name: string;
+      contents: string;
+      volumeMl: number;
+    };
+    PreparationDto: {
+      product: string;
+      /** @example tibialis anterior muscle */
+      site: string;
+      syringes: components['schemas']['SyringeDto'][];
+      injectionCount?: number;
+      injectionVolumeMl?: number;
+      needle?: string;
+      instructions: string[];
+    };
+    AllocationDto: {
+      participantId: string;
+      /** @description Position in the stratum list */
+      slot: number;
+      /**
+       * @description The limb whose tibialis anterior receives the cells
+       * @enum {string}
+       */
+      cellLimb: 'LEFT' | 'RIGHT';
+      /**
+       * @description The other limb, receiving saline (null in designs with more than two targets)
+       * @enum {string|null}
+       */
+      salineLimb: 'LEFT' | 'RIGHT' | null;
+      allocatedAt: string;
+      preparation: components['schemas']['PreparationDto'];
     };
     UnblindingRequestDto: {
       /**
@@ -695,12 +837,75 @@ export interface components {
       /** @description Your current password: the electronic signature of this unblinding */
       password: string;
     };
+    UnblindingDto: {
+      participantId: string;
+      /**
+       * @description The limb that received the cells
+       * @enum {string}
+       */
+      cellLimb: 'LEFT' | 'RIGHT';
+      /**
+       * @description The limb that received saline (null in designs with more than two targets)
+       * @enum {string|null}
+       */
+      salineLimb: 'LEFT' | 'RIGHT' | null;
+      unblindedAt: string;
+      unblindedBy: string;
+      reason: string;
+    };
     UnblindingReviewRequestDto: {
       /** @enum {string} */
       decision: 'ACKNOWLEDGED' | 'CONCERNS_RAISED';
       comment: string;
       /** @description Your current password: the electronic signature of this review */
       password: string;
+    };
+    UnblindingReviewDto: {
+      participantId: string;
+      /** @enum {string} */
+      decision: 'ACKNOWLEDGED' | 'CONCERNS_RAISED';
+      comment: string;
+      reviewedBy: string;
+      reviewedAt: string;
+    };
+    UnblindingSummaryDto: {
+      participantId: string;
+      unblindedAt: string;
+      unblindedBy: string;
+      reason: string;
+      /** @enum {string} */
+      reviewState: 'PENDING' | 'ACKNOWLEDGED' | 'CONCERNS_RAISED';
+      review: components['schemas']['UnblindingReviewDto'] | null;
+      /** @enum {string} */
+      notification: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
+    };
+    ExposureDto: {
+      username: string;
+      roles: string[];
+      /**
+       * @description How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED or UNBLINDED
+       * @example ALLOCATED
+       */
+      how: string;
+      at: string;
+      /** @description The audit entry that records it */
+      auditSeq: number;
+    };
+    BlindingRegisterEntryDto: {
+      participantId: string;
+      exposures: components['schemas']['ExposureDto'][];
+    };
+    FullListExportDto: {
+      username: string;
+      roles: string[];
+      at: string;
+      /** @description The audit entry that records it */
+      auditSeq: number;
+    };
+    BlindingRegisterDto: {
+      participants: components['schemas']['BlindingRegisterEntryDto'][];
+      /** @description Final exports of the whole list after lock: each exposes every participant */
+      fullListExports: components['schemas']['FullListExportDto'][];
     };
     ErrorBody: {
       /** @example 409 */
@@ -713,6 +918,7 @@ export interface components {
        *     - `BODY_TOO_LARGE`: The request body is larger than the limit
        *     - `UNSUPPORTED_MEDIA_TYPE`: A request body must be sent as application/json
        *     - `UNAUTHENTICATED`: No valid token, or a wrong username or password
+       *     - `ACCOUNT_DISABLED`: The account is disabled (said only after the right password was given)
        *     - `TOKEN_EXPIRED`: The token has expired; refresh the session or sign in again
        *     - `SESSION_EXPIRED`: The session passed its idle or absolute limit; sign in again
        *     - `TOKEN_REVOKED`: The token was revoked (sign-out, refresh, new password or disabled account)
@@ -746,6 +952,7 @@ export interface components {
         | 'BODY_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'UNAUTHENTICATED'
+        | 'ACCOUNT_DISABLED'
         | 'TOKEN_EXPIRED'
         | 'SESSION_EXPIRED'
         | 'TOKEN_REVOKED'
@@ -773,6 +980,8 @@ export interface components {
         | 'INTERNAL_ERROR';
       /** @description A sentence the user can act on */
       message: string;
+      /** @description INTERNAL_ERROR only: the request id to quote to the administrator */
+      requestId?: string;
     };
   };
   responses: never;
@@ -783,7 +992,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_health: {
+  getHealth: {
     parameters: {
       query?: never;
       header?: never;
@@ -797,7 +1006,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': components['schemas']['HealthDto'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
@@ -820,7 +1038,7 @@ export interface operations {
       };
     };
   };
-  AuditLogController_export: {
+  exportAuditLog: {
     parameters: {
       query?: {
         format?: 'json' | 'csv' | 'ndjson';
@@ -902,21 +1120,36 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: monitor, admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -938,7 +1171,7 @@ export interface operations {
       };
     };
   };
-  AuditLogController_verify: {
+  verifyAuditLog: {
     parameters: {
       query?: never;
       header?: never;
@@ -947,69 +1180,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description No token, or an invalid, expired or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Granted only to: monitor, admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The database could not store the change; retry after Retry-After seconds */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description Refused: see `code` */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-    };
-  };
-  AuditLogController_checkpoint: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description {entries, headHash, at, signature, publicKey} */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChainVerificationDto'];
+        };
       };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: monitor, admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1031,7 +1235,7 @@ export interface operations {
       };
     };
   };
-  UsersController_list: {
+  getAuditCheckpoint: {
     parameters: {
       query?: never;
       header?: never;
@@ -1040,19 +1244,104 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditCheckpointDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: monitor, admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserResponseDto'][];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1074,7 +1363,7 @@ export interface operations {
       };
     };
   };
-  UsersController_create: {
+  createUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -1087,26 +1376,49 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserResponseDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The username is taken */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1128,7 +1440,7 @@ export interface operations {
       };
     };
   };
-  UsersController_update: {
+  updateUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -1143,19 +1455,49 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserResponseDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown user */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1177,7 +1519,7 @@ export interface operations {
       };
     };
   };
-  AuthController_login: {
+  login: {
     parameters: {
       query?: never;
       header?: never;
@@ -1203,14 +1545,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Too many failed attempts for the account or address */
       429: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1232,7 +1587,7 @@ export interface operations {
       };
     };
   };
-  AuthController_me: {
+  getCurrentUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -1254,14 +1609,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1283,7 +1651,7 @@ export interface operations {
       };
     };
   };
-  AuthController_refresh: {
+  refreshSession: {
     parameters: {
       query?: never;
       header?: never;
@@ -1309,14 +1677,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1338,7 +1719,7 @@ export interface operations {
       };
     };
   };
-  AuthController_logout: {
+  logout: {
     parameters: {
       query?: never;
       header?: never;
@@ -1359,14 +1740,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1388,7 +1782,7 @@ export interface operations {
       };
     };
   };
-  TrialController_status: {
+  getTrial: {
     parameters: {
       query?: never;
       header?: never;
@@ -1410,14 +1804,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1439,7 +1846,7 @@ export interface operations {
       };
     };
   };
-  TrialController_lock: {
+  lockStudy: {
     parameters: {
       query?: never;
       header?: never;
@@ -1452,26 +1859,49 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StudyLockedDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Already locked */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1493,7 +1923,7 @@ export interface operations {
       };
     };
   };
-  RandomizationController_generate: {
+  generateList: {
     parameters: {
       query?: never;
       header?: never;
@@ -1506,26 +1936,49 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListGeneratedDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: statistician */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description A list exists already, or the study is locked */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1547,7 +2000,7 @@ export interface operations {
       };
     };
   };
-  RandomizationController_simulate: {
+  simulateList: {
     parameters: {
       query?: never;
       header?: never;
@@ -1573,21 +2026,36 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: statistician */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1609,7 +2077,7 @@ export interface operations {
       };
     };
   };
-  RandomizationController_exportList: {
+  exportList: {
     parameters: {
       query?: never;
       header?: never;
@@ -1618,26 +2086,49 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListExportDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: statistician */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The study is not locked yet */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1659,7 +2150,7 @@ export interface operations {
       };
     };
   };
-  ParticipantsController_list: {
+  listParticipants: {
     parameters: {
       query?: {
         /** @description Only the participant registered with this screening number (exact match): an array of one, or empty */
@@ -1684,21 +2175,36 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1720,7 +2226,7 @@ export interface operations {
       };
     };
   };
-  ParticipantsController_register: {
+  registerParticipant: {
     parameters: {
       query?: never;
       header?: never;
@@ -1733,33 +2239,58 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RegisteredParticipantDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: pharmacist, investigator */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Duplicate screening number, target size reached, or locked */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Not eligible: `failed` lists the criterion ids */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1781,11 +2312,12 @@ export interface operations {
       };
     };
   };
-  ParticipantsController_get: {
+  getParticipant: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
@@ -1805,20 +2337,36 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
+      /** @description Unknown participant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1840,44 +2388,70 @@ export interface operations {
       };
     };
   };
-  AllocationController_reread: {
+  getAllocation: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AllocationDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: pharmacist */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Unknown participant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Not allocated yet */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1899,48 +2473,73 @@ export interface operations {
       };
     };
   };
-  AllocationController_allocate: {
+  allocate: {
     parameters: {
       query?: never;
-      header: {
-        'idempotency-key': string;
+      header?: {
         /** @description A retried request with the same key returns the first answer, without a second allocation */
-        'Idempotency-Key'?: string;
+        'idempotency-key'?: string;
       };
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AllocationDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: pharmacist */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Unknown participant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Already allocated, no list, list exhausted, study locked */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -1962,11 +2561,12 @@ export interface operations {
       };
     };
   };
-  AllocationController_preparationSheet: {
+  getPreparationSheet: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
@@ -1987,28 +2587,45 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: pharmacist */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Unknown participant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Not allocated yet */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -2030,11 +2647,12 @@ export interface operations {
       };
     };
   };
-  UnblindingController_unblind: {
+  unblind: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
@@ -2045,6 +2663,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnblindingDto'];
+        };
+      };
       /**
        * @description Wrong password (the signature is refused)
        *
@@ -2054,28 +2680,45 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: unblinder */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Unknown participant */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Not allocated */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -2097,11 +2740,12 @@ export interface operations {
       };
     };
   };
-  UnblindingController_review: {
+  reviewUnblinding: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        /** @description Participant id */
         id: string;
       };
       cookie?: never;
@@ -2112,26 +2756,58 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnblindingReviewDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, unblinder */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown participant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Not unblinded, or already reviewed */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -2153,7 +2829,7 @@ export interface operations {
       };
     };
   };
-  UnblindingController_list: {
+  listUnblindings: {
     parameters: {
       query?: never;
       header?: never;
@@ -2162,19 +2838,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnblindingSummaryDto'][];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, monitor, unblinder */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
@@ -2196,7 +2893,7 @@ export interface operations {
       };
     };
   };
-  UnblindingController_register: {
+  getBlindingRegister: {
     parameters: {
       query?: never;
       header?: never;
@@ -2205,19 +2902,40 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BlindingRegisterDto'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description Granted only to: admin, monitor */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
       };
       /** @description The database could not store the change; retry after Retry-After seconds */
       503: {
