@@ -15,6 +15,30 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
     },
     {
+      // The web interface's own logic (catalogues, session timing, screens by role): plain
+      // TypeScript, no DOM; the browser tests in test/web drive the real interface.
+      displayName: 'web',
+      testEnvironment: 'node',
+      rootDir: 'web/src',
+      testRegex: '.*\\.spec\\.ts$',
+      transform: {
+        '^.+\\.tsx?$': [
+          'ts-jest',
+          {
+            tsconfig: {
+              module: 'commonjs',
+              jsx: 'react-jsx',
+              lib: ['ES2022', 'DOM'],
+              strict: true,
+              esModuleInterop: true,
+              isolatedModules: true,
+              types: ['jest'],
+            },
+          },
+        ],
+      },
+    },
+    {
       displayName: 'e2e',
       testEnvironment: 'node',
       rootDir: 'test',

@@ -20,6 +20,7 @@ import { withoutBodyDerivedHeaders } from './common/response-headers';
 import { NotificationWorker } from './notifications/notification-worker';
 import { RandomizationService } from './randomization/randomization.service';
 import { AppRuntime, resolveRuntime } from './runtime';
+import { serveWebInterface, WEB_CONTENT_SECURITY_POLICY } from './web/web-interface';
 import { TrialSetupService } from './trial/trial-setup.service';
 import { AdminBootstrapService } from './users/admin-bootstrap.service';
 
@@ -70,11 +71,12 @@ async function startApp(
   });
   app.use(requestIdMiddleware);
   app.use(withoutBodyDerivedHeaders);
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY }));
   app.use(jsonBodiesOnly);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.use(hideBodyParseDetails);
   app.setGlobalPrefix(API_PREFIX);
+  serveWebInterface(app);
   // Behind a load balancer, the client's address (audit, throttling) comes from X-Forwarded-For.
   app.set('trust proxy', config.trustProxyHops);
   // Express's default weak ETag is a hash of the body (see common/response-headers.ts).

@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function AllocationScreen() {
+  return <ScreenTitle titleKey="allocate.title" />;
+}

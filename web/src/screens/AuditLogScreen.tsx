@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function AuditLogScreen() {
+  return <ScreenTitle titleKey="audit.title" />;
+}

@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function BlindingRegisterScreen() {
+  return <ScreenTitle titleKey="register.blindingTitle" />;
+}

@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function RandomizationListScreen() {
+  return <ScreenTitle titleKey="list.title" />;
+}

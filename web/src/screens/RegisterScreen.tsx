@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function RegisterScreen() {
+  return <ScreenTitle titleKey="register.title" />;
+}

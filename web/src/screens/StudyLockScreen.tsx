@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function StudyLockScreen() {
+  return <ScreenTitle titleKey="lock.title" />;
+}

@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function UnblindingScreen() {
+  return <ScreenTitle titleKey="unblinding.title" />;
+}

@@ -1,0 +1,5 @@
+import { ScreenTitle } from '../components/ScreenTitle';
+
+export function UsersScreen() {
+  return <ScreenTitle titleKey="users.title" />;
+}

@@ -1,0 +1,37 @@
+import { screenAt, SCREENS, screensFor } from './screens';
+
+describe('screens by role (SPEC section 11)', () => {
+  it('gives everyone the overview, and each role its own screens only', () => {
+    const paths = (roles: Parameters<typeof screensFor>[0]) => screensFor(roles).map((s) => s.path);
+    expect(paths(['pharmacist'])).toEqual(['/', '/participants/new', '/allocation']);
+    expect(paths(['investigator'])).toEqual(['/', '/participants/new']);
+    expect(paths(['unblinder'])).toEqual(['/', '/unblinding', '/unblinding-reviews']);
+    expect(paths(['monitor'])).toEqual(['/', '/audit-log', '/blinding-register']);
+    expect(paths(['statistician'])).toEqual(['/', '/randomization-list']);
+    expect(paths(['admin'])).toEqual([
+      '/',
+      '/unblinding-reviews',
+      '/audit-log',
+      '/blinding-register',
+      '/users',
+      '/study-lock',
+    ]);
+  });
+
+  it('gives a user with several roles each of their sections, once', () => {
+    const paths = screensFor(['pharmacist', 'investigator', 'monitor']).map((s) => s.path);
+    expect(paths).toEqual([
+      '/',
+      '/participants/new',
+      '/allocation',
+      '/audit-log',
+      '/blinding-register',
+    ]);
+  });
+
+  it('finds no screen outside the user’s roles, and ignores a trailing slash', () => {
+    expect(screenAt('/allocation', ['monitor'])).toBeUndefined();
+    expect(screenAt('/allocation/', ['pharmacist'])?.path).toBe('/allocation');
+    expect(new Set(SCREENS.map((s) => s.path)).size).toBe(SCREENS.length);
+  });
+});
