@@ -181,7 +181,9 @@ export class UnblindingService {
           reviewedBy: actor.username,
           reviewedAt: new Date().toISOString(),
         };
-        await reviews.insert(review);
+        // A copy: insert() writes the generated row id into the object it is given, and the
+        // answer is the review, not the row.
+        await reviews.insert({ ...review });
         await this.audit.record(manager, {
           actor,
           action: 'UNBLINDING_REVIEWED',
