@@ -4,6 +4,7 @@ import { csvExportBench } from './csv-export.bench';
 import { exportLoadBench } from './export-load.bench';
 import { listGenerationBench } from './list-generation.bench';
 import { startupBench } from './startup.bench';
+import { webBuildBench } from './web-build.bench';
 import { AuditDatabase, MILLION, prepareAuditDatabase } from './support/audit-fixture';
 import {
   BenchResult,
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   // verification builds would otherwise leave garbage whose collection pauses them.
   await attempt('Allocation', allocationBench);
   await attempt('List generation', listGenerationBench);
+  await attempt('Web interface', webBuildBench);
   await attempt('Audit verification', () => auditVerifyBench());
 
   // The CSV export and the start-up share one database of 1,000,000 entries: filling it is slow.

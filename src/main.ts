@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   new Logger('Startup').log(
-    `Serving trial from ${config.trialConfigPath} on http://localhost:${config.port}/api (OpenAPI at /api/docs)`,
+    `Serving trial from ${config.trialConfigPath}: web interface at http://localhost:${config.port}/, API at /api (OpenAPI at /api/docs)`,
   );
 }
 
