@@ -303,6 +303,7 @@ describe('Sign-in, users and roles (end to end)', () => {
       .send({ active: false });
     // Another admin ('revokee' lost the role), so admin is the last one.
     expect(response.status).toBe(409);
+    expect(response.body).toMatchObject({ code: 'LAST_ADMIN' });
     await t.http().get('/api/auth/me').set('Authorization', admin).expect(200);
   });
 

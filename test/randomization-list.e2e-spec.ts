@@ -145,6 +145,16 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .set('Authorization', admin)
       .send({ reason: 'Database lock after last visit' })
       .expect(200);
+    const lockedTrial = await t
+      .http()
+      .get('/api/trial')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    expect(lockedTrial.body).toMatchObject({
+      locked: true,
+      lockedBy: 'admin',
+      lockReason: 'Database lock after last visit',
+    });
     await t
       .http()
       .post('/api/study/lock')

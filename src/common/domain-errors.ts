@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   STUDY_LOCKED: 'The study is locked',
   TARGET_REACHED: 'Registration is closed: the target size is reached',
   DUPLICATE: 'A resource with this identity already exists',
+  LAST_ADMIN: 'The change would leave no active admin to manage users',
   SIGNATURE_FAILED: 'The re-entered password (electronic signature) is wrong',
   SELF_REVIEW: 'An unblinding cannot be reviewed by the user who did it',
   INVALID_DESIGN: 'The list design breaks a rule of the trial file’s randomization section',

@@ -38,6 +38,8 @@ export class TrialService {
         unblinded: await participants.countBy({ unblindedAt: Not(IsNull()) }),
         locked: record.lockedAt !== null,
         lockedAt: record.lockedAt,
+        lockedBy: record.lockedBy,
+        lockReason: record.lockReason,
         allocationDescribes: this.trial.allocation.describes,
         targets: this.trial.allocation.targets,
         eligibility: this.trial.eligibility,

@@ -188,6 +188,7 @@ export class UsersService {
     if (admins.length === 0) {
       throw new Conflict(
         'This change would leave no active admin; create or enable another admin first',
+        'LAST_ADMIN',
       );
     }
   }

@@ -66,6 +66,10 @@ export class TrialStatusDto {
   @ApiProperty({ type: 'integer' }) unblinded!: number;
   @ApiProperty() locked!: boolean;
   @ApiProperty({ nullable: true, type: String }) lockedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Who locked the study' })
+  lockedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the study was locked' })
+  lockReason!: string | null;
   @ApiProperty({
     description: 'What an allocation chooses (the trial design, not anyone’s allocation)',
   })

@@ -593,6 +593,10 @@ export interface components {
       unblinded: number;
       locked: boolean;
       lockedAt: string | null;
+      /** @description Who locked the study */
+      lockedBy: string | null;
+      /** @description Why the study was locked */
+      lockReason: string | null;
       /** @description What an allocation chooses (the trial design, not anyone’s allocation) */
       allocationDescribes: string;
       targets: components['schemas']['TargetDto'][];
@@ -937,6 +941,7 @@ export interface components {
        *     - `STUDY_LOCKED`: The study is locked
        *     - `TARGET_REACHED`: Registration is closed: the target size is reached
        *     - `DUPLICATE`: A resource with this identity already exists
+       *     - `LAST_ADMIN`: The change would leave no active admin to manage users
        *     - `SIGNATURE_FAILED`: The re-entered password (electronic signature) is wrong
        *     - `SELF_REVIEW`: An unblinding cannot be reviewed by the user who did it
        *     - `INVALID_DESIGN`: The list design breaks a rule of the trial file’s randomization section
@@ -971,6 +976,7 @@ export interface components {
         | 'STUDY_LOCKED'
         | 'TARGET_REACHED'
         | 'DUPLICATE'
+        | 'LAST_ADMIN'
         | 'SIGNATURE_FAILED'
         | 'SELF_REVIEW'
         | 'INVALID_DESIGN'

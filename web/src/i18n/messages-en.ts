@@ -90,6 +90,8 @@ export const en = {
   'error.STUDY_LOCKED': 'The study is locked.',
   'error.TARGET_REACHED': 'Registration is closed: the target size is reached.',
   'error.DUPLICATE': 'This already exists: {message}',
+  'error.LAST_ADMIN':
+    'This would leave no active administrator. Create or enable another administrator first.',
   'error.SIGNATURE_FAILED': 'The password is wrong. Nothing was done.',
   'error.SELF_REVIEW': 'You cannot review an unblinding that you did yourself.',
   'error.INVALID_DESIGN': 'The design breaks a rule of the trial: {message}',

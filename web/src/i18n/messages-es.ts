@@ -89,6 +89,8 @@ export const es: Record<MessageKey, string> = {
   'error.STUDY_LOCKED': 'El estudio está cerrado.',
   'error.TARGET_REACHED': 'El registro está cerrado: se alcanzó el tamaño previsto.',
   'error.DUPLICATE': 'Ya existe: {message}',
+  'error.LAST_ADMIN':
+    'Así no quedaría ningún administrador activo. Cree o habilite antes otro administrador.',
   'error.SIGNATURE_FAILED': 'La contraseña es incorrecta. No se ha hecho nada.',
   'error.SELF_REVIEW': 'No puede revisar un desenmascaramiento que hizo usted mismo.',
   'error.INVALID_DESIGN': 'El diseño incumple una regla del ensayo: {message}',
