@@ -14,6 +14,7 @@ import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Roles } from '../common/decorators';
 import {
   BlindedParticipantDto,
+  NotEligibleBodyDto,
   PARTICIPANT_ID_PARAM,
   RegisteredParticipantDto,
   RegisterParticipantDto,
@@ -34,7 +35,10 @@ export class ParticipantsController {
   @ApiConflictResponse({
     description: 'Duplicate screening number, target size reached, or locked',
   })
-  @ApiUnprocessableEntityResponse({ description: 'Not eligible: `failed` lists the criterion ids' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Not eligible: `failed` lists the criterion ids',
+    type: NotEligibleBodyDto,
+  })
   register(
     @CurrentActor() actor: Actor,
     @Body() dto: RegisterParticipantDto,

@@ -37,6 +37,8 @@ export class RegisterParticipantDto {
     description:
       'An answer to every criterion of GET /api/trial: true when the criterion is MET. An inclusion ' +
       'criterion must be met, an exclusion criterion must not be.',
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
     example: { 'inc-als-diagnosis': true, 'exc-diabetes': false },
   })
   @IsObject()
@@ -45,6 +47,8 @@ export class RegisterParticipantDto {
 
   @ApiPropertyOptional({
     description: 'A level for each stratification factor of the trial (none for NCT02286011)',
+    type: 'object',
+    additionalProperties: { type: 'string' },
     example: { site: 'north' },
   })
   @IsOptionalNotNull()
@@ -72,6 +76,21 @@ export class BlindedParticipantDto {
   @ApiProperty() registeredBy!: string;
   @ApiProperty({ nullable: true, type: String }) allocatedAt!: string | null;
   @ApiProperty({ type: SealDto }) seal!: SealDto;
+}
+
+/** The 422 of a registration: the error body, plus the ids of the criteria that failed. */
+export class NotEligibleBodyDto {
+  @ApiProperty({ example: 422 }) statusCode!: number;
+  @ApiProperty({ example: 'Unprocessable Entity' }) error!: string;
+  @ApiProperty({ enum: ['NOT_ELIGIBLE'] }) code!: 'NOT_ELIGIBLE';
+  @ApiProperty({ description: 'A sentence naming each failed criterion' }) message!: string;
+  @ApiProperty({
+    type: [String],
+    description:
+      'The ids of the failed criteria (GET /api/trial eligibility); `age` when the age is outside the trial’s range',
+    example: ['inc-adherence', 'age'],
+  })
+  failed!: string[];
 }
 
 export class RegisteredParticipantDto {

@@ -757,20 +757,42 @@ export interface components {
        *       "exc-diabetes": false
        *     }
        */
-      eligibility: Record<string, never>;
+      eligibility: {
+        [key: string]: boolean;
+      };
       /**
        * @description A level for each stratification factor of the trial (none for NCT02286011)
        * @example {
        *       "site": "north"
        *     }
        */
-      strata?: Record<string, never>;
+      strata?: {
+        [key: string]: string;
+      };
     };
     RegisteredParticipantDto: {
       participantId: string;
       /** @enum {string} */
       status: 'REGISTERED';
       registeredAt: string;
+    };
+    NotEligibleBodyDto: {
+      /** @example 422 */
+      statusCode: number;
+      /** @example Unprocessable Entity */
+      error: string;
+      /** @enum {string} */
+      code: 'NOT_ELIGIBLE';
+      /** @description A sentence naming each failed criterion */
+      message: string;
+      /**
+       * @description The ids of the failed criteria (GET /api/trial eligibility); `age` when the age is outside the trial’s range
+       * @example [
+       *       "inc-adherence",
+       *       "age"
+       *     ]
+       */
+      failed: string[];
     };
     SealDto: {
       unblinded: boolean;
@@ -2286,7 +2308,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['NotEligibleBodyDto'];
         };
       };
       /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */

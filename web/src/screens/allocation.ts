@@ -1,0 +1,65 @@
+import type { components } from '../api/schema';
+import type { MessageKey } from '../i18n/messages-en';
+
+/**
+ * The allocation screen's logic, without React: which participants may be picked, which one a
+ * typed id or screening number means, and the lines of the result panel.
+ */
+type Schemas = components['schemas'];
+export type Participant = Schemas['BlindedParticipantDto'];
+export type Allocation = Schemas['AllocationDto'];
+
+/** The participants waiting for an allocation, first registered first. */
+export function awaitingAllocation(participants: readonly Participant[]): Participant[] {
+  return participants
+    .filter((p) => p.status === 'REGISTERED')
+    .sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+}
+
+/**
+ * The participant a typed text names: its participant id (in any letter case, as people type
+ * "ela-001") or its screening number (exactly: screening numbers are the site's own).
+ */
+export function findParticipant(
+  participants: readonly Participant[],
+  typed: string,
+): Participant | undefined {
+  const wanted = typed.trim();
+  if (!wanted) return undefined;
+  return (
+    participants.find((p) => p.participantId.toUpperCase() === wanted.toUpperCase()) ??
+    participants.find((p) => p.screeningNumber === wanted)
+  );
+}
+
+/** What the pharmacist can do for a participant: allocate it, or read its allocation again. */
+export function actionFor(participant: Participant): 'allocate' | 'reread' {
+  return participant.status === 'REGISTERED' ? 'allocate' : 'reread';
+}
+
+/** One line of the result panel: what goes in a syringe, and where it goes. */
+export interface PanelLine {
+  syringe: string;
+  target: string;
+  targetLabel: string;
+}
+
+/**
+ * The panel's lines, one per syringe in the answer's order (the allocated syringe first):
+ * "CELLS → LEFT leg", "SALINE → RIGHT leg". Taken from the syringes, not from cellLimb alone, so
+ * that a design with one syringe (a parallel trial) still gets an exact line.
+ */
+export function panelLines(allocation: Allocation): PanelLine[] {
+  return allocation.preparation.syringes.map((s) => ({
+    syringe: s.name,
+    target: s.limb,
+    targetLabel: s.limbLabel,
+  }));
+}
+
+/** The catalogue's words for a target (the legs of NCT02286011); else the trial file's label. */
+export function targetKeyOf(target: string): MessageKey | undefined {
+  if (target === 'LEFT') return 'limb.LEFT';
+  if (target === 'RIGHT') return 'limb.RIGHT';
+  return undefined;
+}
