@@ -301,6 +301,38 @@ describe('OpenAPI document (end to end)', () => {
     });
   });
 
+  // Before the answers below: their last steps lock the study, which refuses registrations.
+  describe('every refusal matches the documented error body', () => {
+    let refusals = 0;
+    it.each([
+      ['no token', 'GET', '/api/auth/me', undefined, 401],
+      ['wrong password', 'POST', '/api/auth/login', { username: 'admin', password: 'wrong' }, 401],
+      ['a bad body', 'POST', '/api/study/lock', { reason: 'short' }, 400],
+      ['an unknown participant', 'GET', '/api/participants/ELA-999', undefined, 404],
+      ['an ineligible participant', 'POST', '/api/participants', 'ineligible', 422],
+    ] as const)('%s', async (_what, method, path, body, status) => {
+      const admin = await t.login('admin', ADMIN_PASSWORD);
+      const investigator = await t.userWith(`refusal-${++refusals}`, ['investigator']);
+      let call = t.http()[method === 'GET' ? 'get' : 'post'](path);
+      if (path !== '/api/auth/me' && path !== '/api/auth/login')
+        call = call.set('Authorization', path === '/api/participants' ? investigator : admin);
+      const sent =
+        body === 'ineligible'
+          ? registration(trial, `SCR-NO-${status}`, { age: 5 })
+          : (body ?? undefined);
+      const response = sent ? await call.send(sent) : await call;
+      expect(response.status).toBe(status);
+      const operation = operations.find(
+        ({ route }) => route === `${method} ${path.replace(/ELA-999$/, '{id}')}`,
+      )!.operation;
+      const documented = operation.responses[String(status)] ?? operation.responses['4XX'];
+      const schema = documented.content?.['application/json']?.schema;
+      expect(schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+      expect(schemaProblems(response.body, schema!, resolverFor(document))).toEqual([]);
+      if (status === 422) expect((response.body as { failed: string[] }).failed).toEqual(['age']);
+    });
+  });
+
   describe('every answer matches its documented schema', () => {
     const covered = new Set<string>();
 
