@@ -226,6 +226,116 @@ export const en = {
 
   // Randomization list (statistician)
   'list.title': 'Randomization list',
+  'list.intro':
+    'Here you compare list designs before committing to one, generate the sealed list once, and after the study lock download the full list for the final analysis. Nothing on this screen shows anyone’s allocation.',
+  'list.method.simple': 'simple randomization',
+  'list.method.permuted-blocks': 'permuted blocks',
+  'list.sim.heading': 'Simulate the design',
+  'list.sim.help':
+    'Each run draws a whole list with a fresh random seed, never the trial’s list. The figures say how unbalanced the groups can get after k enrolments, and how often someone who knows every earlier allocation would guess the next one right. Each simulation is recorded in the audit log.',
+  'list.sim.runs': 'Runs (lists to draw)',
+  'list.sim.runsHint':
+    '1 to 10,000; runs × slots at most 1,000,000. Leave empty for 10,000, or as many as that bound allows.',
+  'list.sim.runsInvalid': 'Runs must be a whole number, written with digits only.',
+  'list.sim.designLegend': 'Design to simulate',
+  'list.sim.trialDesign': 'The trial’s own design (from the trial file)',
+  'list.sim.variantDesign': 'A variant',
+  'list.sim.method': 'Method',
+  'list.sim.blockSizes': 'Block sizes (comma-separated)',
+  'list.sim.blockSizesHint':
+    'For example 2, 4. Each must be a multiple of the ratio total (2 for 1:1), and together they must fill the list exactly.',
+  'list.sim.blockSizesInvalid':
+    'Block sizes must be whole numbers separated by commas, for example 2, 4.',
+  'list.sim.slots': 'Slots per stratum',
+  'list.sim.slotsHint': 'At most 10,000. Leave empty for the trial’s target size.',
+  'list.sim.slotsInvalid': 'Slots per stratum must be a whole number, written with digits only.',
+  'list.sim.run': 'Run the simulation',
+  'list.sim.running': 'Simulating…',
+  'list.sim.resultHeading': 'Simulation results',
+  'list.sim.design': 'Design',
+  'list.sim.sourceTrial': 'the trial’s design',
+  'list.sim.sourceVariant': 'variant',
+  'list.sim.designBlocks': '{method}, block sizes {sizes}, {slots} slots per stratum',
+  'list.sim.designSimple': '{method}, {slots} slots per stratum',
+  'list.sim.ratio': 'Targets and ratio',
+  'list.sim.runsDone': 'Runs',
+  'list.sim.seed': 'Simulation seed',
+  'list.sim.reproduceTrial':
+    'This seed is the simulation’s own, unrelated to the list. To reproduce these figures on the command line:',
+  'list.sim.reproduceVariant':
+    'This seed is the simulation’s own, unrelated to the list. To reproduce these figures, run this with a copy of the trial file whose randomization section holds this variant:',
+  'list.sim.reproduceCommand':
+    'npm run cli -- list simulate --trial <trial file> --runs {runs} --seed {seed}',
+  'list.sim.correctGuesses': 'Expected correct guesses',
+  'list.sim.correctGuessesValue':
+    '{expected} of {slots} allocations ({share}; guessing the most frequent target blindly: {chance})',
+  'list.sim.blocksPerList': 'Mean blocks per list',
+  'list.sim.noBlocks': 'None: simple randomization has no blocks.',
+  'list.sim.blockCount': 'size {size}: {mean}',
+  'list.chart.legend': 'Legend',
+  'list.chart.showTable': 'Show the figures as a table',
+  'list.chart.enrolments': 'Enrolments (k)',
+  'list.chart.k': 'k (enrolments)',
+  'list.chart.imbalance': 'Imbalance',
+  'list.chart.probability': 'Probability',
+  'list.chart.imbalanceTitle': 'Mean and maximum imbalance against enrolments',
+  'list.chart.imbalanceDesc':
+    'Imbalance between the targets after k enrolments, over {runs} simulated lists of {slots} slots. The largest imbalance seen is {peak}; at the end of the list the mean imbalance is {final}.',
+  'list.chart.imbalanceTable': 'Imbalance after k enrolments',
+  'list.chart.meanImbalance': 'Mean imbalance',
+  'list.chart.maxImbalance': 'Maximum imbalance',
+  'list.chart.guessTitle': 'Probability of a correct guess of the k-th allocation',
+  'list.chart.guessDesc':
+    'How often an observer who knows every earlier allocation guesses the k-th one right, over {runs} simulated lists, against chance ({chance}, the dotted line). The highest probability is {peak}, at k = {k}.',
+  'list.chart.guessTable': 'Probability of a correct guess of the k-th allocation',
+  'list.chart.correctGuess': 'P(correct guess of the k-th)',
+  'list.chart.soFar': 'Share right among the first k',
+  'list.chart.chance': 'Chance',
+  'list.gen.heading': 'Generate the list',
+  'list.gen.help':
+    'The list is generated once, from the trial file’s design, and sealed at once: nobody, you included, can read it until the study is locked. Only its commitment is shown, so that anyone can check later that the list was not changed.',
+  'list.gen.seed': 'Your own seed (optional)',
+  'list.gen.seedHint':
+    'Leave it empty to have 256 random bits drawn: that is the safer choice. If you choose one, use at least 16 characters (printable ASCII) and never one that has been shown or written anywhere: whoever guesses it can rebuild the whole list.',
+  'list.gen.seedShort':
+    'The seed must have at least 16 characters: anyone who guesses it can rebuild the list. Leave it empty to have one drawn.',
+  'list.gen.seedLong': 'The seed may have at most 256 characters.',
+  'list.gen.seedNotPrintable':
+    'The seed may hold only printable ASCII characters (letters without accents, digits, spaces and punctuation).',
+  'list.gen.start': 'Generate the list',
+  'list.gen.confirmTitle': 'Generate the randomization list?',
+  'list.gen.confirmUndo': 'This cannot be undone: the trial has one list, and it is made now.',
+  'list.gen.confirmSealed':
+    'The list is sealed at once. Nobody, you included, sees it until the study is locked; then it can be exported for the final analysis.',
+  'list.gen.confirmDrawn': 'A seed of 256 random bits will be drawn.',
+  'list.gen.confirmOwnSeed': 'Your own seed will be used. It is not shown again until the export.',
+  'list.gen.confirm': 'Generate and seal the list',
+  'list.gen.generating': 'Generating the list…',
+  'list.gen.done': 'The list is generated and sealed.',
+  'list.gen.commitment': 'Commitment',
+  'list.gen.method': 'Method',
+  'list.gen.generatedAt': 'Generated',
+  'list.gen.commitmentHelp':
+    'The commitment is also in the audit log (LIST_GENERATED). Keep a copy of it outside this service: after lock, list verify checks the exported list against it.',
+  'list.gen.exists': 'The list was generated {at} ({method}) and is sealed.',
+  'list.export.heading': 'Export the list after lock',
+  'list.export.warningLabel': 'Warning:',
+  'list.export.warning':
+    'this file unblinds everyone. It holds every slot’s limb and who got it, with the seed.',
+  'list.export.keep':
+    'Keep it only where the analysis plan says (for example the restricted part of the trial master file), never in e-mail, a shared folder or a removable drive, and give it only to those who do the final analysis.',
+  'list.export.verifyHelp':
+    'Anyone can check the file offline: it regenerates the list from the seed and checks every slot, the commitment, the signature (with the audit signing public key, the publicKey of GET /api/audit-log/checkpoint, obtained separately) and who got which slot (against an audit log export, GET /api/audit-log):',
+  'list.export.verifyCommand':
+    'npm run cli -- list verify <export.json> --public-key <key> --audit <audit export>',
+  'list.export.verifyWhere':
+    'Without --public-key and --audit it says NOT FULLY VERIFIED and names what it did not check.',
+  'list.export.waitsForLock':
+    'The export opens after the study is locked. The study is still open, so the server will refuse it.',
+  'list.export.download': 'Download the list export (JSON)',
+  'list.export.downloading': 'Preparing the download…',
+  'list.export.saved': 'Downloaded as {file}.',
+  'list.export.recorded': 'Each export is recorded in the audit log under your name.',
 
   // Users and study lock (admin)
   'users.title': 'Users',

@@ -227,6 +227,119 @@ export const es: Record<MessageKey, string> = {
 
   // Randomization list (statistician)
   'list.title': 'Lista de aleatorización',
+  'list.intro':
+    'Aquí se comparan diseños de lista antes de decidirse por uno, se genera una sola vez la lista precintada y, tras el cierre del estudio, se descarga la lista completa para el análisis final. Nada en esta pantalla muestra la asignación de nadie.',
+  'list.method.simple': 'aleatorización simple',
+  'list.method.permuted-blocks': 'bloques permutados',
+  'list.sim.heading': 'Simular el diseño',
+  'list.sim.help':
+    'Cada ejecución genera una lista completa con una semilla aleatoria nueva, nunca la lista del ensayo. Las cifras indican cuánto pueden desequilibrarse los grupos tras k inclusiones y con qué frecuencia acertaría la siguiente asignación quien conozca todas las anteriores. Cada simulación queda registrada en el registro de auditoría.',
+  'list.sim.runs': 'Ejecuciones (listas a generar)',
+  'list.sim.runsHint':
+    'De 1 a 10.000; ejecuciones × plazas como máximo 1.000.000. Déjelo vacío para 10.000, o tantas como permita ese límite.',
+  'list.sim.runsInvalid': 'Las ejecuciones deben ser un número entero, escrito solo con cifras.',
+  'list.sim.designLegend': 'Diseño a simular',
+  'list.sim.trialDesign': 'El diseño del propio ensayo (del fichero del ensayo)',
+  'list.sim.variantDesign': 'Una variante',
+  'list.sim.method': 'Método',
+  'list.sim.blockSizes': 'Tamaños de bloque (separados por comas)',
+  'list.sim.blockSizesHint':
+    'Por ejemplo 2, 4. Cada uno debe ser múltiplo de la suma de la razón (2 para 1:1) y, juntos, deben llenar la lista exactamente.',
+  'list.sim.blockSizesInvalid':
+    'Los tamaños de bloque deben ser números enteros separados por comas, por ejemplo 2, 4.',
+  'list.sim.slots': 'Plazas por estrato',
+  'list.sim.slotsHint': 'Como máximo 10.000. Déjelo vacío para el tamaño previsto del ensayo.',
+  'list.sim.slotsInvalid':
+    'Las plazas por estrato deben ser un número entero, escrito solo con cifras.',
+  'list.sim.run': 'Ejecutar la simulación',
+  'list.sim.running': 'Simulando…',
+  'list.sim.resultHeading': 'Resultados de la simulación',
+  'list.sim.design': 'Diseño',
+  'list.sim.sourceTrial': 'el diseño del ensayo',
+  'list.sim.sourceVariant': 'variante',
+  'list.sim.designBlocks': '{method}, tamaños de bloque {sizes}, {slots} plazas por estrato',
+  'list.sim.designSimple': '{method}, {slots} plazas por estrato',
+  'list.sim.ratio': 'Grupos y razón',
+  'list.sim.runsDone': 'Ejecuciones',
+  'list.sim.seed': 'Semilla de la simulación',
+  'list.sim.reproduceTrial':
+    'Esta semilla es propia de la simulación y no guarda relación con la lista. Para reproducir estas cifras en la línea de órdenes:',
+  'list.sim.reproduceVariant':
+    'Esta semilla es propia de la simulación y no guarda relación con la lista. Para reproducir estas cifras, ejecute esto con una copia del fichero del ensayo cuya sección de aleatorización contenga esta variante:',
+  'list.sim.reproduceCommand':
+    'npm run cli -- list simulate --trial <fichero del ensayo> --runs {runs} --seed {seed}',
+  'list.sim.correctGuesses': 'Aciertos esperados',
+  'list.sim.correctGuessesValue':
+    '{expected} de {slots} asignaciones ({share}; apostando a ciegas por el grupo más frecuente: {chance})',
+  'list.sim.blocksPerList': 'Bloques por lista (media)',
+  'list.sim.noBlocks': 'Ninguno: la aleatorización simple no tiene bloques.',
+  'list.sim.blockCount': 'tamaño {size}: {mean}',
+  'list.chart.legend': 'Leyenda',
+  'list.chart.showTable': 'Ver las cifras en una tabla',
+  'list.chart.enrolments': 'Inclusiones (k)',
+  'list.chart.k': 'k (inclusiones)',
+  'list.chart.imbalance': 'Desequilibrio',
+  'list.chart.probability': 'Probabilidad',
+  'list.chart.imbalanceTitle': 'Desequilibrio medio y máximo según las inclusiones',
+  'list.chart.imbalanceDesc':
+    'Desequilibrio entre los grupos tras k inclusiones, en {runs} listas simuladas de {slots} plazas. El mayor desequilibrio observado es {peak}; al final de la lista el desequilibrio medio es {final}.',
+  'list.chart.imbalanceTable': 'Desequilibrio tras k inclusiones',
+  'list.chart.meanImbalance': 'Desequilibrio medio',
+  'list.chart.maxImbalance': 'Desequilibrio máximo',
+  'list.chart.guessTitle': 'Probabilidad de acertar la k-ésima asignación',
+  'list.chart.guessDesc':
+    'Con qué frecuencia acierta la k-ésima asignación un observador que conoce todas las anteriores, en {runs} listas simuladas, frente al azar ({chance}, la línea de puntos). La probabilidad más alta es {peak}, con k = {k}.',
+  'list.chart.guessTable': 'Probabilidad de acertar la k-ésima asignación',
+  'list.chart.correctGuess': 'P(acierto de la k-ésima)',
+  'list.chart.soFar': 'Proporción de aciertos en las k primeras',
+  'list.chart.chance': 'Azar',
+  'list.gen.heading': 'Generar la lista',
+  'list.gen.help':
+    'La lista se genera una sola vez, con el diseño del fichero del ensayo, y queda precintada al momento: nadie, tampoco usted, puede leerla hasta el cierre del estudio. Solo se muestra su compromiso, para que cualquiera pueda comprobar después que la lista no se cambió.',
+  'list.gen.seed': 'Su propia semilla (opcional)',
+  'list.gen.seedHint':
+    'Déjela vacía para que se generen 256 bits aleatorios: es la opción más segura. Si elige una, use al menos 16 caracteres (ASCII imprimible) y nunca una que se haya mostrado o escrito en algún sitio: quien la adivine puede reconstruir toda la lista.',
+  'list.gen.seedShort':
+    'La semilla debe tener al menos 16 caracteres: quien la adivine puede reconstruir la lista. Déjela vacía para que se genere una.',
+  'list.gen.seedLong': 'La semilla puede tener como máximo 256 caracteres.',
+  'list.gen.seedNotPrintable':
+    'La semilla solo puede contener caracteres ASCII imprimibles (letras sin tilde ni eñe, cifras, espacios y signos de puntuación).',
+  'list.gen.start': 'Generar la lista',
+  'list.gen.confirmTitle': '¿Generar la lista de aleatorización?',
+  'list.gen.confirmUndo': 'No se puede deshacer: el ensayo tiene una sola lista, y se crea ahora.',
+  'list.gen.confirmSealed':
+    'La lista queda precintada al momento. Nadie, tampoco usted, la ve hasta el cierre del estudio; entonces se podrá exportar para el análisis final.',
+  'list.gen.confirmDrawn': 'Se generará una semilla de 256 bits aleatorios.',
+  'list.gen.confirmOwnSeed':
+    'Se usará su propia semilla. No se vuelve a mostrar hasta la exportación.',
+  'list.gen.confirm': 'Generar y precintar la lista',
+  'list.gen.generating': 'Generando la lista…',
+  'list.gen.done': 'La lista está generada y precintada.',
+  'list.gen.commitment': 'Compromiso',
+  'list.gen.method': 'Método',
+  'list.gen.generatedAt': 'Generada',
+  'list.gen.commitmentHelp':
+    'El compromiso también está en el registro de auditoría (LIST_GENERATED). Guarde una copia fuera de este servicio: tras el cierre, list verify comprueba con él la lista exportada.',
+  'list.gen.exists': 'La lista se generó el {at} ({method}) y está precintada.',
+  'list.export.heading': 'Exportar la lista tras el cierre',
+  'list.export.warningLabel': 'Atención:',
+  'list.export.warning':
+    'este fichero desenmascara a todos. Contiene la pierna de cada plaza y quién la recibió, con la semilla.',
+  'list.export.keep':
+    'Guárdelo solo donde indique el plan de análisis (por ejemplo, la parte restringida del archivo maestro del ensayo), nunca en el correo, una carpeta compartida o un dispositivo extraíble, y entréguelo solo a quienes hagan el análisis final.',
+  'list.export.verifyHelp':
+    'Cualquiera puede comprobar el fichero sin conexión: regenera la lista desde la semilla y comprueba cada plaza, el compromiso, la firma (con la clave pública de firma de auditoría, el publicKey de GET /api/audit-log/checkpoint, obtenida por otra vía) y quién recibió cada plaza (frente a una exportación del registro de auditoría, GET /api/audit-log):',
+  'list.export.verifyCommand':
+    'npm run cli -- list verify <export.json> --public-key <clave> --audit <exportación de auditoría>',
+  'list.export.verifyWhere':
+    'Sin --public-key y --audit indica NOT FULLY VERIFIED y nombra lo que no comprobó.',
+  'list.export.waitsForLock':
+    'La exportación se abre tras el cierre del estudio. El estudio sigue abierto, así que el servidor la rechazará.',
+  'list.export.download': 'Descargar la exportación de la lista (JSON)',
+  'list.export.downloading': 'Preparando la descarga…',
+  'list.export.saved': 'Descargada como {file}.',
+  'list.export.recorded':
+    'Cada exportación queda registrada en el registro de auditoría a su nombre.',
 
   // Users and study lock (admin)
   'users.title': 'Usuarios',

@@ -1,0 +1,91 @@
+/**
+ * What the randomization list screen reads from its forms, as plain functions: the simulation
+ * request and the chosen seed's problems. The server checks everything again (INVALID_DESIGN,
+ * SIMULATION_TOO_LARGE, VALIDATION_FAILED); these only catch what cannot be sent as a number at
+ * all, and say so in the user's language before anything is sent.
+ */
+
+/** The server's own bound of a chosen seed (src/randomization/dto/randomization.dto.ts). */
+export const MIN_CHOSEN_SEED_LENGTH = 16;
+export const MAX_SEED_LENGTH = 256;
+
+export type DesignMethod = 'simple' | 'permuted-blocks';
+
+export interface SimulationForm {
+  runs: string;
+  source: 'trial' | 'variant';
+  method: DesignMethod;
+  blockSizes: string;
+  slotsPerStratum: string;
+}
+
+export type SimulationFormField = 'runs' | 'blockSizes' | 'slotsPerStratum';
+
+export interface SimulationRequest {
+  runs?: number;
+  design?: { method: DesignMethod; blockSizes?: number[]; slotsPerStratum?: number };
+}
+
+export type ParsedSimulationForm =
+  { ok: true; request: SimulationRequest } | { ok: false; field: SimulationFormField };
+
+const WHOLE = /^\d+$/;
+
+/** A whole number written with digits only, or undefined for an empty field, or NaN for junk. */
+function wholeNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return WHOLE.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+/** "4, 6" -> [4, 6]; undefined when an entry is not a whole number (or there is none). */
+export function parseBlockSizes(text: string): number[] | undefined {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0 || entries.some((entry) => !WHOLE.test(entry))) return undefined;
+  return entries.map(Number);
+}
+
+/**
+ * The request body of POST /api/randomization-list/simulation for the form: an empty runs field
+ * leaves the server's default; the trial's design sends no `design`; a variant sends its method,
+ * its block sizes (permuted blocks only) and its slots per stratum if given.
+ */
+export function simulationRequest(form: SimulationForm): ParsedSimulationForm {
+  const runs = wholeNumber(form.runs);
+  if (Number.isNaN(runs)) return { ok: false, field: 'runs' };
+  const request: SimulationRequest = runs === undefined ? {} : { runs };
+  if (form.source === 'trial') return { ok: true, request };
+  const design: NonNullable<SimulationRequest['design']> = { method: form.method };
+  if (form.method === 'permuted-blocks') {
+    const sizes = parseBlockSizes(form.blockSizes);
+    if (!sizes) return { ok: false, field: 'blockSizes' };
+    design.blockSizes = sizes;
+  }
+  const slots = wholeNumber(form.slotsPerStratum);
+  if (Number.isNaN(slots)) return { ok: false, field: 'slotsPerStratum' };
+  if (slots !== undefined) design.slotsPerStratum = slots;
+  return { ok: true, request: { ...request, design } };
+}
+
+export type SeedProblem = 'short' | 'long' | 'notPrintable';
+
+/**
+ * What is wrong with a chosen seed, by the server's rules, or undefined: an empty field is fine
+ * (the server then draws 256 random bits, the safer choice).
+ */
+export function seedProblem(seed: string): SeedProblem | undefined {
+  if (seed === '') return undefined;
+  if (!/^[\x20-\x7E]+$/.test(seed)) return 'notPrintable';
+  if (seed.length < MIN_CHOSEN_SEED_LENGTH) return 'short';
+  if (seed.length > MAX_SEED_LENGTH) return 'long';
+  return undefined;
+}
+
+/** The export's file name: the protocol and the word "list", nothing else (no seed, no date). */
+export function exportFileName(protocolId: string): string {
+  const safe = protocolId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${safe || 'trial'}-randomization-list-export.json`;
+}
