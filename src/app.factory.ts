@@ -178,12 +178,6 @@ function withErrorBodies(document: OpenAPIObject): OpenAPIObject {
             type: 'string',
             description: 'INTERNAL_ERROR only: the request id to quote to the administrator',
           },
-          failed: {
-            type: 'array',
-            items: { type: 'string' },
-            description:
-              'NOT_ELIGIBLE only: the criteria not met (ids of GET /api/trial, or "age")',
-          },
         },
       },
     },

@@ -48,7 +48,8 @@ export class RegisterParticipantDto {
   @ApiPropertyOptional({
     description: 'A level for each stratification factor of the trial (none for NCT02286011)',
     type: 'object',
-    additionalProperties: { type: 'string' },
+    // A level matches the trial file's id rule, so no longer one is ever accepted.
+    additionalProperties: { type: 'string', maxLength: 64 },
     example: { site: 'north' },
   })
   @IsOptionalNotNull()

@@ -1010,8 +1010,6 @@ export interface components {
       message: string;
       /** @description INTERNAL_ERROR only: the request id to quote to the administrator */
       requestId?: string;
-      /** @description NOT_ELIGIBLE only: the criteria not met (ids of GET /api/trial, or "age") */
-      failed?: string[];
     };
   };
   responses: never;
