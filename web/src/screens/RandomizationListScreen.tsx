@@ -486,8 +486,12 @@ function GenerationSection() {
               <label htmlFor="list-gen-seed">{t('list.gen.seed')}</label>
               <input
                 id="list-gen-seed"
-                type="password"
+                // Plain text, not a password field: a password manager would offer to keep the
+                // seed (and sync it); autocomplete off keeps it out of the form history too.
+                type="text"
                 autoComplete="off"
+                autoCapitalize="off"
+                autoCorrect="off"
                 spellCheck={false}
                 value={seed}
                 aria-invalid={seedError !== undefined}
