@@ -1,5 +1,31 @@
 /** @type {import('jest').Config} */
+const { existsSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+
+/**
+ * End-to-end suites that run a second time on PostgreSQL (project e2e-postgres: each file gets a
+ * throwaway cluster, test/support/postgres.ts). POSTGRES_E2E=all runs every e2e suite there.
+ */
+const ON_POSTGRES = ['participants-and-allocation', 'unblinding', 'audit-log', 'access-matrix'];
+
+function postgresInstalled() {
+  const dirs = process.env.POSTGRES_BIN_DIR ? [process.env.POSTGRES_BIN_DIR] : [];
+  if (existsSync('/usr/lib/postgresql')) {
+    for (const version of readdirSync('/usr/lib/postgresql'))
+      dirs.push(join('/usr/lib/postgresql', version, 'bin'));
+  }
+  return dirs.some((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+}
+
+const onPostgres = postgresInstalled();
+if (!onPostgres) {
+  console.warn(
+    'PostgreSQL binaries (initdb, pg_ctl) not found: the e2e suites are not run again on ' +
+      'PostgreSQL. Install them with `apt-get install postgresql` (or set POSTGRES_BIN_DIR).',
+  );
+}
 
 module.exports = {
   testEnvironment: 'node',
@@ -45,5 +71,21 @@ module.exports = {
       testRegex: '.*\\.e2e-spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
     },
+    ...(onPostgres
+      ? [
+          {
+            displayName: 'e2e-postgres',
+            testEnvironment: 'node',
+            rootDir: 'test',
+            testRegex:
+              process.env.POSTGRES_E2E === 'all'
+                ? '.*\\.e2e-spec\\.ts$'
+                : `(${ON_POSTGRES.join('|')})\\.e2e-spec\\.ts$`,
+            transform: { '^.+\\.ts$': tsJest },
+            // Read by test/support/test-app.ts: start the suite's test apps on PostgreSQL.
+            globals: { TEST_DATABASE: 'postgres' },
+          },
+        ]
+      : []),
   ],
 };

@@ -1,7 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { ROLES, Role } from '../src/users/role';
-import { openDatabaseFile } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
 
@@ -140,23 +138,16 @@ const trial = nctTrial();
 
 describe('Access matrix: every route × every kind of caller (end to end)', () => {
   let t: TestApp;
-  let db: Database.Database;
   const callers: Caller[] = [];
 
-  const deniedCount = (): number =>
+  const deniedCount = (): Promise<number> =>
+    t.database.count('audit_entries', "action = 'ACCESS_DENIED'");
+  const lastDenied = async () =>
     (
-      db
-        .prepare(`SELECT COUNT(*) AS n FROM audit_entries WHERE action = 'ACCESS_DENIED'`)
-        .get() as {
-        n: number;
-      }
-    ).n;
-  const lastDenied = () =>
-    db
-      .prepare(
+      await t.database.query<{ outcome: string; reason: string; details: string }>(
         `SELECT outcome, reason, details FROM audit_entries WHERE action = 'ACCESS_DENIED' ORDER BY seq DESC LIMIT 1`,
       )
-      .get() as { outcome: string; reason: string; details: string };
+    )[0];
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -254,11 +245,9 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       .get('/api/auth/me')
       .set('Authorization', `Bearer ${signToken(adminClaims(600), secret)}`)
       .expect(200);
-    db = openDatabaseFile(t.config.databasePath);
   });
 
   afterAll(async () => {
-    db?.close();
     await t?.close();
   });
 
@@ -283,7 +272,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       const mismatches: string[] = [];
       for (const caller of callers) {
         const expected = expectationFor(grants, caller);
-        const before = deniedCount();
+        const before = await deniedCount();
         const authorization =
           ENDS_PRESENTED_TOKEN.has(route) && expected === 'allowed' && caller.freshAuthorization
             ? await caller.freshAuthorization()
@@ -293,7 +282,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
         if (method !== 'GET') call = call.send({});
         const response = await call;
         const status = response.status;
-        const audited = deniedCount() - before;
+        const audited = (await deniedCount()) - before;
         const cell = `${caller.name}: expected ${expected}, got ${status}`;
 
         if (status >= 500) mismatches.push(`${cell} (server error)`);
@@ -314,7 +303,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
           mismatches.push(`${cell}: ${audited} ACCESS_DENIED entries instead of 1`);
           continue;
         }
-        const entry = lastDenied();
+        const entry = await lastDenied();
         const details = JSON.parse(entry.details) as { route?: string };
         if (entry.outcome !== 'DENIED' || details.route !== `${method} ${pattern}`) {
           mismatches.push(`${cell}: audited as ${entry.outcome} on ${details.route}`);
@@ -330,12 +319,13 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
    * route, the status, the code and the actor of a valid token (anonymous without one).
    */
   it('audits every 4xx answer once: no token, wrong role, malformed JSON, oversized body, unknown field, bad param', async () => {
-    const entryCount = () =>
-      (db.prepare('SELECT COUNT(*) AS n FROM audit_entries').get() as { n: number }).n;
-    const lastEntry = () =>
-      db
-        .prepare('SELECT actor, action, details FROM audit_entries ORDER BY seq DESC LIMIT 1')
-        .get() as { actor: string; action: string; details: string };
+    const entryCount = () => t.database.count('audit_entries');
+    const lastEntry = async () =>
+      (
+        await t.database.query<{ actor: string; action: string; details: string }>(
+          'SELECT actor, action, details FROM audit_entries ORDER BY seq DESC LIMIT 1',
+        )
+      )[0];
     const byName = (name: string) => callers.find((c) => c.name === name);
     const mismatches: string[] = [];
     let checked = 0;
@@ -389,12 +379,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
         });
       }
       for (const kind of kinds) {
-        const before = entryCount();
+        const before = await entryCount();
         const authorization =
           kind.fresh && kind.caller?.freshAuthorization
             ? await kind.caller.freshAuthorization()
             : kind.caller?.authorization;
-        const afterSignIn = entryCount();
+        const afterSignIn = await entryCount();
         const verb = method.toLowerCase() as 'get' | 'post' | 'patch';
         let call = t.http()[verb](kind.path ?? concretePath(route));
         if (authorization) call = call.set('Authorization', authorization);
@@ -409,12 +399,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
           continue;
         }
         checked += 1;
-        const added = entryCount() - afterSignIn;
+        const added = (await entryCount()) - afterSignIn;
         if (added !== 1) {
           mismatches.push(`${cell}: ${added} audit entries (${afterSignIn - before} for sign-in)`);
           continue;
         }
-        const entry = lastEntry();
+        const entry = await lastEntry();
         const details = JSON.parse(entry.details) as {
           status?: number;
           code?: string;
@@ -447,8 +437,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
   });
 
   it('audits once each refusal that the review found unaudited (issue 11 item 6)', async () => {
-    const entryCount = () =>
-      (db.prepare('SELECT COUNT(*) AS n FROM audit_entries').get() as { n: number }).n;
+    const entryCount = () => t.database.count('audit_entries');
     const token = (name: string) => callers.find((c) => c.name === name)?.authorization ?? '';
     const admin = await t.login('admin', ADMIN_PASSWORD);
     const answers = registration(trial, 'SCR-MATRIX-2').eligibility;
@@ -521,11 +510,11 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
     ];
     const mismatches: string[] = [];
     for (const [name, verb, path, authorization, body] of cases) {
-      const before = entryCount();
+      const before = await entryCount();
       let call = t.http()[verb](path);
       if (authorization) call = call.set('Authorization', authorization);
       const response = await (body === undefined ? call : call.send(body));
-      const added = entryCount() - before;
+      const added = (await entryCount()) - before;
       if (response.status < 400 || response.status >= 500 || added !== 1)
         mismatches.push(`${name}: ${response.status}, ${added} entries`);
     }

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { runCli } from '../src/cli/main';
 import { AuditService } from '../src/audit/audit.service';
 import { verifyCheckpoint } from '../src/audit/audit-checkpoint';
@@ -339,58 +338,48 @@ describe('Audit log: filter, export, verify, checkpoint (end to end)', () => {
   });
 
   it('detects and locates an edited entry, a deleted entry and swapped entries', async () => {
-    const db = new Database(t.config.databasePath);
-    try {
-      // Someone holding the database file drops the append-only triggers and rewrites history.
-      db.exec('DROP TRIGGER audit_entries_no_update; DROP TRIGGER audit_entries_no_delete;');
-      const original = db.prepare('SELECT actor FROM audit_entries WHERE seq = 5').get() as {
-        actor: string;
-      };
-      db.prepare("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 5").run();
-      let result = await t
-        .http()
-        .get('/api/audit-log/verify')
-        .set('Authorization', monitor)
-        .expect(200);
-      expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 5 });
-      db.prepare('UPDATE audit_entries SET actor = ? WHERE seq = 5').run(original.actor);
+    const db = t.database;
+    // Someone holding the database (file or login) drops the append-only triggers and rewrites history.
+    await db.execute(
+      db.kind === 'postgres'
+        ? 'DROP TRIGGER audit_entries_append_only ON audit_entries'
+        : 'DROP TRIGGER audit_entries_no_update; DROP TRIGGER audit_entries_no_delete;',
+    );
+    const [original] = await db.query<{ actor: string }>(
+      'SELECT actor FROM audit_entries WHERE seq = 5',
+    );
+    await db.execute("UPDATE audit_entries SET actor = 'mallory' WHERE seq = 5");
+    let result = await t
+      .http()
+      .get('/api/audit-log/verify')
+      .set('Authorization', monitor)
+      .expect(200);
+    expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 5 });
+    await db.execute('UPDATE audit_entries SET actor = ? WHERE seq = 5', [original.actor]);
 
-      // Two entries swapped: their seq values exchanged.
-      db.prepare('UPDATE audit_entries SET seq = -1 WHERE seq = 10').run();
-      db.prepare('UPDATE audit_entries SET seq = 10 WHERE seq = 11').run();
-      db.prepare('UPDATE audit_entries SET seq = 11 WHERE seq = -1').run();
-      result = await t
-        .http()
-        .get('/api/audit-log/verify')
-        .set('Authorization', monitor)
-        .expect(200);
-      expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 10 });
+    // Two entries swapped: their seq values exchanged.
+    await db.execute('UPDATE audit_entries SET seq = -1 WHERE seq = 10');
+    await db.execute('UPDATE audit_entries SET seq = 10 WHERE seq = 11');
+    await db.execute('UPDATE audit_entries SET seq = 11 WHERE seq = -1');
+    result = await t.http().get('/api/audit-log/verify').set('Authorization', monitor).expect(200);
+    expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 10 });
 
-      db.prepare('DELETE FROM audit_entries WHERE seq = 7').run();
-      result = await t
-        .http()
-        .get('/api/audit-log/verify')
-        .set('Authorization', monitor)
-        .expect(200);
-      // Entry 8 is where the gap shows: the verifier expected 7 there.
-      expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 8 });
-    } finally {
-      db.close();
-    }
+    await db.execute('DELETE FROM audit_entries WHERE seq = 7');
+    result = await t.http().get('/api/audit-log/verify').set('Authorization', monitor).expect(200);
+    // Entry 8 is where the gap shows: the verifier expected 7 there.
+    expect(result.body).toMatchObject({ valid: false, firstInvalidSeq: 8 });
   });
 
   it('refuses UPDATE and DELETE on audit entries at the database level', async () => {
     const other = await startTestApp();
-    const db = new Database(other.config.databasePath);
     try {
-      expect(() => db.prepare("UPDATE audit_entries SET actor = 'x' WHERE seq = 1").run()).toThrow(
-        /append-only/,
-      );
-      expect(() => db.prepare('DELETE FROM audit_entries WHERE seq = 1').run()).toThrow(
-        /append-only/,
-      );
+      await expect(
+        other.database.execute("UPDATE audit_entries SET actor = 'x' WHERE seq = 1"),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        other.database.execute('DELETE FROM audit_entries WHERE seq = 1'),
+      ).rejects.toThrow(/append-only/);
     } finally {
-      db.close();
       await other.close();
     }
   });

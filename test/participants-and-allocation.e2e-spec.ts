@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditEntriesOf, openDatabaseFile, verifyAuditFile } from './support/database-file';
 import { formatInTimeZone } from '../src/allocation/preparation';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { newTempDir, startTestApp, TestApp } from './support/test-app';
@@ -16,21 +15,13 @@ interface Allocation {
   preparation: { syringes: { limb: string; contents: string; volumeMl: number }[]; needle: string };
 }
 
-function rowCounts(t: TestApp): Record<string, number> {
-  const db = openDatabaseFile(t.config.databasePath);
-  try {
-    return Object.fromEntries(
-      ['participants', 'slots', 'users', 'idempotency_keys'].map((table) => [
-        table,
-        (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
-      ]),
-    );
-  } finally {
-    db.close();
-  }
+async function rowCounts(t: TestApp): Promise<Record<string, number>> {
+  const tables = ['participants', 'slots', 'users', 'idempotency_keys'];
+  const counts = await Promise.all(tables.map((table) => t.database.count(table)));
+  return Object.fromEntries(tables.map((table, i) => [table, counts[i]]));
 }
 
-const auditOf = (t: TestApp) => auditEntriesOf(t.config.databasePath);
+const auditOf = (t: TestApp) => t.database.auditEntries();
 
 describe('Registration and allocation (end to end)', () => {
   let t: TestApp;
@@ -92,9 +83,7 @@ describe('Registration and allocation (end to end)', () => {
       code: 'NOT_ELIGIBLE',
       failed: ['age', 'inc-adherence', 'exc-diabetes'],
     });
-    const entry = auditOf(t)
-      .filter((e) => e.action === 'REGISTRATION_REJECTED')
-      .pop();
+    const entry = (await auditOf(t)).filter((e) => e.action === 'REGISTRATION_REJECTED').pop();
     expect(entry).toMatchObject({
       outcome: 'REJECTED',
       details: { screeningNumber: 'SCR-BAD', failed: ['age', 'inc-adherence', 'exc-diabetes'] },
@@ -153,10 +142,10 @@ describe('Registration and allocation (end to end)', () => {
       /screeningNumber must be/,
     ],
   ])('refuses %s with 400 naming it, changing nothing', async (_what, body, message) => {
-    const before = rowCounts(t);
+    const before = await rowCounts(t);
     const response = await register(pharmacist, body()).expect(400);
     expect((response.body as { message: string }).message).toMatch(message);
-    expect(rowCounts(t)).toEqual(before);
+    expect(await rowCounts(t)).toEqual(before);
   });
 
   it('refuses allocation before the list exists with 409, and audits the refusal', async () => {
@@ -167,14 +156,12 @@ describe('Registration and allocation (end to end)', () => {
       .expect(409);
     expect(response.body).toMatchObject({ code: 'NO_LIST' });
     expect((response.body as { message: string }).message).toMatch(/No randomization list/);
-    expect(
-      auditOf(t)
-        .filter((e) => e.action === 'ALLOCATION_REFUSED')
-        .pop(),
-    ).toMatchObject({
-      participantId: 'ELA-001',
-      outcome: 'DENIED',
-    });
+    expect((await auditOf(t)).filter((e) => e.action === 'ALLOCATION_REFUSED').pop()).toMatchObject(
+      {
+        participantId: 'ELA-001',
+        outcome: 'DENIED',
+      },
+    );
     await t
       .http()
       .post('/api/randomization-list')
@@ -243,7 +230,7 @@ describe('Registration and allocation (end to end)', () => {
   });
 
   it('re-reads the same answer and audits every read', async () => {
-    const before = auditOf(t).filter((e) => e.action === 'ALLOCATION_VIEWED').length;
+    const before = (await auditOf(t)).filter((e) => e.action === 'ALLOCATION_VIEWED').length;
     const first = await t
       .http()
       .post('/api/participants/ELA-002/allocation')
@@ -260,7 +247,9 @@ describe('Registration and allocation (end to end)', () => {
       .get('/api/participants/ELA-002/allocation')
       .set('Authorization', pharmacist)
       .expect(200);
-    expect(auditOf(t).filter((e) => e.action === 'ALLOCATION_VIEWED').length).toBe(before + 2);
+    expect((await auditOf(t)).filter((e) => e.action === 'ALLOCATION_VIEWED').length).toBe(
+      before + 2,
+    );
   });
 
   it('answers 409 when re-reading a participant who is not allocated', async () => {
@@ -288,9 +277,7 @@ describe('Registration and allocation (end to end)', () => {
     expect(response.text).toContain('Checked by');
     expect(response.text).toContain('26 G');
     expect(
-      auditOf(t)
-        .filter((e) => e.action === 'PREPARATION_SHEET_VIEWED')
-        .pop(),
+      (await auditOf(t)).filter((e) => e.action === 'PREPARATION_SHEET_VIEWED').pop(),
     ).toMatchObject({ participantId: 'ELA-001' });
   });
 
@@ -311,7 +298,7 @@ describe('Registration and allocation (end to end)', () => {
       .expect(201);
     expect(retry.body).toEqual(first.body);
     expect(
-      auditOf(t).filter((e) => e.action === 'ALLOCATED' && e.participantId === 'ELA-004'),
+      (await auditOf(t)).filter((e) => e.action === 'ALLOCATED' && e.participantId === 'ELA-004'),
     ).toHaveLength(1);
     await t
       .http()
@@ -343,9 +330,9 @@ describe('Registration and allocation (end to end)', () => {
     await t.http().get('/api/participants/ELA-999').set('Authorization', monitor).expect(404);
   });
 
-  it('never writes a limb into the audit log', () => {
-    expect(JSON.stringify(auditOf(t))).not.toMatch(/LEFT|RIGHT/);
-    expect(verifyAuditFile(t.config.databasePath).valid).toBe(true);
+  it('never writes a limb into the audit log', async () => {
+    expect(JSON.stringify(await auditOf(t))).not.toMatch(/LEFT|RIGHT/);
+    expect((await t.database.verifyAudit()).valid).toBe(true);
   });
 });
 
@@ -391,7 +378,7 @@ describe('Allocation under concurrency (end to end)', () => {
       expect(new Set(answers.map((a) => a.slot)).size).toBe(20);
       expect(answers.filter((a) => a.cellLimb === 'LEFT')).toHaveLength(10);
       expect(answers.filter((a) => a.cellLimb === 'RIGHT')).toHaveLength(10);
-      expect(auditOf(t).filter((e) => e.action === 'ALLOCATED')).toHaveLength(20);
+      expect((await auditOf(t)).filter((e) => e.action === 'ALLOCATED')).toHaveLength(20);
     } finally {
       await t.close();
     }
@@ -422,7 +409,7 @@ describe('Allocation under concurrency (end to end)', () => {
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-      expect(auditOf(t).filter((e) => e.action === 'ALLOCATED')).toHaveLength(1);
+      expect((await auditOf(t)).filter((e) => e.action === 'ALLOCATED')).toHaveLength(1);
     } finally {
       await t.close();
     }

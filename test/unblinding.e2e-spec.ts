@@ -1,4 +1,3 @@
-import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 import { startWebhookReceiver, waitFor, WebhookReceiver } from './support/webhook-receiver';
@@ -6,7 +5,7 @@ import { startWebhookReceiver, waitFor, WebhookReceiver } from './support/webhoo
 const trial = nctTrial();
 const REASON = 'Severe adverse event: the treating physician must know';
 
-const auditOf = (t: TestApp) => auditEntriesOf(t.config.databasePath);
+const auditOf = (t: TestApp) => t.database.auditEntries();
 
 /** A trial with a list and participants ELA-001..ELA-003 allocated, ELA-004 registered only. */
 async function preparedTrial(t: TestApp) {
@@ -79,7 +78,7 @@ describe('Emergency unblinding (end to end)', () => {
         403,
       );
     }
-    const denied = auditOf(t).filter(
+    const denied = (await auditOf(t)).filter(
       (e) => e.action === 'ACCESS_DENIED' && e.participantId === 'ELA-001',
     );
     expect(denied).toHaveLength(5);
@@ -93,7 +92,7 @@ describe('Emergency unblinding (end to end)', () => {
     const response = await unblind(tokens.unblinder, 'ELA-001', body).expect(400);
     expect((response.body as { message: string }).message).toMatch(message);
     // A refused unblinding request leaves a trace, whatever refused it.
-    expect(auditOf(t).pop()).toMatchObject({
+    expect((await auditOf(t)).pop()).toMatchObject({
       action: 'REQUEST_REJECTED',
       actor: 'unb',
       participantId: 'ELA-001',
@@ -116,7 +115,7 @@ describe('Emergency unblinding (end to end)', () => {
     expect((throttled.body as { message: string }).message).toMatch(
       /wait \d+ (second|minute)s? before signing again\. Another unblinder can act now/,
     );
-    const failures = auditOf(t).filter(
+    const failures = (await auditOf(t)).filter(
       (e) => e.action === 'SIGNATURE_FAILED' && e.actor === 'clumsy',
     );
     expect(failures).toHaveLength(4);
@@ -149,9 +148,7 @@ describe('Emergency unblinding (end to end)', () => {
       unblindedBy: 'unb',
       reason: REASON,
     });
-    const entry = auditOf(t)
-      .filter((e) => e.action === 'UNBLINDED')
-      .pop();
+    const entry = (await auditOf(t)).filter((e) => e.action === 'UNBLINDED').pop();
     expect(entry).toMatchObject({
       actor: 'unb',
       participantId: 'ELA-001',
@@ -167,11 +164,11 @@ describe('Emergency unblinding (end to end)', () => {
       reason: REASON,
     });
     expect(JSON.stringify(receiver.received[0].body)).not.toMatch(/LEFT|RIGHT/);
-    await waitFor(() => auditOf(t).some((e) => e.action === 'NOTIFICATION_SENT'));
+    await waitFor(async () => (await auditOf(t)).some((e) => e.action === 'NOTIFICATION_SENT'));
     // The log names the receiver's origin only: a webhook path or query may hold a secret.
-    const sent = auditOf(t).find((e) => e.action === 'NOTIFICATION_SENT');
+    const sent = (await auditOf(t)).find((e) => e.action === 'NOTIFICATION_SENT');
     expect(sent?.details.recipient).toBe(new URL(receiver.url).origin);
-    expect(JSON.stringify(auditOf(t))).not.toContain('/notify');
+    expect(JSON.stringify(await auditOf(t))).not.toContain('/notify');
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
@@ -212,7 +209,7 @@ describe('Emergency unblinding (end to end)', () => {
   });
 
   it('answers a repeated call the same and audits it again', async () => {
-    const first = auditOf(t).filter((e) => e.action === 'UNBLINDED').length;
+    const first = (await auditOf(t)).filter((e) => e.action === 'UNBLINDED').length;
     const again = await unblind(tokens.unblinder2, 'ELA-001', {
       reason: 'Second look by another unblinder',
       password: USER_PASSWORD,
@@ -223,7 +220,7 @@ describe('Emergency unblinding (end to end)', () => {
       unblindedBy: 'unb',
       reason: REASON,
     });
-    expect(auditOf(t).filter((e) => e.action === 'UNBLINDED')).toHaveLength(first + 1);
+    expect((await auditOf(t)).filter((e) => e.action === 'UNBLINDED')).toHaveLength(first + 1);
   });
 
   it('refuses a self-review, takes a review by a second person once, and lists the state', async () => {
@@ -341,8 +338,8 @@ describe('Emergency unblinding (end to end)', () => {
     await unblind(steady, 'ELA-003', { reason: REASON, password: USER_PASSWORD }).expect(200);
   });
 
-  it('never writes a limb into the audit log or a notice', () => {
-    expect(JSON.stringify(auditOf(t))).not.toMatch(/LEFT|RIGHT/);
+  it('never writes a limb into the audit log or a notice', async () => {
+    expect(JSON.stringify(await auditOf(t))).not.toMatch(/LEFT|RIGHT/);
   });
 });
 
@@ -365,8 +362,10 @@ describe('Unblinding notifications (end to end)', () => {
         .send({ reason: REASON, password: USER_PASSWORD })
         .expect(200);
       await waitFor(() => receiver.received.length === 1);
-      await waitFor(() => auditOf(t).some((e) => e.action === 'NOTIFICATION_SENT'));
-      expect(auditOf(t).find((e) => e.action === 'NOTIFICATION_SENT')?.details).toMatchObject({
+      await waitFor(async () => (await auditOf(t)).some((e) => e.action === 'NOTIFICATION_SENT'));
+      expect(
+        (await auditOf(t)).find((e) => e.action === 'NOTIFICATION_SENT')?.details,
+      ).toMatchObject({
         attempts: 3,
       });
     } finally {
@@ -393,7 +392,7 @@ describe('Unblinding notifications (end to end)', () => {
         .set('Authorization', unblinder)
         .send({ reason: REASON, password: USER_PASSWORD })
         .expect(200);
-      await waitFor(() => auditOf(t).some((e) => e.action === 'NOTIFICATION_FAILED'));
+      await waitFor(async () => (await auditOf(t)).some((e) => e.action === 'NOTIFICATION_FAILED'));
       expect(receiver.received).toHaveLength(0);
       const listed = await t
         .http()

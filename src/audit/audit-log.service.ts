@@ -22,6 +22,12 @@ import { AuditQueryDto } from './dto/audit-query.dto';
 /** The most entries read per database round trip when streaming or verifying. */
 export const AUDIT_BATCH_SIZE = AUDIT_BATCH_PACING.max;
 
+/**
+ * The largest seq the column holds (an SQL integer on both databases): "no upper bound" for
+ * the verifier. PostgreSQL refuses a larger parameter for an integer column.
+ */
+const MAX_SEQ = 2_147_483_647;
+
 /** An audit row as stored: roles and details are their canonical JSON text. */
 type StoredAuditEntry = ExportableAuditEntry & { roles: string; details: string };
 
@@ -178,7 +184,7 @@ export class AuditLogService {
     const verifier = new ChainVerifier(1, GENESIS_HASH);
     try {
       // add() ignores everything after the first break: stop reading there.
-      for await (const batch of this.batches({}, Number.MAX_SAFE_INTEGER)) {
+      for await (const batch of this.batches({}, MAX_SEQ)) {
         if (!batch.every((row) => verifier.add(fromAuditRow(row)))) break;
       }
     } catch (error) {

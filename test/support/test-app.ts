@@ -95,9 +95,10 @@ export async function startTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = newTempDir();
-  const database = await testDatabaseEnv(overrides, options.database);
-  const config = loadAppConfig(testEnv(dataDir, { ...database, ...overrides }));
+  const databaseEnv = await testDatabaseEnv(overrides, options.database);
+  const config = loadAppConfig(testEnv(dataDir, { ...databaseEnv, ...overrides }));
   const app = await createApp(config);
+  const database = testDatabaseOf(config);
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   const http = () => request(server);
   const login = async (username: string, password = USER_PASSWORD): Promise<string> => {
@@ -111,7 +112,7 @@ export async function startTestApp(
     app,
     config,
     dataDir,
-    database: testDatabaseOf(config),
+    database,
     http,
     login,
     async userWith(username, roles) {
@@ -125,6 +126,7 @@ export async function startTestApp(
       return login(username);
     },
     async close() {
+      await database.close();
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

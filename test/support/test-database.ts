@@ -17,6 +17,8 @@ export interface TestDatabase {
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
   auditEntries(): Promise<ChainedAuditEntry[]>;
   verifyAudit(): Promise<ChainVerification>;
+  /** Ends the inspector's connection (PostgreSQL); test-app's close() calls it. */
+  close(): Promise<void>;
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2...` (the tests' SQL has no `?` in literals). */
@@ -25,18 +27,9 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function withSqlite<T>(path: string, readonly: boolean, work: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly, fileMustExist: true });
+  // A generous busy timeout: the server may be writing when the test reads or tampers.
+  const db = new Database(path, { readonly, fileMustExist: true, timeout: 30_000 });
   try {
     return work(db);
   } finally {
@@ -46,6 +39,16 @@ function withSqlite<T>(path: string, readonly: boolean, work: (db: Database.Data
 
 export function testDatabaseOf(config: AppConfig): TestDatabase {
   const postgres = config.postgres;
+  // One connection of its own for the test's life, opened on first use.
+  let client: Promise<Client> | undefined;
+  const withClient = async <T>(url: string, work: (connected: Client) => Promise<T>) => {
+    client ??= (async () => {
+      const connected = new Client({ connectionString: url });
+      await connected.connect();
+      return connected;
+    })();
+    return work(await client);
+  };
   const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> =>
     postgres
       ? withClient(
@@ -82,6 +85,11 @@ export function testDatabaseOf(config: AppConfig): TestDatabase {
     auditEntries,
     async verifyAudit() {
       return verifyChain(await auditEntries());
+    },
+    async close() {
+      const open = client;
+      client = undefined;
+      await (await open?.catch(() => undefined))?.end();
     },
   };
 }
