@@ -338,6 +338,38 @@ describeInBrowser('web interface: randomization list (statistician)', () => {
     await page.context().close();
   });
 
+  it('works in Spanish: charts named, figures written with a decimal comma', async () => {
+    const { page, console } = await openPage(browser, t.url, 'es-ES');
+    await page.getByLabel('Usuario').fill('stat');
+    await page.getByLabel('Contraseña').fill(USER_PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Resumen' }).waitFor();
+    await page.getByRole('link', { name: 'Lista de aleatorización' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lista de aleatorización' }).waitFor();
+    await page.getByLabel('Ejecuciones (listas a generar)').fill('200');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/simulation'));
+    await page.getByRole('button', { name: 'Ejecutar la simulación' }).click();
+    const simulation = (await (await answered).json()) as ListSimulation;
+    const results = page.getByRole('region', { name: 'Resultados de la simulación' });
+    await results
+      .getByRole('img', { name: 'Desequilibrio medio y máximo según las inclusiones' })
+      .waitFor();
+    await results
+      .getByRole('img', { name: 'Probabilidad de acertar la k-ésima asignación' })
+      .waitFor();
+    await results.getByText('Ver las cifras en una tabla').first().click();
+    const table = results.getByRole('table', { name: 'Desequilibrio tras k inclusiones' });
+    const first = simulation.enrolments[0];
+    await expect(rowsOf(table)).resolves.toContainEqual([
+      String(first.enrolled),
+      fixed(first.meanImbalance, 3).replace('.', ','),
+      String(first.maxImbalance),
+    ]);
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+    expect(console.filter((line) => /Content Security Policy|Refused to/.test(line))).toEqual([]);
+    await page.context().close();
+  });
+
   it('words LIST_EXISTS when the list was generated since the screen opened', async () => {
     const other = await startWebApp();
     try {
