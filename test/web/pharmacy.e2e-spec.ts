@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser: their code is typed against the DOM.
+import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { translate, type Language } from '../../web/src/i18n/language';
 import type { MessageKey } from '../../web/src/i18n/messages-en';
@@ -268,4 +269,106 @@ describeInBrowser('web interface: the pharmacist registers, allocates, prints an
       await page.context().close();
     },
   );
+});
+
+describeInBrowser('web interface: registration in a stratified trial, and its refusals', () => {
+  let t: WebApp;
+  let browser: Browser;
+  const w = (key: MessageKey, params?: Record<string, string | number>) =>
+    translate('en', key, params);
+
+  beforeAll(async () => {
+    t = await startWebApp({
+      TRIAL_CONFIG: join(__dirname, '..', '..', 'config', 'trials', 'example-stratified-2to1.json'),
+    });
+    browser = await launchBrowser();
+    await t.userWith('ivan', ['investigator']);
+    await t.userWith('pam', ['pharmacist']);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const fill = async (page: Page, screeningNumber: string, age: string) => {
+    await page.getByLabel(w('register.screeningNumber')).fill(screeningNumber);
+    await page.getByLabel(w('register.age')).fill(age);
+    const group = (factor: string) =>
+      page.getByRole('group', { name: w('register.stratumLegend', { factor }) });
+    await group('site').getByRole('radio', { name: 'south', exact: true }).check();
+    await group('sex').getByRole('radio', { name: 'F', exact: true }).check();
+    await answer(page, 'Written informed consent', true, 'en');
+    await answer(page, 'Pregnancy or breastfeeding', false, 'en');
+  };
+
+  it('asks a level of each factor, sends strata and answers, and words a duplicate (409) and an age out of range (422)', async () => {
+    const { page, console } = await openPage(browser, t.url);
+    await signInAs(page, 'en', 'ivan');
+    await page.getByRole('link', { name: w('nav.register') }).click();
+    await page.getByRole('heading', { level: 2, name: w('register.strata') }).waitFor();
+    await page.getByText(w('register.ageHint', { min: 18, max: 80 })).waitFor();
+
+    // Unchosen, a stratum is named as missing.
+    await page.getByRole('button', { name: w('register.submit'), exact: true }).click();
+    await page
+      .getByRole('alert')
+      .getByText(w('register.missing.stratum', { factor: 'sex' }))
+      .waitFor();
+
+    await fill(page, 'SCR-S-1', '40');
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+    const sent = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/participants'),
+    );
+    await page.getByRole('button', { name: w('register.submit'), exact: true }).click();
+    expect((await sent).postDataJSON()).toEqual({
+      screeningNumber: 'SCR-S-1',
+      age: 40,
+      eligibility: { 'inc-consent': true, 'exc-pregnancy': false },
+      strata: { site: 'south', sex: 'F' },
+    });
+    await page.getByRole('status').filter({ hasText: 'EX-0001' }).waitFor();
+    // An investigator registers but does not allocate: no way on to the allocation.
+    await expect(
+      page
+        .getByRole('link', { name: w('register.allocateNow', { participantId: 'EX-0001' }) })
+        .count(),
+    ).resolves.toBe(0);
+
+    // The same screening number again: 409, in the catalogue's words.
+    await page.getByRole('button', { name: w('register.another') }).click();
+    await fill(page, 'SCR-S-1', '40');
+    await page.getByRole('button', { name: w('register.submit'), exact: true }).click();
+    await page.getByRole('alert').getByText('This already exists', { exact: false }).waitFor();
+
+    // An age outside the trial's range: the 422's `age` is named by the range.
+    await fill(page, 'SCR-S-2', '90');
+    await page.getByRole('button', { name: w('register.submit'), exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: w('register.notEligible') })
+      .getByText(w('register.failed.age', { min: 18, max: 80 }))
+      .waitFor();
+    expect(console.filter((line) => /Content Security Policy|Refused to/.test(line))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('words an allocation refused because no list exists (409 NO_LIST), and shows no panel', async () => {
+    const { page } = await openPage(browser, t.url);
+    await signInAs(page, 'en', 'pam');
+    await page.getByRole('link', { name: w('nav.allocate') }).click();
+    await page
+      .getByRole('button', {
+        name: w('allocate.pick', { participantId: 'EX-0001', screeningNumber: 'SCR-S-1' }),
+      })
+      .click();
+    await page.getByRole('button', { name: w('allocate.allocate') }).click();
+    const dialog = page.getByRole('dialog', { name: w('allocate.confirmTitle') });
+    await dialog.getByRole('button', { name: w('allocate.confirm') }).click();
+    await page.getByRole('alert').getByText(w('error.NO_LIST')).waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    await expect(page.getByText(w('app.recordedView')).count()).resolves.toBe(0);
+    await page.context().close();
+  });
 });
