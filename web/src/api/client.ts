@@ -64,7 +64,11 @@ export async function send({ method, path, body, token }: ApiCall): Promise<Resp
   throw new ApiError(response.status, code, message, parsed, requestId);
 }
 
-/** The 401 codes after which only a new sign-in helps. */
+/**
+ * The 401s after which only a new sign-in helps. A refused electronic signature (a wrong password
+ * re-entered at unblinding or review) is a 401 too, but the session is still good: the user
+ * stays on the form and tries again.
+ */
 export function endsSession(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 401;
+  return error instanceof ApiError && error.status === 401 && error.code !== 'SIGNATURE_FAILED';
 }

@@ -216,9 +216,104 @@ export const en = {
 
   // Emergency unblinding (unblinder)
   'unblinding.title': 'Emergency unblinding',
+  'unblinding.intro':
+    'Use this screen only in an emergency, when the treating physician must know which leg of a participant received the cells.',
+  'unblinding.warning.title': 'What unblinding does',
+  'unblinding.warning.permanent':
+    'The blind is broken for this participant for good: the seal cannot be closed again.',
+  'unblinding.warning.sponsor': 'The sponsor is notified.',
+  'unblinding.warning.visible':
+    'Every role sees that the seal is broken, with your name, the time and your reason.',
+  'unblinding.warning.audited':
+    'The unblinding is recorded in the audit log, signed with your password.',
+  'unblinding.warning.reason':
+    'It needs an emergency reason. Never name a leg or a side in the reason: every role reads it.',
+  'unblinding.form.title': 'Unblind a participant',
+  'unblinding.participant': 'Participant',
+  'unblinding.chooseParticipant': 'Choose a participant',
+  'unblinding.participantHelp':
+    'Only allocated participants can be unblinded; the others are listed but cannot be chosen.',
+  'unblinding.option.allocated': '{participantId} (screening number {screening})',
+  'unblinding.option.unblinded':
+    '{participantId} (screening number {screening}): already unblinded',
+  'unblinding.option.notAllocated':
+    '{participantId} (screening number {screening}): not allocated, cannot be unblinded',
+  'unblinding.noneAllocated':
+    'No participant has been allocated yet, so there is nothing to unblind.',
+  'unblinding.alreadyUnblinded':
+    'This participant was already unblinded {at} by {by}. Unblinding again shows the same allocation, and is recorded again.',
+  'unblinding.reason': 'Emergency reason',
+  'unblinding.reasonHelp':
+    'At least {min} characters: what happened and why the treating physician must know. Never name a leg or a side.',
+  'unblinding.typedAgain': 'Participant id, typed again',
+  'unblinding.typedAgainHelp':
+    'Type the chosen participant’s id by hand, to confirm that this is the right participant.',
+  'unblinding.password': 'Your password (electronic signature)',
+  'unblinding.passwordHelp':
+    'Re-entering your password signs the unblinding with your name, the time and its meaning.',
+  'unblinding.submit': 'Unblind this participant',
+  'unblinding.submitting': 'Unblinding…',
+  'unblinding.problem.title': 'Nothing was sent:',
+  'unblinding.problem.noParticipant': 'Choose the participant to unblind.',
+  'unblinding.problem.reasonTooShort': 'The reason needs at least {min} characters.',
+  'unblinding.problem.reasonTooLong': 'The reason can have at most {max} characters.',
+  'unblinding.problem.idMismatch':
+    'The participant id typed again is not the chosen participant, {participantId}. Type it again.',
+  'unblinding.problem.noPassword': 'Enter your password to sign the unblinding.',
+  'unblinding.problem.passwordTooLong': 'This password is too long to be yours.',
+  'unblinding.result.title': 'Allocation of participant {participantId}',
+  'unblinding.result.cells': 'CELLS → {limb}',
+  'unblinding.result.saline': 'SALINE → {limb}',
+  'unblinding.result.when': 'Unblinded',
+  'unblinding.result.who': 'By',
+  'unblinding.result.reason': 'Reason',
+  'unblinding.result.help':
+    'Tell the treating physician now. This allocation is cleared when you leave this screen; seeing it again means unblinding again, which is recorded again.',
+  'unblinding.result.close': 'Close and clear the allocation',
+  'unblinding.help':
+    'A second person (an administrator or another unblinder) reviews every unblinding afterwards, on the Unblinding reviews screen.',
 
   // Reviews (admin, unblinder)
   'reviews.title': 'Unblinding reviews',
+  'reviews.intro':
+    'A second person reviews every emergency unblinding afterwards: was it justified, and was it done properly? Nobody reviews their own unblinding.',
+  'reviews.none': 'No participant has been unblinded.',
+  'reviews.caption': 'Emergency unblindings and their reviews',
+  'reviews.col.participant': 'Participant',
+  'reviews.col.unblinded': 'Unblinded',
+  'reviews.col.by': 'By',
+  'reviews.col.reason': 'Reason',
+  'reviews.col.notification': 'Sponsor notification',
+  'reviews.col.review': 'Review',
+  'reviews.notification.NOT_CONFIGURED': 'Not configured',
+  'reviews.notification.PENDING': 'Pending',
+  'reviews.notification.DELIVERED': 'Delivered',
+  'reviews.notification.FAILED': 'Failed',
+  'reviews.decision.ACKNOWLEDGED': 'Acknowledged',
+  'reviews.decision.CONCERNS_RAISED': 'Concerns raised',
+  'reviews.reviewed': '{decision}, {at}, by {by}: {comment}',
+  'reviews.pending': 'Not reviewed yet.',
+  'reviews.reviewButton': 'Review the unblinding of {participantId}',
+  'reviews.form.title': 'Review of the unblinding of {participantId}',
+  'reviews.form.summary': 'Unblinded {at} by {by}. Reason: {reason}',
+  'reviews.decision': 'Decision',
+  'reviews.comment': 'Comment',
+  'reviews.commentHelp':
+    'What you checked and what you found. Every role can read it: never name a leg or a side.',
+  'reviews.password': 'Your password (electronic signature)',
+  'reviews.passwordHelp':
+    'Re-entering your password signs the review with your name, the time and its meaning.',
+  'reviews.submit': 'Sign the review',
+  'reviews.submitting': 'Signing…',
+  'reviews.problem.title': 'Nothing was sent:',
+  'reviews.problem.noDecision': 'Choose a decision.',
+  'reviews.problem.noComment': 'Write a comment.',
+  'reviews.problem.commentTooLong': 'The comment can have at most {max} characters.',
+  'reviews.problem.noPassword': 'Enter your password to sign the review.',
+  'reviews.problem.passwordTooLong': 'This password is too long to be yours.',
+  'reviews.done': 'Your review of the unblinding of {participantId} is recorded.',
+  'reviews.help':
+    'A review is signed once and cannot be changed. Concerns raised are for the trial unit to follow up; the review never shows which leg got the cells.',
 
   // Audit log and blinding register (monitor, admin)
   'audit.title': 'Audit log',

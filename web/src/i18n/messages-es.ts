@@ -217,9 +217,104 @@ export const es: Record<MessageKey, string> = {
 
   // Emergency unblinding (unblinder)
   'unblinding.title': 'Desenmascaramiento de urgencia',
+  'unblinding.intro':
+    'Use esta pantalla solo en una urgencia, cuando el médico responsable deba saber qué pierna del participante recibió las células.',
+  'unblinding.warning.title': 'Qué supone desenmascarar',
+  'unblinding.warning.permanent':
+    'El enmascaramiento de este participante se rompe para siempre: el sello no puede volver a cerrarse.',
+  'unblinding.warning.sponsor': 'Se notifica al promotor.',
+  'unblinding.warning.visible':
+    'Todos los perfiles verán que el sello está roto, con su nombre, la hora y su motivo.',
+  'unblinding.warning.audited':
+    'El desenmascaramiento queda en el registro de auditoría, firmado con su contraseña.',
+  'unblinding.warning.reason':
+    'Requiere un motivo de urgencia. No nombre nunca una pierna ni un lado en el motivo: lo leen todos los perfiles.',
+  'unblinding.form.title': 'Desenmascarar a un participante',
+  'unblinding.participant': 'Participante',
+  'unblinding.chooseParticipant': 'Elija un participante',
+  'unblinding.participantHelp':
+    'Solo se puede desenmascarar a participantes asignados; los demás aparecen en la lista, pero no se pueden elegir.',
+  'unblinding.option.allocated': '{participantId} (número de selección {screening})',
+  'unblinding.option.unblinded':
+    '{participantId} (número de selección {screening}): ya desenmascarado',
+  'unblinding.option.notAllocated':
+    '{participantId} (número de selección {screening}): sin asignar, no se puede desenmascarar',
+  'unblinding.noneAllocated':
+    'Todavía no se ha asignado ningún participante, así que no hay nada que desenmascarar.',
+  'unblinding.alreadyUnblinded':
+    'Este participante ya fue desenmascarado el {at} por {by}. Desenmascararlo de nuevo muestra la misma asignación y vuelve a quedar registrado.',
+  'unblinding.reason': 'Motivo de la urgencia',
+  'unblinding.reasonHelp':
+    'Al menos {min} caracteres: qué ha ocurrido y por qué debe saberlo el médico responsable. No nombre nunca una pierna ni un lado.',
+  'unblinding.typedAgain': 'Identificador del participante, escrito de nuevo',
+  'unblinding.typedAgainHelp':
+    'Escriba a mano el identificador del participante elegido, para confirmar que es el participante correcto.',
+  'unblinding.password': 'Su contraseña (firma electrónica)',
+  'unblinding.passwordHelp':
+    'Al volver a escribir su contraseña firma el desenmascaramiento con su nombre, la hora y su significado.',
+  'unblinding.submit': 'Desenmascarar a este participante',
+  'unblinding.submitting': 'Desenmascarando…',
+  'unblinding.problem.title': 'No se ha enviado nada:',
+  'unblinding.problem.noParticipant': 'Elija el participante que se va a desenmascarar.',
+  'unblinding.problem.reasonTooShort': 'El motivo necesita al menos {min} caracteres.',
+  'unblinding.problem.reasonTooLong': 'El motivo puede tener como máximo {max} caracteres.',
+  'unblinding.problem.idMismatch':
+    'El identificador escrito de nuevo no es el del participante elegido, {participantId}. Escríbalo otra vez.',
+  'unblinding.problem.noPassword': 'Escriba su contraseña para firmar el desenmascaramiento.',
+  'unblinding.problem.passwordTooLong': 'Esta contraseña es demasiado larga para ser la suya.',
+  'unblinding.result.title': 'Asignación del participante {participantId}',
+  'unblinding.result.cells': 'CÉLULAS → {limb}',
+  'unblinding.result.saline': 'SUERO SALINO → {limb}',
+  'unblinding.result.when': 'Desenmascarado',
+  'unblinding.result.who': 'Por',
+  'unblinding.result.reason': 'Motivo',
+  'unblinding.result.help':
+    'Avise ahora al médico responsable. Esta asignación se borra al salir de esta pantalla; volver a verla supone desenmascarar de nuevo, y eso vuelve a quedar registrado.',
+  'unblinding.result.close': 'Cerrar y borrar la asignación',
+  'unblinding.help':
+    'Una segunda persona (un administrador u otro desenmascarador) revisa después cada desenmascaramiento, en la pantalla Revisión de desenmascaramientos.',
 
   // Reviews (admin, unblinder)
   'reviews.title': 'Revisión de desenmascaramientos',
+  'reviews.intro':
+    'Una segunda persona revisa después cada desenmascaramiento de urgencia: ¿estaba justificado y se hizo correctamente? Nadie revisa su propio desenmascaramiento.',
+  'reviews.none': 'No se ha desenmascarado a ningún participante.',
+  'reviews.caption': 'Desenmascaramientos de urgencia y sus revisiones',
+  'reviews.col.participant': 'Participante',
+  'reviews.col.unblinded': 'Desenmascarado',
+  'reviews.col.by': 'Por',
+  'reviews.col.reason': 'Motivo',
+  'reviews.col.notification': 'Notificación al promotor',
+  'reviews.col.review': 'Revisión',
+  'reviews.notification.NOT_CONFIGURED': 'No configurada',
+  'reviews.notification.PENDING': 'Pendiente',
+  'reviews.notification.DELIVERED': 'Entregada',
+  'reviews.notification.FAILED': 'Fallida',
+  'reviews.decision.ACKNOWLEDGED': 'Conforme',
+  'reviews.decision.CONCERNS_RAISED': 'Con reparos',
+  'reviews.reviewed': '{decision}, {at}, por {by}: {comment}',
+  'reviews.pending': 'Sin revisar todavía.',
+  'reviews.reviewButton': 'Revisar el desenmascaramiento de {participantId}',
+  'reviews.form.title': 'Revisión del desenmascaramiento de {participantId}',
+  'reviews.form.summary': 'Desenmascarado el {at} por {by}. Motivo: {reason}',
+  'reviews.decision': 'Decisión',
+  'reviews.comment': 'Comentario',
+  'reviews.commentHelp':
+    'Qué ha comprobado y qué ha encontrado. Lo pueden leer todos los perfiles: no nombre nunca una pierna ni un lado.',
+  'reviews.password': 'Su contraseña (firma electrónica)',
+  'reviews.passwordHelp':
+    'Al volver a escribir su contraseña firma la revisión con su nombre, la hora y su significado.',
+  'reviews.submit': 'Firmar la revisión',
+  'reviews.submitting': 'Firmando…',
+  'reviews.problem.title': 'No se ha enviado nada:',
+  'reviews.problem.noDecision': 'Elija una decisión.',
+  'reviews.problem.noComment': 'Escriba un comentario.',
+  'reviews.problem.commentTooLong': 'El comentario puede tener como máximo {max} caracteres.',
+  'reviews.problem.noPassword': 'Escriba su contraseña para firmar la revisión.',
+  'reviews.problem.passwordTooLong': 'Esta contraseña es demasiado larga para ser la suya.',
+  'reviews.done': 'Su revisión del desenmascaramiento de {participantId} ha quedado registrada.',
+  'reviews.help':
+    'Una revisión se firma una sola vez y no se puede cambiar. Los reparos quedan para que la unidad de ensayos les dé seguimiento; la revisión nunca muestra qué pierna recibió las células.',
 
   // Audit log and blinding register (monitor, admin)
   'audit.title': 'Registro de auditoría',
