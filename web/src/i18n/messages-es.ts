@@ -318,7 +318,108 @@ export const es: Record<MessageKey, string> = {
 
   // Audit log and blinding register (monitor, admin)
   'audit.title': 'Registro de auditoría',
+  'audit.intro':
+    'Todas las acciones sobre el servicio, de la más antigua a la más reciente, tal como las registró el servidor. Cada página que consulta y cada descarga quedan también registradas (AUDIT_EXPORTED), por lo que los totales crecen mientras lee.',
+  'audit.filter.legend': 'Filtros',
+  'audit.filter.from': 'Desde (hora del ensayo, {zone})',
+  'audit.filter.to': 'Hasta (hora del ensayo, {zone})',
+  'audit.filter.toHint': 'Hasta este minuto incluido.',
+  'audit.filter.action': 'Acción',
+  'audit.filter.anyAction': 'Cualquier acción',
+  'audit.filter.actor': 'Autor (nombre de usuario)',
+  'audit.filter.participant': 'Identificador del participante',
+  'audit.filter.pageSize': 'Entradas por página',
+  'audit.filter.pageSizeHint': 'De 1 a {max}.',
+  'audit.filter.apply': 'Aplicar filtros',
+  'audit.filter.clear': 'Quitar filtros',
+  'audit.filter.invalid.from': 'La hora «Desde» no es una fecha y hora válida.',
+  'audit.filter.invalid.to': 'La hora «Hasta» no es una fecha y hora válida.',
+  'audit.filter.invalid.pageSize':
+    'Las entradas por página deben ser un número entero de 1 a {max}.',
+  'audit.filter.invalid.zone':
+    'Aún no se conoce la zona horaria del ensayo, así que no se puede interpretar la hora. Espere un momento y vuelva a intentarlo.',
+  'audit.entries.heading': 'Entradas',
+  'audit.entries.range': 'Entradas {first}–{last} de {total}',
+  'audit.entries.none': 'Ninguna entrada coincide con los filtros.',
+  'audit.entries.first': 'Primera página',
+  'audit.entries.next': 'Página siguiente',
+  'audit.table.caption':
+    'Entradas del registro de auditoría que coinciden con los filtros aplicados',
+  'audit.col.seq': 'N.º',
+  'audit.col.at': 'Hora',
+  'audit.col.actor': 'Autor',
+  'audit.col.roles': 'Funciones',
+  'audit.col.action': 'Acción',
+  'audit.col.participant': 'Participante',
+  'audit.col.outcome': 'Resultado',
+  'audit.col.reason': 'Motivo',
+  'audit.col.details': 'Detalles',
+  'audit.outcome.SUCCESS': 'Correcto',
+  'audit.outcome.DENIED': 'Denegado',
+  'audit.outcome.REJECTED': 'Rechazado',
+  'audit.outcome.ERROR': 'Error',
+  'audit.download.heading': 'Descargas',
+  'audit.download.intro':
+    'Todas las entradas que coinciden con los filtros aplicados (no solo esta página), en el formato que elija. Sin filtros, el archivo es la cadena completa desde la entrada 1 y puede verificarse sin conexión (véase más abajo).',
+  'audit.download.json': 'Descargar JSON',
+  'audit.download.csv': 'Descargar CSV',
+  'audit.download.ndjson': 'Descargar NDJSON',
+  'audit.download.busy': 'Preparando la descarga…',
+  'audit.download.saved': 'Guardado {name} ({count} entradas).',
+  'audit.verify.heading': 'Verificar la cadena',
+  'audit.verify.intro':
+    'El servidor comprueba todas las entradas desde la 1: que cada una enlaza con la anterior y que su hash es el registrado. La comprobación también queda registrada (AUDIT_VERIFIED).',
+  'audit.verify.button': 'Verificar ahora',
+  'audit.verify.busy': 'Verificando…',
+  'audit.verify.valid': 'Válida: la cadena de {entries} entradas está íntegra.',
+  'audit.verify.invalid':
+    'NO válida: la cadena está rota en la entrada {seq} ({entries} entradas comprobadas). Avise al administrador de la unidad de ensayos.',
+  'audit.verify.entries': 'Entradas',
+  'audit.verify.headHash': 'Hash final',
+  'audit.verify.firstInvalidSeq': 'Primera entrada no válida',
+  'audit.verify.problem': 'Problema',
+  'audit.checkpoint.heading': 'Punto de control firmado',
+  'audit.checkpoint.intro':
+    'Una declaración de la longitud del registro y de su último hash, firmada por el servidor. Consérvela: una descarga posterior puede comprobarse con ella, lo que demuestra que el registro que se le muestre entonces prolonga el que ve ahora.',
+  'audit.checkpoint.button': 'Descargar un punto de control firmado',
+  'audit.checkpoint.saved': 'Guardado {name}.',
+  'audit.help.heading': 'Comprobar una descarga sin conexión',
+  'audit.help.whole':
+    'Descargue NDJSON sin filtros: es la cadena completa y su última línea es un punto de control firmado por el servidor. En un ordenador con este proyecto, ejecute:',
+  'audit.help.command':
+    'npm run cli -- audit verify audit-log.ndjson --public-key server-public.pem',
+  'audit.help.key':
+    'Obtenga la clave pública del servidor (server-public.pem) de la unidad de ensayos por otro canal, no del archivo: una clave incluida en el archivo solo prueba que este no se alteró después de firmarlo, porque cualquiera puede recalcular una cadena y firmarla con una clave propia. Sin --public-key el veredicto es «not authenticated».',
+  'audit.help.checkpoint':
+    'Para comprobar una descarga con un punto de control guardado antes, añádalo:',
+  'audit.help.commandCheckpoint':
+    'npm run cli -- audit verify audit-log.ndjson --public-key server-public.pem --checkpoint audit-checkpoint.json',
+  'audit.help.verdicts':
+    'Código de salida 0 y «valid» con el número de entradas y el hash final: el archivo está íntegro y firmado. Código 1: no válido (se indica la primera entrada rota) o no autenticado. Código 2: no se pudo leer un archivo o una clave. Una descarga filtrada tiene huecos a propósito y no se verifica como cadena. Los archivos JSON se verifican igual; docs/audit-format.md explica cada comprobación.',
   'register.blindingTitle': 'Registro de enmascaramiento',
+  'register.blindingIntro':
+    'Quién ha conocido la asignación de cada participante, cuándo y cómo: cada asignación, relectura de una asignación, hoja de preparación y desenmascaramiento de urgencia. Nunca muestra la asignación en sí.',
+  'register.blindingSource':
+    'Se obtiene del registro de auditoría, así que siempre coincide con él: se indica el número de la entrada de auditoría de cada exposición.',
+  'register.blindingRefresh': 'Actualizar',
+  'register.blindingExposures': 'Exposiciones por participante',
+  'register.blindingNone': 'Nadie ha conocido todavía la asignación de ningún participante.',
+  'register.blindingCaption': 'Exposiciones: {exposures} de {participants} participantes',
+  'register.blindingCol.participant': 'Participante',
+  'register.blindingCol.person': 'Persona',
+  'register.blindingCol.roles': 'Funciones',
+  'register.blindingCol.how': 'Cómo',
+  'register.blindingCol.at': 'Cuándo',
+  'register.blindingCol.seq': 'Entrada de auditoría',
+  'register.blindingHow.ALLOCATED': 'Asignó al participante',
+  'register.blindingHow.ALLOCATION_VIEWED': 'Releyó la asignación',
+  'register.blindingHow.PREPARATION_SHEET_VIEWED': 'Abrió la hoja de preparación',
+  'register.blindingHow.UNBLINDED': 'Desenmascaramiento de urgencia',
+  'register.blindingExports': 'Exportaciones de la lista completa',
+  'register.blindingExportsIntro':
+    'Tras el cierre del estudio, el estadístico puede exportar la lista completa: cada exportación expone a todos los participantes.',
+  'register.blindingExportsNone': 'La lista completa no se ha exportado.',
+  'register.blindingExportsCaption': 'Exportaciones de la lista de aleatorización completa',
 
   // Randomization list (statistician)
   'list.title': 'Lista de aleatorización',
