@@ -4,6 +4,7 @@ import {
   LOCK_REASON_MIN_LENGTH,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  USERNAME_PATTERN,
 } from '../../web/src/screens/admin-rules';
 import {
   describeInBrowser,
@@ -18,6 +19,7 @@ import {
 import { ADMIN_PASSWORD } from '../support/test-app';
 
 interface SchemaProperty {
+  pattern?: string;
   minLength?: number;
   maxLength?: number;
 }
@@ -46,7 +48,7 @@ describeInBrowser('web interface: users and study lock (admin)', () => {
     await t?.close();
   });
 
-  it('states the password and reason lengths that the served API document enforces', async () => {
+  it('states the username, password and reason rules that the served API document enforces', async () => {
     const document = await t.http().get('/api/docs-json').expect(200);
     const schemas = (
       document.body as {
@@ -58,6 +60,9 @@ describeInBrowser('web interface: users and study lock (admin)', () => {
         minLength: PASSWORD_MIN_LENGTH,
         maxLength: PASSWORD_MAX_LENGTH,
       });
+    expect(schemas.CreateUserDto?.properties.username).toMatchObject({
+      pattern: USERNAME_PATTERN.source,
+    });
     expect(schemas.LockStudyDto?.properties.reason).toMatchObject({
       minLength: LOCK_REASON_MIN_LENGTH,
       maxLength: LOCK_REASON_MAX_LENGTH,
@@ -194,6 +199,47 @@ describeInBrowser('web interface: users and study lock (admin)', () => {
     await t.login('admin', ADMIN_PASSWORD);
     await panel.getByRole('button', { name: 'Close' }).click();
     await panel.waitFor({ state: 'detached' });
+  });
+
+  it('words the refusals in Spanish: a bad username, a short password, the last admin', async () => {
+    const spanish = await openPage(browser, t.url, 'es-ES');
+    const es = spanish.page;
+    await es.getByLabel('Usuario').fill('admin');
+    await es.getByLabel('Contraseña').fill(ADMIN_PASSWORD);
+    await es.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await es.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).click();
+    await es.getByRole('heading', { level: 1, name: 'Usuarios' }).waitFor();
+    const form = es.getByRole('region', { name: 'Crear un usuario' });
+    await form.getByLabel('Usuario').fill('Enfermera 1');
+    await form.getByLabel('Contraseña inicial').fill('una-contraseña-larga');
+    await form.getByRole('group', { name: 'Roles' }).getByLabel('farmacéutico').check();
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await form
+      .getByRole('alert')
+      .getByText('El nombre de usuario solo admite letras minúsculas', { exact: false })
+      .waitFor();
+    await form.getByLabel('Usuario').fill('enfermera1');
+    await form.getByLabel('Contraseña inicial').fill('corta');
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await form
+      .getByRole('alert')
+      .getByText(
+        `La contraseña es demasiado corta: necesita al menos ${PASSWORD_MIN_LENGTH} caracteres.`,
+      )
+      .waitFor();
+    await expect(seriousAccessibilityViolations(es)).resolves.toEqual([]);
+    await es.getByRole('button', { name: 'Editar admin' }).click();
+    const panel = es.getByRole('region', { name: 'Cuenta admin' });
+    await panel.getByRole('button', { name: 'Deshabilitar la cuenta' }).click();
+    await es
+      .getByRole('dialog', { name: '¿Deshabilitar a admin?' })
+      .getByRole('button', { name: 'Deshabilitar', exact: true })
+      .click();
+    await panel
+      .getByRole('alert')
+      .getByText('Así no quedaría ningún administrador activo', { exact: false })
+      .waitFor();
+    await es.context().close();
   });
 
   it('locks the study with a reason and a confirmation that repeats the consequences, then shows when, by whom and why', async () => {

@@ -559,6 +559,8 @@ export const en = {
   'users.create': 'Create user',
   'users.creating': 'Creating…',
   'users.created': 'User {username} created.',
+  'users.problem.username':
+    'The username may have only lower-case letters, digits, dots, dashes or underscores (2 to 64, starting with a letter or digit).',
   'users.problem.tooShort': 'The password is too short: it needs at least {min} characters.',
   'users.problem.tooLong': 'The password is too long: it may have at most {max} characters.',
   'users.problem.containsUsername': 'The password must not contain the username.',

@@ -566,6 +566,8 @@ export const es: Record<MessageKey, string> = {
   'users.create': 'Crear usuario',
   'users.creating': 'Creando…',
   'users.created': 'Usuario {username} creado.',
+  'users.problem.username':
+    'El nombre de usuario solo admite letras minúsculas, cifras, puntos, guiones o guiones bajos (de 2 a 64, empezando por una letra o una cifra).',
   'users.problem.tooShort': 'La contraseña es demasiado corta: necesita al menos {min} caracteres.',
   'users.problem.tooLong': 'La contraseña es demasiado larga: admite como máximo {max} caracteres.',
   'users.problem.containsUsername': 'La contraseña no puede contener el nombre de usuario.',

@@ -15,6 +15,7 @@ import {
   PASSWORD_MIN_LENGTH,
   passwordProblem,
   sameRoles,
+  usernameProblem,
   withRole,
 } from './admin-rules';
 
@@ -152,10 +153,12 @@ function refusalKey(
   username: string,
   password: string | undefined,
   roles: readonly Role[] | undefined,
+  checkUsername: boolean,
 ): MessageKey | undefined {
   if (!(error instanceof ApiError)) return undefined;
   if (error.status === 409 && error.code === 'DUPLICATE') return 'users.problem.duplicate';
   if (error.status !== 400) return undefined;
+  if (checkUsername && usernameProblem(username)) return 'users.problem.username';
   const problem = password === undefined ? undefined : passwordProblem(username, password);
   if (problem) return `users.problem.${problem}`;
   if (roles !== undefined && roles.length === 0) return 'users.problem.noRole';
@@ -216,7 +219,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
       setFailure({
         error,
         username: body.username,
-        wordedBy: refusalKey(error, body.username, password, roles),
+        wordedBy: refusalKey(error, body.username, password, roles, true),
       });
     } finally {
       setBusy(false);
@@ -323,7 +326,7 @@ function EditUser({
       setFailure({
         error,
         username,
-        wordedBy: refusalKey(error, username, body.password, body.roles),
+        wordedBy: refusalKey(error, username, body.password, body.roles, false),
       });
     } finally {
       setBusy(false);

@@ -7,6 +7,7 @@ import {
   passwordProblem,
   reasonCharactersMissing,
   sameRoles,
+  usernameProblem,
   withRole,
 } from './admin-rules';
 import { en } from '../i18n/messages-en';
@@ -52,6 +53,13 @@ describe('admin screens: roles, password and lock-reason rules', () => {
     expect(passwordProblem('nurse', 'my-NURSE-password')).toBe('containsUsername');
     expect(passwordProblem('nurse', 'my-nurs-password')).toBeUndefined();
     expect(passwordProblem('', 'a-long-enough-password')).toBeUndefined();
+  });
+
+  it('accepts exactly the usernames the API accepts', () => {
+    for (const good of ['ab', 'pharm1', 'a.b-c_d', '9lives', 'x'.repeat(64)])
+      expect({ good, problem: usernameProblem(good) }).toEqual({ good, problem: false });
+    for (const bad of ['', 'a', 'Pharm1', 'pharm 1', '.dot', '-dash', 'x'.repeat(65), 'año'])
+      expect({ bad, problem: usernameProblem(bad) }).toEqual({ bad, problem: true });
   });
 
   it('counts the characters a lock reason still needs', () => {

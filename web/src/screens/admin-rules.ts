@@ -11,6 +11,8 @@ type Role = components['schemas']['UserResponseDto']['roles'][number];
 /** Password rules of src/users/dto/user.dto.ts and UsersService (refuseUsernameInPassword). */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
+/** CreateUserDto.username: 2 to 64 characters, lower-case letters, digits, `.`, `_`, `-`. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 /** LockStudyDto.reason. */
 export const LOCK_REASON_MIN_LENGTH = 10;
 export const LOCK_REASON_MAX_LENGTH = 2000;
@@ -57,6 +59,11 @@ export function passwordProblem(username: string, password: string): PasswordPro
   if (username !== '' && password.toLowerCase().includes(username.toLowerCase()))
     return 'containsUsername';
   return undefined;
+}
+
+/** Whether a username breaks the API's pattern (used, like passwordProblem, to word a 400). */
+export function usernameProblem(username: string): boolean {
+  return !USERNAME_PATTERN.test(username);
 }
 
 /** How many more characters a lock reason needs (0 when it is long enough). */
