@@ -353,6 +353,10 @@ describeInBrowser('web interface: emergency unblinding and its review', () => {
       .getByRole('status')
       .getByText('Your review of the unblinding of ELA-001 is recorded.')
       .waitFor();
+    // The form that had the focus is gone: the confirmation takes it.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'Your review of the unblinding of ELA-001 is recorded.',
+    );
     await form.waitFor({ state: 'detached' });
     await row
       .getByText(

@@ -32,6 +32,11 @@ export function ReviewsScreen() {
   const [reviewing, setReviewing] = useState<string | undefined>(undefined);
   const [done, setDone] = useState<string | undefined>(undefined);
   const [refused, setRefused] = useState<unknown>(undefined);
+  const doneMessage = useRef<HTMLParagraphElement>(null);
+  // The form that had the focus is gone: the confirmation takes it, so nobody is left on nothing.
+  useEffect(() => {
+    if (done) doneMessage.current?.focus();
+  }, [done]);
 
   const rows = unblindings.kind === 'loaded' ? unblindings.data : undefined;
   const open = rows?.find((row) => row.participantId === reviewing);
@@ -43,7 +48,7 @@ export function ReviewsScreen() {
       {unblindings.kind === 'failed' && <ErrorMessage error={unblindings.error} />}
       {unblindings.kind === 'loading' && <p>{t('app.loading')}</p>}
       {done && (
-        <p className="message message-ok" role="status">
+        <p className="message message-ok" role="status" ref={doneMessage} tabIndex={-1}>
           {t('reviews.done', { participantId: done })}
         </p>
       )}
