@@ -23,7 +23,7 @@ export class TrialController {
   @Roles('admin')
   @ApiOperation({ operationId: 'lockStudy', summary: 'Lock the study for good, with a reason' })
   @ApiOkResponse({ type: StudyLockedDto })
-  @ApiConflictResponse({ description: 'Already locked' })
+  @ApiConflictResponse({ description: 'STUDY_LOCKED: already locked' })
   lock(@CurrentActor() actor: Actor, @Body() dto: LockStudyDto): Promise<StudyLockedDto> {
     return this.trial.lock(actor, dto.reason);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -23,7 +24,11 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ operationId: 'createUser', summary: 'Create a user with one or more roles' })
   @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiConflictResponse({ description: 'The username is taken' })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: a weak password (shorter than the minimum, or holding the username), an unknown or missing role, a malformed username',
+  })
+  @ApiConflictResponse({ description: 'DUPLICATE: the username is taken' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
     return this.users.create(actor, dto);
   }
@@ -45,7 +50,13 @@ export class UsersController {
   })
   @ApiParam({ name: 'username', schema: { type: 'string', maxLength: 64 } })
   @ApiOkResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse({
+    description: 'VALIDATION_FAILED: nothing to change, a weak password, an unknown role',
+  })
   @ApiNotFoundResponse({ description: 'Unknown user' })
+  @ApiConflictResponse({
+    description: 'LAST_ADMIN: the change would leave no active admin',
+  })
   update(
     @CurrentActor() actor: Actor,
     @Param('username') username: string,

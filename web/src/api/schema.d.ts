@@ -1412,6 +1412,15 @@ export interface operations {
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
+      /** @description VALIDATION_FAILED: a weak password (shorter than the minimum, or holding the username), an unknown or missing role, a malformed username */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
@@ -1430,7 +1439,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description The username is taken */
+      /** @description DUPLICATE: the username is taken */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1491,6 +1500,15 @@ export interface operations {
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
+      /** @description VALIDATION_FAILED: nothing to change, a weak password, an unknown role */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
@@ -1511,6 +1529,15 @@ export interface operations {
       };
       /** @description Unknown user */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description LAST_ADMIN: the change would leave no active admin */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -1913,7 +1940,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Already locked */
+      /** @description STUDY_LOCKED: already locked */
       409: {
         headers: {
           [name: string]: unknown;

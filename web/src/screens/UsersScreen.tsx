@@ -14,8 +14,8 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   passwordProblem,
+  refusalWording,
   sameRoles,
-  usernameProblem,
   withRole,
 } from './admin-rules';
 
@@ -144,27 +144,6 @@ function RolesFieldset({
   );
 }
 
-/**
- * The words for a refused create or password change: the API decides, and where its 400 is about
- * a rule this screen states, the rule is said in the user's language.
- */
-function refusalKey(
-  error: unknown,
-  username: string,
-  password: string | undefined,
-  roles: readonly Role[] | undefined,
-  checkUsername: boolean,
-): MessageKey | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  if (error.status === 409 && error.code === 'DUPLICATE') return 'users.problem.duplicate';
-  if (error.status !== 400) return undefined;
-  if (checkUsername && usernameProblem(username)) return 'users.problem.username';
-  const problem = password === undefined ? undefined : passwordProblem(username, password);
-  if (problem) return `users.problem.${problem}`;
-  if (roles !== undefined && roles.length === 0) return 'users.problem.noRole';
-  return undefined;
-}
-
 interface Failure {
   error: unknown;
   username: string;
@@ -219,7 +198,11 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
       setFailure({
         error,
         username: body.username,
-        wordedBy: refusalKey(error, body.username, password, roles, true),
+        wordedBy: refusalWording(error instanceof ApiError ? error : undefined, {
+          username: body.username,
+          password,
+          roles,
+        }),
       });
     } finally {
       setBusy(false);
@@ -326,7 +309,12 @@ function EditUser({
       setFailure({
         error,
         username,
-        wordedBy: refusalKey(error, username, body.password, body.roles, false),
+        wordedBy: refusalWording(error instanceof ApiError ? error : undefined, {
+          password: body.password,
+          roles: body.roles,
+          username,
+          usernameGiven: false,
+        }),
       });
     } finally {
       setBusy(false);

@@ -6,6 +6,7 @@ import {
   PASSWORD_MIN_LENGTH,
   passwordProblem,
   reasonCharactersMissing,
+  refusalWording,
   sameRoles,
   usernameProblem,
   withRole,
@@ -67,5 +68,42 @@ describe('admin screens: roles, password and lock-reason rules', () => {
     expect(reasonCharactersMissing('short')).toBe(LOCK_REASON_MIN_LENGTH - 5);
     expect(reasonCharactersMissing('x'.repeat(LOCK_REASON_MIN_LENGTH))).toBe(0);
     expect(reasonCharactersMissing('x'.repeat(LOCK_REASON_MIN_LENGTH + 5))).toBe(0);
+  });
+
+  it('words a refusal by the rule the attempt broke, and leaves any other to the API’s code', () => {
+    const invalid = { status: 400, code: 'VALIDATION_FAILED' };
+    const good = {
+      username: 'nurse',
+      password: 'a-long-enough-password',
+      roles: ['monitor'] as const,
+    };
+    expect(refusalWording(invalid, { ...good, username: 'Nurse 1' })).toBe(
+      'users.problem.username',
+    );
+    expect(refusalWording(invalid, { ...good, password: 'short' })).toBe('users.problem.tooShort');
+    expect(refusalWording(invalid, { ...good, password: 'x'.repeat(257) })).toBe(
+      'users.problem.tooLong',
+    );
+    expect(refusalWording(invalid, { ...good, password: 'nurse-password-1' })).toBe(
+      'users.problem.containsUsername',
+    );
+    expect(refusalWording(invalid, { ...good, roles: [] })).toBe('users.problem.noRole');
+    // A change: the username is not the user's to fix, the password still is.
+    expect(refusalWording(invalid, { username: 'Old.Name', usernameGiven: false, roles: [] })).toBe(
+      'users.problem.noRole',
+    );
+    expect(refusalWording({ status: 409, code: 'DUPLICATE' }, good)).toBe(
+      'users.problem.duplicate',
+    );
+    // Nothing the screen can name (or another code): the API's own code words it.
+    expect(refusalWording(invalid, good)).toBeUndefined();
+    expect(refusalWording({ status: 409, code: 'LAST_ADMIN' }, good)).toBeUndefined();
+    expect(
+      refusalWording({ status: 400, code: 'INVALID_JSON' }, { ...good, password: 'x' }),
+    ).toBeUndefined();
+    expect(
+      refusalWording({ status: 401, code: 'TOKEN_REVOKED' }, { ...good, password: 'x' }),
+    ).toBeUndefined();
+    expect(refusalWording(undefined, { ...good, password: 'x' })).toBeUndefined();
   });
 });

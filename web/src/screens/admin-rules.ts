@@ -1,4 +1,5 @@
 import type { components } from '../api/schema';
+import type { MessageKey } from '../i18n/messages-en';
 
 /**
  * The rules the admin's screens state before the API is asked (users and study lock). The API
@@ -69,4 +70,36 @@ export function usernameProblem(username: string): boolean {
 /** How many more characters a lock reason needs (0 when it is long enough). */
 export function reasonCharactersMissing(reason: string): number {
   return Math.max(0, LOCK_REASON_MIN_LENGTH - reason.length);
+}
+
+/** What a create or change of a user sent, as far as the wording of a refusal needs it. */
+export interface UserAttempt {
+  username: string;
+  password?: string;
+  roles?: readonly Role[];
+  /** False for a change of an existing user, whose username the API does not check again. */
+  usernameGiven?: boolean;
+}
+
+/**
+ * The catalogue key for a refused create or change, when it is about a rule the screen states;
+ * undefined leaves the wording to the API's code. The API decides; this only says its 400 or
+ * 409 in the user's language instead of the API's English message.
+ */
+export function refusalWording(
+  refusal: { status: number; code: string } | undefined,
+  attempt: UserAttempt,
+): MessageKey | undefined {
+  if (!refusal) return undefined;
+  if (refusal.status === 409 && refusal.code === 'DUPLICATE') return 'users.problem.duplicate';
+  if (refusal.status !== 400 || refusal.code !== 'VALIDATION_FAILED') return undefined;
+  if (attempt.usernameGiven !== false && usernameProblem(attempt.username))
+    return 'users.problem.username';
+  const problem =
+    attempt.password === undefined
+      ? undefined
+      : passwordProblem(attempt.username, attempt.password);
+  if (problem) return `users.problem.${problem}`;
+  if (attempt.roles !== undefined && attempt.roles.length === 0) return 'users.problem.noRole';
+  return undefined;
 }
