@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
 import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantEntity } from '../participants/participant.entity';
@@ -46,6 +47,13 @@ const SELECT_PARTICIPANT =
 const SELECT_STUDY =
   'SELECT t.locked_at AS "lockedAt", l.id AS "listId", l.commitment FROM trials t ' +
   'LEFT JOIN randomization_lists l ON l.protocol_id = t.protocol_id WHERE t.protocol_id = :protocolId';
+/**
+ * PostgreSQL's row locks on this path (SQLite's write lock covers all of it): the participant's
+ * row, so a second allocation of the same participant waits and then sees it allocated; the
+ * trial's row shared, so a study lock waits for allocations in flight and none starts after it.
+ */
+const PARTICIPANT_ROW_LOCK = 'FOR UPDATE';
+const TRIAL_ROW_LOCK = 'FOR SHARE OF t';
 /** The next free slot of the stratum: the lowest position not yet claimed. */
 const SELECT_FREE_SLOT =
   'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
@@ -72,7 +80,8 @@ export class AllocationService {
   /**
    * Gives the participant the next free slot of its stratum, in one transaction with its ALLOCATED
    * entry. The claim is a conditional update that can match one free row only; the transaction
-   * holds the write lock, so no two allocations, in this process or another, see the same slot free.
+   * holds the write lock (SQLite) or the stratum's claim lock (PostgreSQL), so no two
+   * allocations, in this process or another, see the same slot free.
    */
   async allocate(
     actor: Actor,
@@ -102,9 +111,11 @@ export class AllocationService {
           );
         }
         // Plain SQL on this path: TypeORM's query building costs more than these queries.
-        const participant = await selectRow<AllocationState>(manager, SELECT_PARTICIPANT, {
-          participantId,
-        });
+        const participant = await selectRow<AllocationState>(
+          manager,
+          SELECT_PARTICIPANT + rowLock(manager, PARTICIPANT_ROW_LOCK),
+          { participantId },
+        );
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
 
         if (idempotencyKey !== undefined) {
@@ -128,7 +139,9 @@ export class AllocationService {
           lockedAt: string | null;
           listId: number | null;
           commitment: string | null;
-        }>(manager, SELECT_STUDY, { protocolId: this.trial.protocolId });
+        }>(manager, SELECT_STUDY + rowLock(manager, TRIAL_ROW_LOCK), {
+          protocolId: this.trial.protocolId,
+        });
         if (study?.lockedAt) return refuse(new StudyLocked());
         if (study?.listId == null || study.commitment === null) {
           return refuse(new Conflict('No randomization list has been generated yet', 'NO_LIST'));
@@ -137,6 +150,9 @@ export class AllocationService {
         if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
 
+        // PostgreSQL: claims in one stratum take turns, so the lowest free slot read here is
+        // still free at the claim, and a claim rolled back leaves it the lowest for the next.
+        await advisoryXactLock(manager, stratumLockKey(study.listId, participant.stratum));
         const candidate = await selectRow<FreeSlot>(manager, SELECT_FREE_SLOT, {
           listId: study.listId,
           stratum: participant.stratum,
@@ -173,7 +189,8 @@ export class AllocationService {
           username: actor.username,
         });
         if (claimed !== 1 || marked !== 1) {
-          // Cannot happen under the write lock; if it ever does, nothing of this attempt is kept.
+          // Cannot happen under the write lock (SQLite) or the participant's row lock and the
+          // stratum's claim lock (PostgreSQL); if it ever does, nothing of this attempt is kept.
           throw new Error(
             `Allocation of ${participantId} claimed ${claimed} slots and ${marked} participants`,
           );

@@ -5,6 +5,7 @@ import { DomainError, HTTP_STATUS_OF, NotFound } from '../common/domain-errors';
 import { alreadyAudited } from '../common/refusal-audit';
 import { canonicalJson } from '../crypto/canonical-json';
 import { TrialDefinition } from '../config/trial-definition';
+import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
 import { execute, selectRow } from '../database/sql';
 import { isParticipantId } from '../participants/participant-views';
 import { TRIAL_DEFINITION } from '../runtime';
@@ -80,8 +81,9 @@ export async function chainHead(
 
 /**
  * Appends to the chained audit log inside the caller's transaction, so an action and its entry
- * commit together or not at all. The caller's write transaction holds the write lock, so reading
- * the head and appending after it cannot race with another writer, in this process or another.
+ * commit together or not at all. On SQLite the caller's write transaction holds the write lock,
+ * on PostgreSQL record() takes the audit append lock, so reading the head and appending after it
+ * cannot race with another writer, in this process or another.
  */
 /** The longest requested id kept in details: enough to recognise it, too short to stuff the log. */
 export const REQUESTED_ID_MAX_LENGTH = 64;
@@ -123,6 +125,11 @@ export class AuditService {
 
   async record(manager: EntityManager, event: AuditEvent): Promise<ChainedAuditEntry> {
     const { participantId, details } = this.participantFields(event);
+    // PostgreSQL: appends queue here, not for the whole transaction. The lock is held until this
+    // transaction ends, so the next appender reads this entry as the head once it has committed
+    // (seq order is commit order) or the same head again if it rolled back (no gap). Services
+    // append last, just before their commit, so the lock is held for one insert and the COMMIT.
+    await advisoryXactLock(manager, XACT_LOCK.auditAppend);
     const head = await chainHead(manager);
     const entry = chainEntry(head.headHash, {
       seq: head.entries + 1,

@@ -33,4 +33,28 @@ describe(storageFaultOf.name, () => {
     for (const value of [undefined, null, 'SQLITE_FULL', 42, new Error('SQLITE_FULL'), { code: 5 }])
       expect(storageFaultOf(value)).toBeUndefined();
   });
+
+  it.each([
+    ['53100', 'disk full'],
+    ['53200', 'the database server is out of resources'],
+    ['58030', 'disk I/O error'],
+    ['08006', 'the connection to the database server failed'],
+    ['57P01', 'the database server is shutting down or restarting'],
+    ['ECONNREFUSED', 'the database server cannot be reached'],
+  ])('names PostgreSQL %s as a storage fault: %s', (code, cause) => {
+    expect(storageFaultOf(Object.assign(new Error(code), { code }))).toBe(cause);
+  });
+
+  it('names a pool connection that ended as a storage fault', () => {
+    expect(storageFaultOf(new Error('Connection terminated unexpectedly'))).toBe(
+      'the connection to the database server failed',
+    );
+  });
+
+  it.each(['23505', '40P01', '42P01', '22003', '23503'])(
+    'does not take PostgreSQL %s (a statement or race, not storage) for a storage fault',
+    (code) => {
+      expect(storageFaultOf(Object.assign(new Error(code), { code }))).toBeUndefined();
+    },
+  );
 });

@@ -6,15 +6,24 @@ import { DatabaseFileGuard } from './database-file-guard';
 import { storageFaultOf } from './storage-fault';
 
 /**
- * The one way to touch the database. TypeORM sends every query of a SQLite data source through a
+ * The one way to touch the database.
+ *
+ * SQLite: TypeORM sends every query of a SQLite data source through a
  * single connection and does not serialise transactions: two concurrent transaction() calls nest
  * as savepoints and interleave. So every unit of work here is queued within the process and runs
  * alone on the connection, in its own transaction.
  *
- * A write transaction first updates the write_lock row. On SQLite that takes the database's write
- * lock at the start of the transaction (like BEGIN IMMEDIATE), so another server process on the
- * same file waits (busy timeout) instead of reading a snapshot it cannot later write from. On
- * PostgreSQL the same statement takes a row lock that serialises writers the same way.
+ * A write transaction first updates the write_lock row. That takes the database's write lock at
+ * the start of the transaction (like BEGIN IMMEDIATE), so another server process on the same
+ * file waits (busy timeout) instead of reading a snapshot it cannot later write from.
+ *
+ * PostgreSQL: neither the queue nor the write_lock row. Each unit of work takes a connection of
+ * the pool and runs concurrently with the others: writes in READ COMMITTED, each taking only the
+ * locks its aggregate needs (the stratum's claim lock, the audit append lock; see
+ * docs/operations.md, "Concurrency on PostgreSQL"), reads in REPEATABLE READ, one snapshot for
+ * the whole unit. A unit that loses a race PostgreSQL reports (deadlock, serialisation failure,
+ * a unique key another transaction committed first) is rolled back whole and run again, and
+ * then sees the winner's rows, as it would have in SQLite's one-at-a-time order.
  *
  * A failed statement or COMMIT must never leave the connection inside a transaction: SQLite rolls
  * a transaction back by itself on SQLITE_FULL or SQLITE_IOERR, and TypeORM's runner, which does
@@ -43,12 +52,49 @@ export class UnitOfWork {
 
   /** Runs `work` in a write transaction holding the write lock; commits, or rolls back on error. */
   write<T>(work: Work<T>): Promise<T> {
+    if (this.onPostgres()) return this.postgresTransaction(work, 'READ COMMITTED');
     return this.enqueue(() => this.transaction(work, true));
   }
 
   /** Runs `work` in a read transaction: a consistent snapshot, never the middle of another write. */
   read<T>(work: Work<T>): Promise<T> {
+    if (this.onPostgres()) return this.postgresTransaction(work, 'REPEATABLE READ');
     return this.enqueue(() => this.transaction(work, false));
+  }
+
+  private onPostgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  /** One pooled connection per unit of work, concurrent with the others (see above). */
+  private async postgresTransaction<T>(
+    work: Work<T>,
+    isolation: 'READ COMMITTED' | 'REPEATABLE READ',
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction(isolation);
+        const result = await work(runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) {
+          await runner.rollbackTransaction().catch(() => undefined);
+        }
+        const race = lostRace(error);
+        if (race !== undefined && attempt < POSTGRES_ATTEMPTS) {
+          this.logger.debug(`A unit of work lost a race (${race}): attempt ${attempt + 1}`);
+          continue;
+        }
+        const cause = storageFaultOf(error);
+        if (cause === undefined) throw error;
+        this.logger.error(`The database could not store a change (${cause}): ${String(error)}`);
+        throw new StorageUnavailable(cause);
+      } finally {
+        await runner.release().catch(() => undefined);
+      }
+    }
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -138,6 +184,29 @@ export class UnitOfWork {
       this.sharedRunner = this.dataSource.createQueryRunner();
     }
     return this.sharedRunner;
+  }
+}
+
+/** A unit of work that loses a race is run again at most this often in all. */
+const POSTGRES_ATTEMPTS = 5;
+
+/**
+ * PostgreSQL's word that this transaction lost a race with another one and would succeed when
+ * run again: deadlock_detected, serialization_failure, or unique_violation (a row another
+ * transaction committed while this one checked for it).
+ */
+function lostRace(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const wrapped = error as { code?: unknown; driverError?: { code?: unknown } };
+  switch (wrapped.driverError?.code ?? wrapped.code) {
+    case '40P01':
+      return 'deadlock';
+    case '40001':
+      return 'serialization failure';
+    case '23505':
+      return 'unique key taken meanwhile';
+    default:
+      return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../common/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { EntityManager } from 'typeorm';
+import { isPostgres } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
 import { NotificationEntity } from './notification.entity';
@@ -80,19 +81,24 @@ export class NotificationWorker implements OnApplicationShutdown {
    */
   private async leaseNext(): Promise<NotificationEntity | undefined> {
     const now = new Date();
-    const findDue = (manager: EntityManager) =>
-      manager
+    const findDue = (manager: EntityManager, claim: boolean) => {
+      const query = manager
         .getRepository(NotificationEntity)
         .createQueryBuilder('n')
         .where('n.delivered_at IS NULL AND n.failed_at IS NULL')
         .andWhere('n.next_attempt_at <= :now', { now: now.toISOString() })
         .andWhere('(n.lease_until IS NULL OR n.lease_until < :now)', { now: now.toISOString() })
-        .orderBy('n.id', 'ASC')
-        .getOne();
-    if (!(await this.uow.read(findDue))) return undefined;
+        .orderBy('n.id', 'ASC');
+      // PostgreSQL runs writers concurrently: the claim locks the row it leases, and passes over
+      // one another process is leasing (FOR UPDATE SKIP LOCKED), so each notice goes out once.
+      if (claim && isPostgres(manager))
+        query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      return query.getOne();
+    };
+    if (!(await this.uow.read((manager) => findDue(manager, false)))) return undefined;
     return this.uow.write(async (manager) => {
       // Looked for again under the write lock: another process may have leased it meanwhile.
-      const due = await findDue(manager);
+      const due = await findDue(manager, true);
       if (!due) return undefined;
       due.leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
       await manager.getRepository(NotificationEntity).save(due);

@@ -5,6 +5,7 @@ import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
+import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
@@ -71,7 +72,10 @@ export class ParticipantsService {
 
     const participant = await unwrap(
       this.uow.write(async (manager): Promise<Outcome<ParticipantEntity>> => {
-        const record = await trialRecord(manager, this.trial.protocolId);
+        // PostgreSQL: registrations take turns (the next number, the target size and the
+        // screening number are read, then written) and none runs past a study lock.
+        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        await advisoryXactLock(manager, XACT_LOCK.registration);
         const repository = manager.getRepository(ParticipantEntity);
         let refusal: DomainError | undefined;
         if (record.lockedAt) refusal = new StudyLocked();

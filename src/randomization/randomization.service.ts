@@ -103,7 +103,9 @@ export class RandomizationService {
       this.uow.write(async (manager): Promise<Outcome<ListGeneratedDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'LIST_GENERATION_REFUSED', null, refusal);
-        if ((await trialRecord(manager, protocolId)).lockedAt) return refuse(new StudyLocked());
+        // PostgreSQL: one generation at a time, after any allocation or lock in flight.
+        if ((await trialRecord(manager, protocolId, 'update')).lockedAt)
+          return refuse(new StudyLocked());
         if (await manager.getRepository(RandomizationListEntity).existsBy({ protocolId })) {
           return refuse(new ListAlreadyGenerated());
         }

@@ -58,7 +58,8 @@ export class TrialService {
   lock(actor: Actor, reason: string): Promise<StudyLockedDto> {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<StudyLockedDto>> => {
-        const record = await trialRecord(manager, this.trial.protocolId);
+        // PostgreSQL: waits for allocations and registrations in flight; none starts after it.
+        const record = await trialRecord(manager, this.trial.protocolId, 'update');
         if (record.lockedAt) {
           return this.audit.recordRefusal(
             manager,
