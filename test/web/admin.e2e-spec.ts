@@ -199,6 +199,12 @@ describeInBrowser('web interface: users and study lock (admin)', () => {
     await t.login('admin', ADMIN_PASSWORD);
     await panel.getByRole('button', { name: 'Close' }).click();
     await panel.waitFor({ state: 'detached' });
+    // The focus goes back to the button that opened the panel, not to the top of the page.
+    await expect(
+      page
+        .getByRole('button', { name: 'Edit admin' })
+        .evaluate((button) => button === document.activeElement),
+    ).resolves.toBe(true);
   });
 
   it('words the refusals in Spanish: a bad username, a short password, the last admin', async () => {

@@ -31,6 +31,13 @@ export function UsersScreen() {
   const { t } = useI18n();
   const [users, reload] = useApiGet<User[]>('/api/users');
   const [editing, setEditing] = useState<string | undefined>(undefined);
+  // Closing the panel gives the focus back to the Edit button that opened it.
+  const editButtons = useRef(new Map<string, HTMLButtonElement>());
+  const closeEditor = () => {
+    const opener = editing === undefined ? undefined : editButtons.current.get(editing);
+    setEditing(undefined);
+    opener?.focus();
+  };
   const edited =
     users.kind === 'loaded' ? users.data.find((user) => user.username === editing) : undefined;
 
@@ -44,16 +51,16 @@ export function UsersScreen() {
         {users.kind === 'loading' && <p>{t('app.loading')}</p>}
         {users.kind === 'loaded' && users.data.length === 0 && <p>{t('users.none')}</p>}
         {users.kind === 'loaded' && users.data.length > 0 && (
-          <UsersTable users={users.data} onEdit={setEditing} editing={editing} />
+          <UsersTable
+            users={users.data}
+            onEdit={setEditing}
+            editing={editing}
+            buttons={editButtons.current}
+          />
         )}
       </section>
       {edited && (
-        <EditUser
-          key={edited.username}
-          user={edited}
-          onChanged={reload}
-          onClose={() => setEditing(undefined)}
-        />
+        <EditUser key={edited.username} user={edited} onChanged={reload} onClose={closeEditor} />
       )}
       <CreateUserForm onCreated={reload} />
     </>
@@ -64,10 +71,12 @@ function UsersTable({
   users,
   editing,
   onEdit,
+  buttons,
 }: {
   users: User[];
   editing: string | undefined;
   onEdit: (username: string) => void;
+  buttons: Map<string, HTMLButtonElement>;
 }) {
   const { t } = useI18n();
   return (
@@ -93,6 +102,10 @@ function UsersTable({
               <td>
                 <button
                   type="button"
+                  ref={(element) => {
+                    if (element) buttons.set(user.username, element);
+                    else buttons.delete(user.username);
+                  }}
                   aria-label={t('users.editUser', { username: user.username })}
                   aria-expanded={editing === user.username}
                   aria-controls={editing === user.username ? 'user-edit' : undefined}
