@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { fromAuditRow } from '../audit/audit.service';
-import { AuditAction } from '../audit/audit-actions';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BlindingRegisterDto, ExposureDto, FullListExportDto } from './dto/unblinding.dto';
+import {
+  BlindingRegisterDto,
+  EXPOSING_ACTIONS,
+  ExposingAction,
+  ExposureDto,
+  FullListExportDto,
+} from './dto/unblinding.dto';
 
-/** The audited actions that show a person a participant's allocation. */
-export const EXPOSING_ACTIONS: AuditAction[] = [
-  'ALLOCATED',
-  'ALLOCATION_VIEWED',
-  'PREPARATION_SHEET_VIEWED',
-  'UNBLINDED',
-];
+const isExposingAction = (action: string): action is ExposingAction =>
+  (EXPOSING_ACTIONS as readonly string[]).includes(action);
 
 /**
  * "Who knows what": derived from the audit log itself, so it can never disagree with it. Each
@@ -39,7 +39,7 @@ export class BlindingRegisterService {
         };
         if (entry.action === 'LIST_EXPORTED') {
           fullListExports.push(exposure);
-        } else if (entry.participantId) {
+        } else if (entry.participantId && isExposingAction(entry.action)) {
           const list = byParticipant.get(entry.participantId) ?? [];
           list.push({ ...exposure, how: entry.action });
           byParticipant.set(entry.participantId, list);

@@ -1,6 +1,7 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { ApiTargetProperty } from '../../common/openapi';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { AuditAction } from '../../audit/audit-actions';
 import { REVIEW_DECISIONS, ReviewDecision } from '../unblinding-review.entity';
 
 export class UnblindingRequestDto {
@@ -81,14 +82,24 @@ export class UnblindingSummaryDto {
   notification!: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
 }
 
+/** The audited actions that show a person a participant's allocation: the register's `how`. */
+export const EXPOSING_ACTIONS = [
+  'ALLOCATED',
+  'ALLOCATION_VIEWED',
+  'PREPARATION_SHEET_VIEWED',
+  'UNBLINDED',
+] as const satisfies readonly AuditAction[];
+export type ExposingAction = (typeof EXPOSING_ACTIONS)[number];
+
 export class ExposureDto {
   @ApiProperty() username!: string;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty({
+    enum: EXPOSING_ACTIONS,
     example: 'ALLOCATED',
-    description: 'How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED or UNBLINDED',
+    description: 'How: the audit action that exposed the allocation to this person',
   })
-  how!: string;
+  how!: ExposingAction;
   @ApiProperty() at!: string;
   @ApiProperty({ type: 'integer', description: 'The audit entry that records it' })
   auditSeq!: number;

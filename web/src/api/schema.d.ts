@@ -909,10 +909,11 @@ export interface components {
       username: string;
       roles: string[];
       /**
-       * @description How: ALLOCATED, ALLOCATION_VIEWED, PREPARATION_SHEET_VIEWED or UNBLINDED
+       * @description How: the audit action that exposed the allocation to this person
        * @example ALLOCATED
+       * @enum {string}
        */
-      how: string;
+      how: 'ALLOCATED' | 'ALLOCATION_VIEWED' | 'PREPARATION_SHEET_VIEWED' | 'UNBLINDED';
       at: string;
       /** @description The audit entry that records it */
       auditSeq: number;

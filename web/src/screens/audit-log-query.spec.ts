@@ -266,7 +266,8 @@ describe('catalogue keys of roles and exposures', () => {
       expect(roleKey(role)).toBe(`role.${role}`);
     expect(roleKey('cli:root')).toBeUndefined();
     expect(roleKey('constructor')).toBeUndefined();
-    // EXPOSING_ACTIONS of src/unblinding/blinding-register.service.ts (its module needs Nest).
+    // The OpenAPI enum of `how` (EXPOSING_ACTIONS; its module needs TypeORM's decorators, so it is
+    // not imported here): EXPOSURE_KEYS is typed by that enum, a missing one is a type error.
     for (const how of ['ALLOCATED', 'ALLOCATION_VIEWED', 'PREPARATION_SHEET_VIEWED', 'UNBLINDED']) {
       const key = exposureKey(how);
       expect(key).toBe(`register.blindingHow.${how}`);

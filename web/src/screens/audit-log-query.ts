@@ -311,14 +311,19 @@ export function roleKey(role: string): MessageKey | undefined {
   return Object.hasOwn(ROLE_KEYS, role) ? ROLE_KEYS[role] : undefined;
 }
 
-const EXPOSURE_KEYS: Record<string, MessageKey> = {
+type ExposingAction = Schemas['ExposureDto']['how'];
+
+/** Every way the register's `how` can take (the OpenAPI enum): a new one is a type error here. */
+const EXPOSURE_KEYS: Record<ExposingAction, MessageKey> = {
   ALLOCATED: 'register.blindingHow.ALLOCATED',
   ALLOCATION_VIEWED: 'register.blindingHow.ALLOCATION_VIEWED',
   PREPARATION_SHEET_VIEWED: 'register.blindingHow.PREPARATION_SHEET_VIEWED',
   UNBLINDED: 'register.blindingHow.UNBLINDED',
 };
 
+const isExposingAction = (how: string): how is ExposingAction => Object.hasOwn(EXPOSURE_KEYS, how);
+
 /** The catalogue key of how a person was exposed (the blinding register's `how`), when known. */
 export function exposureKey(how: string): MessageKey | undefined {
-  return Object.hasOwn(EXPOSURE_KEYS, how) ? EXPOSURE_KEYS[how] : undefined;
+  return isExposingAction(how) ? EXPOSURE_KEYS[how] : undefined;
 }
