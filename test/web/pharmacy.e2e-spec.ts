@@ -27,13 +27,18 @@ interface AllocationAnswer {
   preparation: { instructions: string[] };
 }
 
-/** Signs in through the form, in the page's language. */
-async function signInAs(page: Page, language: Language, username: string): Promise<void> {
+/** Signs in through the form, in the page's language, onto the screen of the address. */
+async function signInAs(
+  page: Page,
+  language: Language,
+  username: string,
+  screenTitle: MessageKey = 'overview.title',
+): Promise<void> {
   const t = (key: MessageKey) => translate(language, key);
   await page.getByLabel(t('signIn.username')).fill(username);
   await page.getByLabel(t('signIn.password')).fill(USER_PASSWORD);
   await page.getByRole('button', { name: t('signIn.submit') }).click();
-  await page.getByRole('heading', { level: 1, name: t('overview.title') }).waitFor();
+  await page.getByRole('heading', { level: 1, name: t(screenTitle) }).waitFor();
 }
 
 /** Answers a yes/no question, found by its full text as the group's name. */
@@ -269,6 +274,58 @@ describeInBrowser('web interface: the pharmacist registers, allocates, prints an
       await page.context().close();
     },
   );
+  it('clears the panel when the session is lost, and shows nothing of it after signing in again', async () => {
+    const pete = await t.userWith('pete', ['pharmacist']);
+    const eligibility = Object.fromEntries([
+      ...criteria.inclusion.map((c) => [c.id, true]),
+      ...criteria.exclusion.map((c) => [c.id, false]),
+    ]);
+    const created = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pete)
+      .send({ screeningNumber: 'SCR-LOST-1', age: 60, eligibility })
+      .expect(201);
+    const id = (created.body as { participantId: string }).participantId;
+    const allocated = await t
+      .http()
+      .post(`/api/participants/${id}/allocation`)
+      .set('Authorization', pete)
+      .expect(201);
+    const { cellLimb } = allocated.body as AllocationAnswer;
+    const w = (key: MessageKey, params?: Record<string, string | number>) =>
+      translate('en', key, params);
+    const cellsLine = `CELLS → ${w(cellLimb === 'LEFT' ? 'limb.LEFT' : 'limb.RIGHT')}`;
+
+    // The address of the allocation screen, with the participant named, opens after sign-in.
+    const { page } = await openPage(browser, `${t.url}/allocation?participant=${id}`);
+    await signInAs(page, 'en', 'pete', 'allocate.title');
+    await page.getByRole('button', { name: w('allocate.reread') }).click();
+    await page.getByText(cellsLine, { exact: true }).waitFor();
+
+    // Every token of the account is revoked: the next request answers 401.
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    await t
+      .http()
+      .patch('/api/users/pete')
+      .set('Authorization', admin)
+      .send({ password: 'another-password-2026-x' })
+      .expect(200);
+    await page.getByRole('button', { name: w('allocate.print') }).click();
+    const dialog = page.getByRole('dialog', { name: w('signIn.title') });
+    await dialog.waitFor();
+    const underDialog = await page.evaluate(() => document.documentElement.outerHTML);
+    expect(underDialog).not.toContain(cellsLine);
+    expect(underDialog).not.toContain('CELLS');
+    expect(page.frames()).toHaveLength(1);
+
+    await dialog.getByLabel(w('signIn.password')).fill('another-password-2026-x');
+    await dialog.getByRole('button', { name: w('signIn.submit') }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: w('allocate.reread') }).waitFor();
+    await expect(page.getByText(cellsLine, { exact: true }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
 });
 
 describeInBrowser('web interface: registration in a stratified trial, and its refusals', () => {
