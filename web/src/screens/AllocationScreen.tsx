@@ -61,6 +61,8 @@ export function AllocationScreen() {
   const find = (event: FormEvent) => {
     event.preventDefault();
     choose(typed.trim() || undefined);
+    // Someone may have registered or allocated since the screen opened.
+    reloadParticipants();
   };
 
   const allocate = async (participant: Participant) => {
