@@ -4,7 +4,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
-import { AppConfig, LogLevel as ConfigLogLevel } from './config/app-config';
+import { AppConfig, LogLevel as ConfigLogLevel, MAIL_TO_VARIABLE } from './config/app-config';
+import { MailAudience } from './config/mail-address';
 import { HeadJournalService } from './audit/head-journal.service';
 import { KeyCheckService } from './crypto/key-check.service';
 import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
@@ -29,8 +30,28 @@ export const JSON_BODY_LIMIT = '64kb';
 
 /** Said at every start without a channel, so the gap is seen before an emergency, not during. */
 export const NO_NOTIFICATION_CHANNEL =
-  'No notification channel is configured (NOTIFICATION_WEBHOOK_URL is not set): an emergency ' +
-  'unblinding would notify no one. Set it to the sponsor’s receiver.';
+  'No notification channel is configured (neither NOTIFICATION_WEBHOOK_URL nor SMTP_URL with ' +
+  'sponsor recipients): an emergency unblinding would notify no one. Set one of them for the sponsor.';
+
+/** The email notices that would reach no one, said at start (the sponsor's is covered above). */
+export function unaddressedEmailWarnings(
+  config: AppConfig,
+  recipients: Record<MailAudience, string[]>,
+): string[] {
+  if (!config.notifications.mail) {
+    // MAIL_TO_* without SMTP_URL stops the start; the trial file's lists may serve several sites.
+    return Object.values(recipients).some((list) => list.length > 0)
+      ? ['The trial file names mailRecipients but SMTP_URL is not set: no email notice is sent.']
+      : [];
+  }
+  return (['investigators', 'admins'] as const)
+    .filter((audience) => recipients[audience].length === 0)
+    .map(
+      (audience) =>
+        `Email is configured but no ${audience} recipients are (${MAIL_TO_VARIABLE[audience]} or the ` +
+        `trial file's mailRecipients.${audience}): ${audience === 'admins' ? 'a list integrity failure' : 'allocation confirmations'} will not be emailed.`,
+    );
+}
 
 const LEVELS: ConfigLogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -93,7 +114,10 @@ async function startApp(
   await app.get(RandomizationService).checkStoredListAtStart();
   await app.get(AdminBootstrapService).createAdminIfNoUsers();
   app.get(NotificationWorker).start();
-  if (!config.notifications.webhookUrl) logger.warn(NO_NOTIFICATION_CHANNEL);
+  const sponsorEmailed = config.notifications.mail && runtime.mailRecipients.sponsor.length > 0;
+  if (!config.notifications.webhookUrl && !sponsorEmailed) logger.warn(NO_NOTIFICATION_CHANNEL);
+  for (const warning of unaddressedEmailWarnings(config, runtime.mailRecipients))
+    logger.warn(warning);
   await app.get(HeadJournalService).start();
   return app;
 }

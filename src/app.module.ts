@@ -17,7 +17,7 @@ import { HealthController } from './health/health.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { RandomizationModule } from './randomization/randomization.module';
-import { APP_CONFIG, AppRuntime, TRIAL_DEFINITION } from './runtime';
+import { APP_CONFIG, AppRuntime, MAIL_RECIPIENTS, TRIAL_DEFINITION } from './runtime';
 import { TrialModule } from './trial/trial.module';
 import { UnblindingModule } from './unblinding/unblinding.module';
 import { UsersModule } from './users/users.module';
@@ -55,12 +55,13 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: TRIAL_DEFINITION, useValue: runtime.trial },
+        { provide: MAIL_RECIPIENTS, useValue: runtime.mailRecipients },
         { provide: BlindingCipher, useValue: new BlindingCipher(runtime.blindingKey) },
         { provide: SIGNING_KEY_PAIR, useValue: runtime.auditSigningKey },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
       ],
-      exports: [APP_CONFIG, TRIAL_DEFINITION, BlindingCipher, SIGNING_KEY_PAIR],
+      exports: [APP_CONFIG, TRIAL_DEFINITION, MAIL_RECIPIENTS, BlindingCipher, SIGNING_KEY_PAIR],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
+import { MAIL_AUDIENCES, MailAudience, MailRecipientLists } from './config/mail-address';
 import { TrialDefinition } from './config/trial-definition';
-import { loadTrialFile } from './config/trial-file.loader';
+import { loadTrialFileWithRecipients } from './config/trial-file.loader';
 import {
   resolveAuditSigningKey,
   resolveBlindingKey,
@@ -13,6 +14,8 @@ import {
 export interface AppRuntime {
   config: AppConfig;
   trial: TrialDefinition;
+  /** Who receives email notices: MAIL_TO_* where set, else the trial file's mailRecipients. */
+  mailRecipients: Record<MailAudience, string[]>;
   blindingKey: Buffer;
   jwtSecret: string;
   auditSigningKey: SigningKeyPair;
@@ -20,13 +23,25 @@ export interface AppRuntime {
 
 export const APP_CONFIG = 'APP_CONFIG';
 export const TRIAL_DEFINITION = 'TRIAL_DEFINITION';
+export const MAIL_RECIPIENTS = 'MAIL_RECIPIENTS';
+
+/** Each audience's list: the environment's replaces the trial file's, never merges with it. */
+export function resolveMailRecipients(
+  environment: MailRecipientLists,
+  trialFile: MailRecipientLists,
+): Record<MailAudience, string[]> {
+  const lists = {} as Record<MailAudience, string[]>;
+  for (const audience of MAIL_AUDIENCES)
+    lists[audience] = environment[audience] ?? trialFile[audience] ?? [];
+  return lists;
+}
 
 /**
  * Loads the trial file and the keys; a generated key is announced loudly, since losing
  * DATA_DIR/blinding.key makes every sealed allocation unreadable.
  */
 export function resolveRuntime(config: AppConfig, logger = new Logger('Startup')): AppRuntime {
-  const trial = loadTrialFile(config.trialConfigPath);
+  const { trial, mailRecipients } = loadTrialFileWithRecipients(config.trialConfigPath);
   const blindingKey = resolveBlindingKey(config.blindingKey);
   const jwtSecret = resolveJwtSecret(config.jwtSecret);
   const auditSigningKey = resolveAuditSigningKey(config.auditSigningKey);
@@ -44,6 +59,10 @@ export function resolveRuntime(config: AppConfig, logger = new Logger('Startup')
   return {
     config,
     trial,
+    mailRecipients: resolveMailRecipients(
+      config.notifications.mail?.recipients ?? {},
+      mailRecipients,
+    ),
     blindingKey: blindingKey.value,
     jwtSecret: jwtSecret.value,
     auditSigningKey: auditSigningKey.value,

@@ -392,7 +392,17 @@ describe('Unblinding notifications (end to end)', () => {
         .set('Authorization', unblinder)
         .send({ reason: REASON, password: USER_PASSWORD })
         .expect(200);
-      await waitFor(async () => (await auditOf(t)).some((e) => e.action === 'NOTIFICATION_FAILED'));
+      // Each failed attempt is audited; the last one says it was final.
+      await waitFor(async () =>
+        (await auditOf(t)).some(
+          (e) => e.action === 'NOTIFICATION_FAILED' && e.details.final === true,
+        ),
+      );
+      expect(
+        (await auditOf(t))
+          .filter((e) => e.action === 'NOTIFICATION_FAILED')
+          .map((e) => e.details.attempts),
+      ).toEqual([1, 2, 3]);
       expect(receiver.received).toHaveLength(0);
       const listed = await t
         .http()

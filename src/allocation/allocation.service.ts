@@ -11,6 +11,7 @@ import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-ciph
 import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
 import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
 import { openSlot, SealedSlot } from '../randomization/sealing';
@@ -75,6 +76,7 @@ export class AllocationService {
     private readonly audit: AuditService,
     private readonly randomization: RandomizationService,
     private readonly headJournal: HeadJournalService,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   /**
@@ -146,7 +148,11 @@ export class AllocationService {
         if (study?.listId == null || study.commitment === null) {
           return refuse(new Conflict('No randomization list has been generated yet', 'NO_LIST'));
         }
-        const problem = await this.randomization.problemBeforeAllocating(manager, study.commitment);
+        const problem = await this.randomization.problemBeforeAllocating(
+          manager,
+          study.commitment,
+          actor,
+        );
         if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
 
@@ -209,6 +215,13 @@ export class AllocationService {
           outcome: 'SUCCESS',
           participantId,
           details: { stratum: candidate.stratum, slot: candidate.slot },
+        });
+        // The investigators' confirmation: who and when, never the target or the slot.
+        await this.outbox.enqueueEmail(manager, {
+          kind: 'ALLOCATION_CONFIRMED',
+          participantId,
+          at: allocatedAt,
+          by: actor.username,
         });
         return { ok: this.answer(participantId, candidate.slot, target, allocatedAt) };
       }),

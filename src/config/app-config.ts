@@ -1,4 +1,11 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import {
+  MAIL_AUDIENCES,
+  MailAudience,
+  MailRecipientLists,
+  mailSenderProblem,
+  parseMailAddressList,
+} from './mail-address';
 
 /**
  * The environment, read once into a typed and validated object. Nothing else in the code reads
@@ -71,7 +78,27 @@ export interface NotificationConfig {
   maxAttempts: number;
   /** The first retry waits this long; each later one twice as long as the one before. */
   retryBaseMs: number;
+  /** Email notices by SMTP; none are queued when SMTP_URL is unset. */
+  mail?: MailConfig;
 }
+
+export interface MailConfig {
+  /** SMTP_URL as given, credentials included: only for the transport, never for a message. */
+  smtpUrl: string;
+  /** SMTP_URL without its credentials and query, for messages and logs. */
+  smtpDisplay: string;
+  /** MAIL_FROM: the sender of every notice. */
+  from: string;
+  /** MAIL_TO_SPONSOR, MAIL_TO_INVESTIGATORS, MAIL_TO_ADMINS; each replaces the trial file's list. */
+  recipients: MailRecipientLists;
+}
+
+/** The environment variable that names each audience's addresses. */
+export const MAIL_TO_VARIABLE: Record<MailAudience, string> = {
+  sponsor: 'MAIL_TO_SPONSOR',
+  investigators: 'MAIL_TO_INVESTIGATORS',
+  admins: 'MAIL_TO_ADMINS',
+};
 
 export class ConfigError extends Error {
   constructor(
@@ -197,6 +224,61 @@ export function postgresConfigOf(url: string, poolSize: number): PostgresConfig 
   };
 }
 
+const SMTP_URL_SHAPE = 'smtp://user:password@host:587 or smtps://host:465';
+
+/**
+ * SMTP_URL, checked before any connection: scheme and host. A refusal never repeats the URL,
+ * which may carry the relay's password.
+ */
+export function smtpDisplayOf(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('SMTP_URL', `is not a URL; expected ${SMTP_URL_SHAPE}`);
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
+    throw new ConfigError(
+      'SMTP_URL',
+      `must start with smtp:// or smtps:// (got ${parsed.protocol}//); expected ${SMTP_URL_SHAPE}`,
+    );
+  }
+  if (parsed.hostname === '') {
+    throw new ConfigError('SMTP_URL', `names no host; expected ${SMTP_URL_SHAPE}`);
+  }
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+function mailConfig(env: Env): MailConfig | undefined {
+  const recipients: MailRecipientLists = {};
+  for (const audience of MAIL_AUDIENCES) {
+    const variable = MAIL_TO_VARIABLE[audience];
+    const text = read(env, variable);
+    if (text === undefined) continue;
+    const list = parseMailAddressList(text);
+    if ('problem' in list) throw new ConfigError(variable, list.problem);
+    recipients[audience] = list.addresses;
+  }
+  const smtpUrl = read(env, 'SMTP_URL');
+  const from = read(env, 'MAIL_FROM');
+  if (smtpUrl === undefined) {
+    // Addresses without a relay would queue nothing: said at start, not discovered in an emergency.
+    const orphan = [
+      ...(from === undefined ? [] : ['MAIL_FROM']),
+      ...MAIL_AUDIENCES.filter((a) => recipients[a]).map((a) => MAIL_TO_VARIABLE[a]),
+    ];
+    if (orphan.length > 0) {
+      throw new ConfigError('SMTP_URL', `must be set when ${orphan.join(', ')} is set`);
+    }
+    return undefined;
+  }
+  const smtpDisplay = smtpDisplayOf(smtpUrl);
+  if (from === undefined) throw new ConfigError('MAIL_FROM', 'must be set when SMTP_URL is set');
+  const fromProblem = mailSenderProblem(from);
+  if (fromProblem) throw new ConfigError('MAIL_FROM', fromProblem);
+  return { smtpUrl, smtpDisplay, from: from.trim(), recipients };
+}
+
 export function loadAppConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
@@ -278,6 +360,7 @@ export function loadAppConfig(env: Env): AppConfig {
       pollIntervalMs: integer(env, 'NOTIFICATION_POLL_MS', 1000, 10, 3_600_000),
       maxAttempts: integer(env, 'NOTIFICATION_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer(env, 'NOTIFICATION_RETRY_BASE_MS', 2000, 1, 3_600_000),
+      mail: mailConfig(env),
     },
   };
 }

@@ -1,3 +1,5 @@
+import { checkedAddresses, MAIL_AUDIENCES, MailRecipientLists } from './mail-address';
+
 /**
  * A trial is a file under config/trials. This module defines its shape and validates a parsed
  * file into a TrialDefinition, naming the path of the first bad field, so a malformed file stops
@@ -233,7 +235,11 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
     'eligibility',
     'participantIds',
     'preparation',
+    'mailRecipients',
   ]);
+  // Checked here so that a bad address stops the start like any other bad field; kept out of
+  // the definition (see parseTrialMailRecipients).
+  parseTrialMailRecipients(raw, source);
 
   const targetSize = root.integer('targetSize', 1, 1_000_000);
 
@@ -447,6 +453,29 @@ export function parseRandomizationVariant(
     trial.targetSize,
     `${path}.slotsPerStratum (absent: the target size)`,
   );
+}
+
+/**
+ * The trial file's optional `mailRecipients` section: `{sponsor?, investigators?, admins?}`, each
+ * an array of addresses. Recipients are operational, not the trial's design: they stay out of
+ * TrialDefinition, so that its hash (stored at set-up, compared at every start) and the list
+ * export neither change when someone joins the sponsor's list nor carry anyone's address.
+ */
+export function parseTrialMailRecipients(raw: unknown, source: string): MailRecipientLists {
+  const root = new FieldReader(source, raw, '$');
+  if (!root.has('mailRecipients')) return {};
+  const section = root.child('mailRecipients');
+  section.rejectUnknown([...MAIL_AUDIENCES]);
+  const lists: MailRecipientLists = {};
+  for (const audience of MAIL_AUDIENCES) {
+    if (!section.has(audience)) continue;
+    const path = `${section.path}.${audience}`;
+    const items = section.array(audience, { nonEmpty: false }).map((item) => item.asString());
+    const checked = checkedAddresses(items);
+    if ('problem' in checked) return section.fail(checked.problem, path);
+    lists[audience] = checked.addresses;
+  }
+  return lists;
 }
 
 function parseMethod(text: string, reader: FieldReader): RandomizationMethod {

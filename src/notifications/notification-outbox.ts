@@ -1,17 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { MailAudience } from '../config/mail-address';
+import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
-import { APP_CONFIG } from '../runtime';
+import { APP_CONFIG, MAIL_RECIPIENTS, TRIAL_DEFINITION } from '../runtime';
+import { AUDIENCES_OF, MailEvent, renderMail } from './mail-messages';
 import { NotificationEntity } from './notification.entity';
 
 export type NotificationQueued =
   { queued: true; recipient: string } | { queued: false; why: string };
 
+export type EmailQueued = { queued: true; recipients: string[] } | { queued: false; why: string };
+
+/** An outbox row's recipient for an email notice: one address, as a mailto: URI (RFC 6068). */
+export const MAILTO = 'mailto:';
+
 /** Puts a notice in the outbox inside the caller's transaction; the worker delivers it later. */
 @Injectable()
 export class NotificationOutbox {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(MAIL_RECIPIENTS) private readonly mailRecipients: Record<MailAudience, string[]>,
+  ) {}
 
   async enqueue(
     manager: EntityManager,
@@ -22,12 +34,42 @@ export class NotificationOutbox {
     const recipient = this.config.notifications.webhookUrl;
     if (!recipient)
       return { queued: false, why: 'no recipient configured (NOTIFICATION_WEBHOOK_URL)' };
+    await this.insert(manager, kind, participantId, recipient, canonicalJson(payload));
+    return { queued: true, recipient };
+  }
+
+  /**
+   * Renders the event's email and queues one row per recipient address, so that one refused
+   * mailbox is retried (and audited) on its own, without sending the others the notice twice.
+   */
+  async enqueueEmail(manager: EntityManager, event: MailEvent): Promise<EmailQueued> {
+    if (!this.config.notifications.mail) return { queued: false, why: 'no SMTP_URL configured' };
+    const audiences = AUDIENCES_OF[event.kind];
+    const recipients = [...new Set(audiences.flatMap((a) => this.mailRecipients[a]))];
+    if (recipients.length === 0) {
+      return { queued: false, why: `no ${audiences.join(' or ')} recipients configured` };
+    }
+    const payload = canonicalJson(renderMail(this.trial, event));
+    const participantId = 'participantId' in event ? event.participantId : null;
+    for (const address of recipients) {
+      await this.insert(manager, event.kind, participantId, `${MAILTO}${address}`, payload);
+    }
+    return { queued: true, recipients };
+  }
+
+  private async insert(
+    manager: EntityManager,
+    kind: string,
+    participantId: string | null,
+    recipient: string,
+    payload: string,
+  ): Promise<void> {
     const now = new Date().toISOString();
     await manager.getRepository(NotificationEntity).insert({
       kind,
       participantId,
       recipient,
-      payload: canonicalJson(payload),
+      payload,
       createdAt: now,
       attempts: 0,
       nextAttemptAt: now,
@@ -36,6 +78,5 @@ export class NotificationOutbox {
       failedAt: null,
       lastError: null,
     });
-    return { queued: true, recipient };
   }
 }

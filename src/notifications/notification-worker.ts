@@ -5,8 +5,12 @@ import { AppConfig } from '../config/app-config';
 import { EntityManager } from 'typeorm';
 import { isPostgres } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
-import { APP_CONFIG } from '../runtime';
+import { TrialDefinition } from '../config/trial-definition';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
+import { MailMessage } from './mail-messages';
+import { MailTransport } from './mail-transport';
 import { NotificationEntity } from './notification.entity';
+import { MAILTO } from './notification-outbox';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
@@ -23,6 +27,16 @@ export function recipientOrigin(url: string): string {
   }
 }
 
+/**
+ * The channel of an outbox row, and its recipient as the audit log names it: a staff address
+ * for email (whose delivery the monitor must be able to check), the origin for a webhook.
+ */
+export function channelOf(recipient: string): { channel: 'email' | 'webhook'; recipient: string } {
+  return recipient.startsWith(MAILTO)
+    ? { channel: 'email', recipient: recipient.slice(MAILTO.length) }
+    : { channel: 'webhook', recipient: recipientOrigin(recipient) };
+}
+
 /** When the next attempt is due after `attempts` failures: base, 2 x base, 4 x base... */
 export function nextAttemptDelayMs(retryBaseMs: number, attempts: number): number {
   return retryBaseMs * 2 ** Math.max(0, attempts - 1);
@@ -30,8 +44,8 @@ export function nextAttemptDelayMs(retryBaseMs: number, attempts: number): numbe
 
 /**
  * Delivers the outbox: each due notice is leased in a write transaction (so another process
- * skips it), POSTed outside any transaction, then marked delivered or rescheduled. Each delivery
- * and each final failure is audited.
+ * skips it), POSTed or mailed outside any transaction, then marked delivered or rescheduled.
+ * Each delivery and each failed attempt is audited.
  */
 @Injectable()
 export class NotificationWorker implements OnApplicationShutdown {
@@ -43,11 +57,14 @@ export class NotificationWorker implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly mail: MailTransport,
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
   ) {}
 
   /** Starts polling the outbox, when notices have somewhere to go. */
   start(): void {
-    if (this.timer || !this.config.notifications.webhookUrl) return;
+    const { webhookUrl, mail } = this.config.notifications;
+    if (this.timer || (!webhookUrl && !mail)) return;
     this.timer = setInterval(() => {
       // A failed pass (database busy, disk full) is logged and retried at the next tick; it must
       // never become an unhandled rejection, which would stop the server.
@@ -107,21 +124,9 @@ export class NotificationWorker implements OnApplicationShutdown {
   }
 
   private async deliver(notice: NotificationEntity): Promise<void> {
-    let error: string | undefined;
-    try {
-      const response = await fetch(notice.recipient, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'Idempotency-Key': `notification-${notice.id}`,
-        },
-        body: notice.payload,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-      if (!response.ok) error = `the recipient answered ${response.status}`;
-    } catch (cause) {
-      error = `delivery failed: ${(cause as Error).message}`;
-    }
+    const error = notice.recipient.startsWith(MAILTO)
+      ? await this.sendEmail(notice)
+      : await this.postWebhook(notice);
     const attempts = notice.attempts + 1;
     const now = new Date();
     const final = error !== undefined && attempts >= this.config.notifications.maxAttempts;
@@ -138,26 +143,64 @@ export class NotificationWorker implements OnApplicationShutdown {
         ).toISOString();
       }
       await repository.save(notice);
-      if (error === undefined || final) {
-        await this.audit.record(manager, {
-          actor: SYSTEM_ACTOR,
-          action: error === undefined ? 'NOTIFICATION_SENT' : 'NOTIFICATION_FAILED',
-          outcome: error === undefined ? 'SUCCESS' : 'ERROR',
-          participantId: notice.participantId,
-          reason: error ?? null,
-          details: {
-            notificationId: notice.id,
-            kind: notice.kind,
-            recipient: recipientOrigin(notice.recipient),
-            attempts,
-          },
-        });
-      }
+      // Every failed attempt is audited, not only the last: a monitor sees a relay refusing
+      // notices while they are still being retried, not hours later.
+      await this.audit.record(manager, {
+        actor: SYSTEM_ACTOR,
+        action: error === undefined ? 'NOTIFICATION_SENT' : 'NOTIFICATION_FAILED',
+        outcome: error === undefined ? 'SUCCESS' : 'ERROR',
+        participantId: notice.participantId,
+        reason: error ?? null,
+        details: {
+          notificationId: notice.id,
+          kind: notice.kind,
+          ...channelOf(notice.recipient),
+          attempts,
+          ...(error === undefined ? {} : { final }),
+        },
+      });
     });
     if (error !== undefined) {
       this.logger.warn(
         `Notification ${notice.id} attempt ${attempts}: ${error}${final ? ' (giving up)' : ''}`,
       );
+    }
+  }
+
+  /** POSTs the notice's JSON; the error of a failed attempt, or undefined. */
+  private async postWebhook(notice: NotificationEntity): Promise<string | undefined> {
+    try {
+      const response = await fetch(notice.recipient, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `notification-${notice.id}`,
+        },
+        body: notice.payload,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      return response.ok ? undefined : `the recipient answered ${response.status}`;
+    } catch (cause) {
+      return `delivery failed: ${(cause as Error).message}`;
+    }
+  }
+
+  /** Mails the notice's rendered message to its one address; the error, or undefined. */
+  private async sendEmail(notice: NotificationEntity): Promise<string | undefined> {
+    const message = JSON.parse(notice.payload) as MailMessage;
+    try {
+      await this.mail.send(
+        {
+          to: notice.recipient.slice(MAILTO.length),
+          subject: message.subject,
+          text: message.text,
+          notificationId: notice.id,
+        },
+        this.trial.protocolId,
+      );
+      return undefined;
+    } catch (cause) {
+      return `SMTP delivery failed: ${(cause as Error).message}`;
     }
   }
 }

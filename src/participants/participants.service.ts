@@ -7,6 +7,8 @@ import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
 import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
+import { enrolmentMilestones } from '../notifications/mail-messages';
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
@@ -55,6 +57,7 @@ export class ParticipantsService {
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async register(actor: Actor, dto: RegisterParticipantDto): Promise<RegisteredParticipantDto> {
@@ -78,8 +81,9 @@ export class ParticipantsService {
         await advisoryXactLock(manager, XACT_LOCK.registration);
         const repository = manager.getRepository(ParticipantEntity);
         let refusal: DomainError | undefined;
+        const registered = await repository.count();
         if (record.lockedAt) refusal = new StudyLocked();
-        else if ((await repository.count()) >= this.trial.targetSize) {
+        else if (registered >= this.trial.targetSize) {
           refusal = new Conflict(
             `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
             'TARGET_REACHED',
@@ -135,6 +139,16 @@ export class ParticipantsService {
           participantId: participant.participantId,
           details: { screeningNumber: participant.screeningNumber, stratum: participant.stratum },
         });
+        for (const kind of enrolmentMilestones(registered, registered + 1, this.trial.targetSize)) {
+          await this.outbox.enqueueEmail(manager, {
+            kind,
+            participantId: participant.participantId,
+            registered: registered + 1,
+            targetSize: this.trial.targetSize,
+            at: participant.registeredAt,
+            by: actor.username,
+          });
+        }
         return { ok: participant };
       }),
     );

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { UnitOfWork } from '../database/unit-of-work';
+import { NotificationOutbox } from '../notifications/notification-outbox';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
@@ -64,6 +65,7 @@ export class RandomizationService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   async generate(actor: Actor, seedGiven?: string): Promise<ListGeneratedDto> {
@@ -140,7 +142,9 @@ export class RandomizationService {
   async checkStoredListAtStart(): Promise<void> {
     const problem = await this.uow.read((manager) => this.checkWholeList(manager));
     if (problem === undefined) return;
-    await this.uow.write((manager) => this.recordIntegrityFailure(manager, problem));
+    await this.uow.write((manager) =>
+      this.recordIntegrityFailure(manager, problem, 'the check of the whole list at start'),
+    );
   }
 
   /**
@@ -152,22 +156,40 @@ export class RandomizationService {
   async problemBeforeAllocating(
     manager: EntityManager,
     commitment: string,
+    actor: Actor,
   ): Promise<string | undefined> {
     if (this.integrityProblem !== undefined) return this.integrityProblem;
     if (this.checkedCommitment === commitment) return undefined;
     const problem = await this.checkWholeList(manager);
-    if (problem !== undefined) await this.recordIntegrityFailure(manager, problem);
+    if (problem !== undefined) {
+      await this.recordIntegrityFailure(
+        manager,
+        problem,
+        `the check of the whole list before an allocation by ${actor.username}`,
+      );
+    }
     return problem;
   }
 
-  private async recordIntegrityFailure(manager: EntityManager, problem: string): Promise<void> {
+  private async recordIntegrityFailure(
+    manager: EntityManager,
+    problem: string,
+    foundBy: string,
+  ): Promise<void> {
     this.integrityProblem = problem;
     this.logger.error(`The stored randomization list failed its integrity check: ${problem}`);
-    await this.audit.record(manager, {
+    const entry = await this.audit.record(manager, {
       actor: SYSTEM_ACTOR,
       action: 'LIST_INTEGRITY_FAILED',
       outcome: 'ERROR',
       reason: problem,
+    });
+    // The admins' notice points to the entry: the problem itself can name a slot's target.
+    await this.outbox.enqueueEmail(manager, {
+      kind: 'LIST_INTEGRITY_FAILED',
+      at: entry.at,
+      auditSeq: entry.seq,
+      foundBy,
     });
   }
 

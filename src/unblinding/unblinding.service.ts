@@ -25,6 +25,18 @@ import {
 } from './dto/unblinding.dto';
 import { UnblindingReviewEntity } from './unblinding-review.entity';
 
+/**
+ * The state of an unblinding's notices taken together: FAILED as soon as one gave up (someone
+ * on the sponsor's side was not told), DELIVERED only when every one arrived.
+ */
+export function notificationState(
+  notices: Pick<NotificationEntity, 'deliveredAt' | 'failedAt'>[],
+): 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED' {
+  if (notices.length === 0) return 'NOT_CONFIGURED';
+  if (notices.some((n) => n.failedAt)) return 'FAILED';
+  return notices.every((n) => n.deliveredAt) ? 'DELIVERED' : 'PENDING';
+}
+
 /** What the re-entered password means, recorded with the signer's name and the time. */
 export const UNBLINDING_SIGNATURE_MEANING = 'emergency unblinding';
 export const REVIEW_SIGNATURE_MEANING = 'review of an emergency unblinding';
@@ -117,6 +129,12 @@ export class UnblindingService {
             reason,
           },
         );
+        const email = await this.outbox.enqueueEmail(manager, {
+          kind: 'EMERGENCY_UNBLINDING',
+          participantId,
+          at: signature.at,
+          by: actor.username,
+        });
         await this.audit.record(manager, {
           actor,
           action: 'UNBLINDED',
@@ -128,6 +146,7 @@ export class UnblindingService {
             notification: notification.queued
               ? { queuedFor: recipientOrigin(notification.recipient) }
               : { notQueued: notification.why },
+            email: email.queued ? { queuedFor: email.recipients } : { notQueued: email.why },
           },
         });
         return { ok: this.answer(participant, target) };
@@ -216,14 +235,16 @@ export class UnblindingService {
           r,
         ]),
       );
-      const notices = new Map(
-        (
-          await manager.getRepository(NotificationEntity).findBy({ kind: 'EMERGENCY_UNBLINDING' })
-        ).map((n) => [n.participantId, n]),
-      );
+      // A participant's notices: the webhook's and one per email address.
+      const notices = new Map<string | null, NotificationEntity[]>();
+      for (const notice of await manager
+        .getRepository(NotificationEntity)
+        .findBy({ kind: 'EMERGENCY_UNBLINDING' })) {
+        notices.set(notice.participantId, [...(notices.get(notice.participantId) ?? []), notice]);
+      }
       return unblinded.map((p) => {
         const review = reviews.get(p.participantId);
-        const notice = notices.get(p.participantId);
+        const sent = notices.get(p.participantId) ?? [];
         return {
           participantId: p.participantId,
           unblindedAt: p.unblindedAt ?? '',
@@ -239,13 +260,7 @@ export class UnblindingService {
                 reviewedAt: review.reviewedAt,
               }
             : null,
-          notification: !notice
-            ? 'NOT_CONFIGURED'
-            : notice.deliveredAt
-              ? 'DELIVERED'
-              : notice.failedAt
-                ? 'FAILED'
-                : 'PENDING',
+          notification: notificationState(sent),
         };
       });
     });
