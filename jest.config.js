@@ -8,7 +8,15 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
  * End-to-end suites that run a second time on PostgreSQL (project e2e-postgres: each file gets a
  * throwaway cluster, test/support/postgres.ts). POSTGRES_E2E=all runs every e2e suite there.
  */
-const ON_POSTGRES = ['participants-and-allocation', 'unblinding', 'audit-log', 'access-matrix'];
+const ON_POSTGRES = [
+  'participants-and-allocation',
+  'unblinding',
+  'audit-log',
+  'access-matrix',
+  'api-additions',
+  'response-headers',
+  'shared-throttle',
+];
 
 function postgresInstalled() {
   const dirs = process.env.POSTGRES_BIN_DIR ? [process.env.POSTGRES_BIN_DIR] : [];
@@ -79,8 +87,9 @@ module.exports = {
             rootDir: 'test',
             testRegex:
               process.env.POSTGRES_E2E === 'all'
-                ? '.*\\.e2e-spec\\.ts$'
-                : `(${ON_POSTGRES.join('|')})\\.e2e-spec\\.ts$`,
+                ? '/test/[^/]+\\.e2e-spec\\.ts$'
+                : // test/<name>, not the browser tests of test/web that share a name.
+                  `/test/(${ON_POSTGRES.join('|')})\\.e2e-spec\\.ts$`,
             transform: { '^.+\\.ts$': tsJest },
             // Read by test/support/test-app.ts: start the suite's test apps on PostgreSQL.
             globals: { TEST_DATABASE: 'postgres' },

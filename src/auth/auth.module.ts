@@ -6,6 +6,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { BearerCheckService } from './bearer-check.service';
 import { PasswordCheckService } from './password-check.service';
+import { PasswordFailuresRepository } from './password-failures.repository';
 import { RevokedTokensRepository } from './revoked-tokens.repository';
 import { TokenService } from './token.service';
 
@@ -17,6 +18,7 @@ import { TokenService } from './token.service';
     BearerCheckService,
     TokenService,
     PasswordCheckService,
+    PasswordFailuresRepository,
     RevokedTokensRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { decoyPasswordHash, verifyPassword } from '../crypto/password-hasher';
+import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
 import { TokenHolder, UsersService } from '../users/users.service';
-import { LoginThrottle, ThrottleBlock } from './login-throttle';
+import { ThrottleBlock } from './login-throttle';
+import { PasswordFailuresRepository } from './password-failures.repository';
 
 export type PasswordCheck =
   | { kind: 'ok'; user: TokenHolder }
@@ -18,23 +20,19 @@ export type PasswordCheck =
  * why, and nobody else learns which accounts exist; the attempt still counts as a failure.
  * Failures are throttled per account and per address, separately for sign-ins and for signatures:
  * anonymous failed sign-ins under an unblinder's name must not lock that unblinder's signature
- * out in an emergency.
+ * out in an emergency. The failures are counted in the database, so every server process on it
+ * enforces the same window (N processes do not give N times the attempts).
  */
 export type PasswordPurpose = 'login' | 'signature';
 
 @Injectable()
 export class PasswordCheckService {
-  private readonly throttles: Record<PasswordPurpose, LoginThrottle>;
-
   constructor(
     private readonly users: UsersService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.throttles = {
-      login: new LoginThrottle(config.loginThrottle),
-      signature: new LoginThrottle(config.loginThrottle),
-    };
-  }
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly failures: PasswordFailuresRepository,
+  ) {}
 
   async check(
     username: string,
@@ -42,10 +40,17 @@ export class PasswordCheckService {
     address: string,
     purpose: PasswordPurpose,
   ): Promise<PasswordCheck> {
-    const throttle = this.throttles[purpose];
-    const block = throttle.block(username, address);
-    if (block) return { kind: 'throttled', ...block };
-    const attempt = throttle.recordFailure(username, address);
+    const admitted = await this.uow.write((manager) =>
+      this.failures.admit(
+        manager,
+        purpose,
+        username,
+        address,
+        this.config.loginThrottle,
+        new Date(),
+      ),
+    );
+    if ('block' in admitted) return { kind: 'throttled', ...admitted.block };
     const credentials = await this.users.findCredentials(username);
     const matches = await verifyPassword(
       credentials?.passwordHash ?? (await decoyPasswordHash()),
@@ -53,7 +58,9 @@ export class PasswordCheckService {
     );
     if (!credentials || !matches) return { kind: 'wrong' };
     if (!credentials.active) return { kind: 'disabled' };
-    throttle.recordSuccess(username, address, attempt);
+    await this.uow.write((manager) =>
+      this.failures.forgive(manager, purpose, username, admitted.attempt),
+    );
     return {
       kind: 'ok',
       user: {

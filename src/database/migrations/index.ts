@@ -6,6 +6,7 @@ import { AllocationSetOnce1764000004000 } from './1764000004000-allocation-set-o
 import { CredentialsChangedAt1764000005000 } from './1764000005000-credentials-changed-at';
 import { InstallationId1764000006100 } from './1764000006100-installation-id';
 import { Sessions1764000006600 } from './1764000006600-sessions';
+import { PasswordFailures1764000007000 } from './1764000007000-password-failures';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CredentialsChangedAt1764000005000,
   InstallationId1764000006100,
   Sessions1764000006600,
+  PasswordFailures1764000007000,
 ];
