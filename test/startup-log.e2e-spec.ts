@@ -28,4 +28,19 @@ describe('Start-up log (end to end)', () => {
     });
     expect(warnings.filter((warning) => /notif/i.test(warning))).toEqual([]);
   });
+
+  it('counts email to a sponsor list as a channel, and names an audience that gets no email', async () => {
+    const warnings = await startupWarnings({
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'trial@unit.example',
+      MAIL_TO_SPONSOR: 'pv@sponsor.example',
+      MAIL_TO_INVESTIGATORS: 'investigators@site.example',
+    });
+    expect(warnings).not.toContain(NO_NOTIFICATION_CHANNEL);
+    expect(warnings.filter((warning) => /email/i.test(warning))).toEqual([
+      expect.stringMatching(
+        /no admins recipients are \(MAIL_TO_ADMINS or the trial file's mailRecipients\.admins\): a list integrity failure will not be emailed/,
+      ),
+    ]);
+  });
 });

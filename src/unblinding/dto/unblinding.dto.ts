@@ -78,7 +78,11 @@ export class UnblindingSummaryDto {
   @ApiProperty({ enum: ['PENDING', ...REVIEW_DECISIONS] }) reviewState!: 'PENDING' | ReviewDecision;
   @ApiProperty({ type: UnblindingReviewDto, nullable: true })
   review!: UnblindingReviewDto | null;
-  @ApiProperty({ enum: ['NOT_CONFIGURED', 'PENDING', 'DELIVERED', 'FAILED'] })
+  @ApiProperty({
+    enum: ['NOT_CONFIGURED', 'PENDING', 'DELIVERED', 'FAILED'],
+    description:
+      'The unblinding’s notices taken together (webhook and one per email address): FAILED as soon as one gave up, DELIVERED when every one arrived',
+  })
   notification!: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
 }
 

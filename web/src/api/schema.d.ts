@@ -902,7 +902,10 @@ export interface components {
       /** @enum {string} */
       reviewState: 'PENDING' | 'ACKNOWLEDGED' | 'CONCERNS_RAISED';
       review: components['schemas']['UnblindingReviewDto'] | null;
-      /** @enum {string} */
+      /**
+       * @description The unblinding’s notices taken together (webhook and one per email address): FAILED as soon as one gave up, DELIVERED when every one arrived
+       * @enum {string}
+       */
       notification: 'NOT_CONFIGURED' | 'PENDING' | 'DELIVERED' | 'FAILED';
     };
     ExposureDto: {
