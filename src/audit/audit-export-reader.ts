@@ -1,12 +1,14 @@
 import { FileHandle } from 'node:fs/promises';
 import { InputFileError, openRegularFile } from '../common/regular-file';
 import { parseStrictJson } from '../common/strict-json';
+import { decodeStrictBase64 } from '../crypto/ed25519';
 import { AuditOutcome, ChainedAuditEntry } from './audit-chain';
 import { AuditCheckpoint } from './audit-checkpoint';
-import { AUDIT_ENTRY_FIELDS } from './audit-export-format';
+import { AUDIT_ENTRY_FIELDS, unescapeCsvFormula } from './audit-export-format';
+import { CsvRecord, CsvRecordSplitter, CsvSyntaxError, REWRITTEN_HINT } from './csv-records';
 
 /**
- * Reads an exported audit log (JSON array or NDJSON, docs/audit-format.md) back into entries,
+ * Reads an exported audit log (JSON array, NDJSON or CSV, docs/audit-format.md) back into entries,
  * one at a time, so a file of any size is checked with a few entries in memory. It judges only
  * the shape of the file; whether the chain holds is ChainVerifier's job.
  */
@@ -113,13 +115,27 @@ export function parseAuditCheckpoint(value: unknown): AuditCheckpoint {
 }
 
 /**
- * A checkpoint file as a sponsor keeps it: the body of GET /api/audit-log/checkpoint, or the
- * `{"checkpoint": {…}}` line of an NDJSON export saved on its own.
+ * A checkpoint file as a sponsor keeps it: the body of GET /api/audit-log/checkpoint, the
+ * `{"checkpoint": {…}}` line of an NDJSON export saved on its own, or the `X-Audit-Checkpoint`
+ * header of an export as it came (base64 of the checkpoint's JSON, with or without the header's
+ * name in front), which is how the checkpoint of a JSON or CSV export is saved beside it.
  */
 export function parseCheckpointDocument(text: string): AuditCheckpoint {
+  const trimmed = stripBom(text).trim();
+  let json = trimmed;
+  if (!trimmed.startsWith('{')) {
+    const base64 = trimmed.replace(/^x-audit-checkpoint[ \t]*:[ \t]*/i, '');
+    try {
+      json = decodeStrictBase64(base64).toString('utf8');
+    } catch {
+      throw new AuditExportReadError(
+        'the checkpoint is neither JSON nor the base64 of an X-Audit-Checkpoint header',
+      );
+    }
+  }
   let value: unknown;
   try {
-    value = parseStrictJson(stripBom(text));
+    value = parseStrictJson(json);
   } catch (error) {
     throw new AuditExportReadError(
       `the checkpoint is not valid JSON (${(error as Error).message})`,
@@ -153,30 +169,57 @@ function toEntry(value: unknown, line: number): ChainedAuditEntry {
   }
 }
 
-export type AuditExportFileFormat = 'json' | 'ndjson';
+export type AuditExportFileFormat = 'json' | 'ndjson' | 'csv';
+
+export const AUDIT_EXPORT_FILE_FORMATS: readonly AuditExportFileFormat[] = [
+  'json',
+  'ndjson',
+  'csv',
+];
+
+/** The format a file name promises (`.json`, `.ndjson` or `.jsonl`, `.csv`), if any. */
+export function auditExportFormatOfName(path: string): AuditExportFileFormat | undefined {
+  const extension = /\.([A-Za-z]+)$/.exec(path)?.[1].toLowerCase();
+  switch (extension) {
+    case 'json':
+      return 'json';
+    case 'ndjson':
+    case 'jsonl':
+      return 'ndjson';
+    case 'csv':
+      return 'csv';
+    default:
+      return undefined;
+  }
+}
 
 /**
- * A JSON array export starts with '['; anything else (an NDJSON line starts with '{') is read as
- * NDJSON. An empty file is an NDJSON export of an empty log.
+ * The format of a file, from its first characters: '[' a JSON array, '{' NDJSON, the CSV
+ * header's `seq,` CSV. Content that says nothing (an empty file) goes by the file's extension,
+ * and without one is NDJSON: the NDJSON export of an empty log is an empty file.
  */
 export async function detectAuditExportFormat(path: string): Promise<AuditExportFileFormat> {
   const handle = await openForReading(path);
   try {
-    return await detectFormatOf(handle);
+    return await detectFormatOf(handle, path);
   } finally {
     await handle.close();
   }
 }
 
-async function detectFormatOf(handle: FileHandle): Promise<AuditExportFileFormat> {
+async function detectFormatOf(handle: FileHandle, path: string): Promise<AuditExportFileFormat> {
   const buffer = Buffer.alloc(4096);
   let position = 0;
   for (;;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return 'ndjson';
+    if (bytesRead === 0) return auditExportFormatOfName(path) ?? 'ndjson';
     position += bytesRead;
     const text = stripBom(buffer.subarray(0, bytesRead).toString('utf8')).trimStart();
-    if (text.length > 0) return text.startsWith('[') ? 'json' : 'ndjson';
+    if (text.length === 0) continue;
+    if (text.startsWith('[')) return 'json';
+    if (text.startsWith('{')) return 'ndjson';
+    if (/^"?seq"?(,|$)/.test(text)) return 'csv';
+    return auditExportFormatOfName(path) ?? 'ndjson';
   }
 }
 
@@ -190,17 +233,22 @@ async function openForReading(path: string): Promise<FileHandle> {
   }
 }
 
-/** Entries in file order, then (NDJSON only) the trailing checkpoint if there is one. */
+/**
+ * Entries in file order, then (NDJSON only) the trailing checkpoint if there is one. Without
+ * `format`, the format is detected as detectAuditExportFormat does.
+ */
 export async function* readAuditExport(
   path: string,
   format?: AuditExportFileFormat,
 ): AsyncGenerator<AuditExportItem> {
   const handle = await openForReading(path);
   try {
-    const chosen = format ?? (await detectFormatOf(handle));
+    const chosen = format ?? (await detectFormatOf(handle, path));
     const stream = handle.createReadStream({ encoding: 'utf8', start: 0, autoClose: false });
     try {
-      yield* chosen === 'json' ? readJsonArray(stream) : readNdjson(stream);
+      if (chosen === 'json') yield* readJsonArray(stream);
+      else if (chosen === 'csv') yield* readCsv(stream);
+      else yield* readNdjson(stream);
     } catch (error) {
       if (error instanceof AuditExportReadError) throw error;
       throw new AuditExportReadError(`cannot read ${path}: ${(error as Error).message}`);
@@ -399,4 +447,125 @@ export class JsonArraySplitter {
       );
     }
   }
+}
+
+/** The fields CSV may leave null (an empty unquoted field): those that are null in an entry. */
+const CSV_NULLABLE = new Set<string>(['participantId', 'reason', 'ip', 'requestId']);
+
+/**
+ * CSV (docs/audit-format.md, "CSV"): the header row, then one record per entry. Each value is
+ * unquoted (RFC 4180, see CsvRecordSplitter), then its formula escaping is undone, then `seq`,
+ * `roles` and `details` are parsed back (an integer, a JSON array, a JSON object); the entry then
+ * holds exactly the values that were hashed, so the chain is checked as for the other formats.
+ */
+export async function* readCsv(
+  input: AsyncIterable<string | Buffer>,
+): AsyncGenerator<AuditExportItem> {
+  const splitter = new CsvRecordSplitter(MAX_AUDIT_ENTRY_BYTES);
+  let header: CsvRecord | undefined;
+  try {
+    for await (const chunk of input) {
+      for (const record of splitter.push(typeof chunk === 'string' ? chunk : chunk.toString())) {
+        if (header === undefined) {
+          checkCsvHeader(record);
+          header = record;
+          continue;
+        }
+        yield {
+          kind: 'entry',
+          entry: csvEntry(record),
+          line: record.line,
+        } satisfies AuditExportItem;
+      }
+    }
+    splitter.finish();
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new AuditExportReadError(error.message, error.line);
+    throw error;
+  }
+  if (header === undefined) {
+    throw new AuditExportReadError('the file is empty: a CSV export always has its header row', 1);
+  }
+}
+
+const CSV_HEADER_TEXT = AUDIT_ENTRY_FIELDS.join(',');
+
+function isHeaderRecord(fields: readonly (string | null)[]): boolean {
+  return (
+    fields.length === AUDIT_ENTRY_FIELDS.length &&
+    fields.every((f, i) => f === AUDIT_ENTRY_FIELDS[i])
+  );
+}
+
+function checkCsvHeader(record: CsvRecord): void {
+  if (isHeaderRecord(record.fields)) return;
+  const names = record.fields.map((field) => field ?? '');
+  const extra = names.filter((name) => !(AUDIT_ENTRY_FIELDS as readonly string[]).includes(name));
+  const missing = AUDIT_ENTRY_FIELDS.filter((field) => !names.includes(field));
+  const why = [
+    ...(extra.length > 0
+      ? [`unknown column ${extra.map((n) => JSON.stringify(n)).join(', ')}`]
+      : []),
+    ...(missing.length > 0
+      ? [`missing column ${missing.map((n) => JSON.stringify(n)).join(', ')}`]
+      : []),
+  ];
+  throw new AuditExportReadError(
+    `not the header of an audit CSV export (${why.length > 0 ? why.join('; ') : 'columns in another order'}); ` +
+      `it must be ${CSV_HEADER_TEXT}`,
+    record.line,
+  );
+}
+
+function csvEntry(record: CsvRecord): ChainedAuditEntry {
+  const { fields, line } = record;
+  // The header never appears inside an export: two files were joined into one.
+  if (isHeaderRecord(fields)) {
+    throw new AuditExportReadError(
+      'the header row is repeated (two exports joined into one file?)',
+      line,
+    );
+  }
+  if (record.unquoted) {
+    throw new AuditExportReadError(`an unquoted value: ${REWRITTEN_HINT}`, line);
+  }
+  if (fields.length !== AUDIT_ENTRY_FIELDS.length) {
+    throw new AuditExportReadError(
+      `the record has ${fields.length} fields, the header ${AUDIT_ENTRY_FIELDS.length}`,
+      line,
+    );
+  }
+  const value: Record<string, unknown> = {};
+  AUDIT_ENTRY_FIELDS.forEach((field, index) => {
+    const raw = fields[index];
+    if (raw === null) {
+      if (!CSV_NULLABLE.has(field)) {
+        throw new AuditExportReadError(
+          `malformed entry: "${field}" is null (an empty unquoted field), and it never is`,
+          line,
+        );
+      }
+      value[field] = null;
+      return;
+    }
+    const text = unescapeCsvFormula(raw);
+    switch (field) {
+      case 'seq':
+        if (!/^[1-9][0-9]*$/.test(text)) {
+          throw new AuditExportReadError(
+            'malformed entry: "seq" must be an integer of at least 1',
+            line,
+          );
+        }
+        value.seq = Number(text);
+        break;
+      case 'roles':
+      case 'details':
+        value[field] = parseJson(text, line, `the "${field}" value`);
+        break;
+      default:
+        value[field] = text;
+    }
+  });
+  return toEntry(value, line);
 }

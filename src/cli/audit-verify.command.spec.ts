@@ -251,6 +251,110 @@ describe('audit verify', () => {
     });
   });
 
+  describe('CSV exports', () => {
+    /** The X-Audit-Checkpoint header as the controller sends it: base64 of the checkpoint's JSON. */
+    const headerFile = (checkpoint: AuditCheckpoint) =>
+      file(
+        'export.csv.checkpoint',
+        `X-Audit-Checkpoint: ${Buffer.from(JSON.stringify(checkpoint)).toString('base64')}\r\n`,
+      );
+    const csvFile = (entries: ChainedAuditEntry[], text = serializeAuditExport('csv', entries)) =>
+      file('export.csv', text);
+    const awkward = () => {
+      const chain = buildChain(5);
+      let prev = GENESIS_HASH;
+      return chain.map((entry, index) => {
+        const fields: AuditFields = {
+          ...entry,
+          reason: ['', null, '=1+1, "q"', 'x;@y\r\nz', "'"][index],
+          details: { note: index % 2 === 0 ? '-x;+y' : '' },
+        };
+        const chained = chainEntry(prev, fields);
+        prev = chained.hash;
+        return chained;
+      });
+    };
+
+    it('verifies a CSV export with its saved X-Audit-Checkpoint header and the server key, exit 0', async () => {
+      const chain = awkward();
+      const result = await run(
+        csvFile(chain),
+        '--checkpoint',
+        headerFile(checkpointOf(chain)),
+        '--public-key',
+        file('server.pem', pem),
+      );
+      expect(result.out).toMatch(new RegExp(`^valid: 5 entries, head hash ${chain[4].hash}\n`));
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.err).toBe('');
+    });
+
+    it('names the seq of an edited CSV field, exit 1', async () => {
+      const chain = awkward();
+      const text = serializeAuditExport('csv', chain).replace('"P-3"', '"P-9"');
+      const result = await run(
+        csvFile(chain, text),
+        '--checkpoint',
+        headerFile(checkpointOf(chain)),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 3: hash does not match the entry content/);
+    });
+
+    it('catches an empty string turned into null (a spreadsheet re-save), naming the seq', async () => {
+      const chain = awkward();
+      const rows = serializeAuditExport('csv', chain).split('\r\n');
+      rows[1] = rows[1].replace(',"",', ',,');
+      const result = await run(csvFile(chain, rows.join('\r\n')), '--allow-unsigned-tail');
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 1: hash does not match/);
+    });
+
+    it('catches a CSV cut at a record boundary with the saved checkpoint, exit 1', async () => {
+      const chain = awkward();
+      const rows = serializeAuditExport('csv', chain).split('\r\n');
+      const cut = `${rows.slice(0, 4).join('\r\n')}\r\n`;
+      const result = await run(
+        csvFile(chain, cut),
+        '--checkpoint',
+        headerFile(checkpointOf(chain)),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(
+        /^invalid: seq 4: the checkpoint covers 5 entries but the log holds only 3/,
+      );
+    });
+
+    it('refuses a CSV cut inside a record, a repeated header or an extra column, exit 2', async () => {
+      const chain = awkward();
+      const text = serializeAuditExport('csv', chain);
+      const cut = await run(csvFile(chain, text.slice(0, -40)));
+      expect(cut.code).toBe(EXIT_USAGE);
+      expect(cut.err).toMatch(/^Cannot verify: line \d+: .*cut short/);
+      const joined = await run(csvFile(chain, text + text));
+      expect(joined.code).toBe(EXIT_USAGE);
+      expect(joined.err).toMatch(/line \d+: the header row is repeated/);
+      const rows = text.split('\r\n');
+      rows[2] += ',"LEFT"';
+      const extra = await run(csvFile(chain, rows.join('\r\n')));
+      expect(extra.code).toBe(EXIT_USAGE);
+      expect(extra.err).toMatch(/line 3: the record has 14 fields, the header 13/);
+    });
+
+    it('detects CSV by content whatever the name, and reads what --format names', async () => {
+      const chain = buildChain(2);
+      const text = serializeAuditExport('csv', chain);
+      const named = await run(file('export.txt', text), '--allow-unsigned-tail');
+      expect(named.code).toBe(EXIT_VALID);
+      const forced = await run(file('export.txt', text), '--format', 'ndjson');
+      expect(forced.code).toBe(EXIT_USAGE);
+      expect(forced.err).toMatch(/line 1: the line is not valid JSON/);
+      await expect(run(file('x.csv', text), '--format', 'xml')).rejects.toThrow(
+        /--format must be one of/,
+      );
+    });
+  });
+
   describe('hostile input', () => {
     it('refuses a line that repeats a key (a hidden "reason" before the real one), exit 2', async () => {
       const chain = buildChain(3);

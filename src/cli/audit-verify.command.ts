@@ -8,6 +8,8 @@ import {
 import { readRegularFileSync } from '../common/regular-file';
 import { publicKeyFingerprint } from '../crypto/ed25519';
 import {
+  AUDIT_EXPORT_FILE_FORMATS,
+  AuditExportFileFormat,
   AuditExportReadError,
   parseCheckpointDocument,
   readAuditExport,
@@ -31,9 +33,9 @@ import { loadPublicKey, MAX_CHECKPOINT_FILE_BYTES, PublicKeyInputError } from '.
 export const auditVerifyCommand: CliCommand = {
   words: ['audit', 'verify'],
   usage:
-    'audit verify <file> [--public-key <file.pem or base64 SPKI>] [--checkpoint <checkpoint.json>] [--allow-unsigned-tail]',
+    'audit verify <file> [--public-key <file.pem or base64 SPKI>] [--checkpoint <saved checkpoint>] [--format json|ndjson|csv] [--allow-unsigned-tail]',
   summary:
-    'Verify an exported audit log (JSON or NDJSON) offline: the hash chain from seq 1 and signed checkpoints; entries past the last signed checkpoint are "not authenticated" (exit 1) unless --allow-unsigned-tail.',
+    'Verify an exported audit log (JSON, NDJSON or CSV) offline: the hash chain from seq 1 and signed checkpoints (--checkpoint: a checkpoint body, an NDJSON checkpoint line or a saved X-Audit-Checkpoint header); entries past the last signed checkpoint are "not authenticated" (exit 1) unless --allow-unsigned-tail. The format is detected from the content, else the extension, unless --format names it.',
   run: runAuditVerify,
 };
 
@@ -48,13 +50,17 @@ class InputError extends Error {}
 async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
   const { positional, options, flags } = parseOptions(
     args,
-    ['public-key', 'checkpoint'],
+    ['public-key', 'checkpoint', 'format'],
     ['allow-unsigned-tail'],
   );
   if (positional.length !== 1) {
     throw new UsageError(positional.length === 0 ? 'name the exported file' : 'one file at a time');
   }
   const [file] = positional;
+  const format = options.get('format');
+  if (format !== undefined && !(AUDIT_EXPORT_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${AUDIT_EXPORT_FILE_FORMATS.join(', ')}`);
+  }
   try {
     const trustedKey = options.has('public-key')
       ? loadPublicKey(options.get('public-key') as string)
@@ -63,7 +69,7 @@ async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
       ? loadCheckpoint(options.get('checkpoint') as string)
       : undefined;
     return await verifyExport(
-      file,
+      { path: file, format: format as AuditExportFileFormat | undefined },
       trustedKey,
       keptCheckpoint,
       flags.has('allow-unsigned-tail'),
@@ -82,8 +88,14 @@ async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The file to verify, and its format when --format names it. */
+interface ExportFile {
+  path: string;
+  format?: AuditExportFileFormat;
+}
+
 async function verifyExport(
-  file: string,
+  file: ExportFile,
   trustedKey: KeyObject | undefined,
   keptCheckpoint: SourcedCheckpoint | undefined,
   allowUnsignedTail: boolean,
@@ -202,11 +214,11 @@ interface ChainPass {
   trailing?: AuditCheckpoint;
 }
 
-async function verifyChainOf(file: string, wanted: ReadonlySet<number>): Promise<ChainPass> {
+async function verifyChainOf(file: ExportFile, wanted: ReadonlySet<number>): Promise<ChainPass> {
   const verifier = new ChainVerifier();
   const hashes = new Map<number, string>();
   let trailing: AuditCheckpoint | undefined;
-  for await (const item of readAuditExport(file)) {
+  for await (const item of readAuditExport(file.path, file.format)) {
     if (item.kind === 'checkpoint') {
       trailing = item.checkpoint;
       continue;
