@@ -1,4 +1,4 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -19,6 +19,8 @@ import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
 import { withoutBodyDerivedHeaders } from './common/response-headers';
 import { NotificationWorker } from './notifications/notification-worker';
+import { accessLogMiddleware } from './observability/access-log';
+import { JsonLogger } from './observability/json-logger';
 import { RandomizationService } from './randomization/randomization.service';
 import { AppRuntime, resolveRuntime } from './runtime';
 import { serveWebInterface, WEB_CONTENT_SECURITY_POLICY } from './web/web-interface';
@@ -59,12 +61,18 @@ function logLevelsUpTo(level: ConfigLogLevel): LogLevel[] {
   return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 }
 
+/** LOG_FORMAT=json: one JSON object per line; text: Nest's own lines. */
+function loggerOf(config: AppConfig): LoggerService | LogLevel[] {
+  const levels = logLevelsUpTo(config.logLevel);
+  return config.logFormat === 'json' ? new JsonLogger(levels) : levels;
+}
+
 /**
  * Builds the whole server from a validated configuration: the same path for `npm start`, the
  * tests and the benchmarks. Start-up checks run in a fixed order before the first request.
  */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  Logger.overrideLogger(logLevelsUpTo(config.logLevel));
+  Logger.overrideLogger(loggerOf(config));
   const logger = new Logger('Startup');
   const runtime = resolveRuntime(config, logger);
   // SQLite: the file checks. PostgreSQL: the server, its version and the trial it must hold,
@@ -87,10 +95,11 @@ async function startApp(
   logger: Logger,
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
-    logger: logLevelsUpTo(config.logLevel),
+    logger: loggerOf(config),
     bodyParser: false,
   });
   app.use(requestIdMiddleware);
+  app.use(accessLogMiddleware);
   app.use(withoutBodyDerivedHeaders);
   app.use(helmet({ contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY }));
   app.use(jsonBodiesOnly);
@@ -135,7 +144,7 @@ export function buildOpenApiDocument(app: INestApplication, trial: TrialDefiniti
 }
 
 const TAGS: [name: string, description: string][] = [
-  ['health', 'Liveness'],
+  ['health', 'Liveness, readiness and Prometheus metrics'],
   ['auth', 'Sign-in, session refresh and sign-out'],
   ['users', 'User accounts and roles (admin)'],
   ['trial', 'The trial design, its blinded progress and the study lock'],

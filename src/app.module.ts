@@ -13,8 +13,9 @@ import { hmacSecretKey } from './crypto/hashing';
 import { SIGNING_KEY_PAIR } from './crypto/signing-key';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source-options';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { RandomizationModule } from './randomization/randomization.module';
 import { APP_CONFIG, AppRuntime, MAIL_RECIPIENTS, TRIAL_DEFINITION } from './runtime';
@@ -40,6 +41,7 @@ export class AppModule {
           secret: hmacSecretKey(runtime.jwtSecret),
         }),
         DatabaseModule,
+        ObservabilityModule,
         CryptoModule,
         AuditModule,
         UsersModule,
@@ -50,8 +52,8 @@ export class AppModule {
         AllocationModule,
         NotificationsModule,
         UnblindingModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: TRIAL_DEFINITION, useValue: runtime.trial },

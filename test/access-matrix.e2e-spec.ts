@@ -18,6 +18,10 @@ const ANY_ROLE: readonly Role[] = ROLES;
 /** One row per route, `METHOD /path` with Express's `:param` syntax. */
 const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/health': ['public'],
+  'GET /api/health/live': ['public'],
+  'GET /api/health/ready': ['public'],
+  // Also admits METRICS_TOKEN (METRICS_TOKEN_ROUTES below).
+  'GET /api/metrics': ['admin'],
   'POST /api/auth/login': ['public'],
   'GET /api/auth/me': ANY_ROLE,
   'POST /api/auth/refresh': ANY_ROLE,
@@ -54,6 +58,10 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/docs-yaml': ['public'],
 };
 
+/** The routes that admit `Bearer <METRICS_TOKEN>` besides their roles; every other refuses it. */
+const METRICS_TOKEN_ROUTES = new Set(['GET /api/metrics']);
+const METRICS_TOKEN = 'matrix-metrics-token-0123456789-abcdefghij';
+
 /** Routes that revoke the token they are called with: an admitted caller presents a fresh one. */
 const ENDS_PRESENTED_TOKEN = new Set(['POST /api/auth/refresh', 'POST /api/auth/logout']);
 
@@ -68,7 +76,7 @@ interface RouterLayer {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { 'x-roles'?: unknown }>>;
+  paths: Record<string, Record<string, { 'x-roles'?: unknown; 'x-metrics-token'?: unknown }>>;
 }
 
 /** Every `METHOD /path` the Express router of the running app dispatches. */
@@ -124,12 +132,15 @@ interface Caller {
   roles: readonly Role[] | undefined;
   /** Signs the caller in again, for the routes that revoke the presented token. */
   freshAuthorization?: () => Promise<string>;
+  /** Presents METRICS_TOKEN: admitted by METRICS_TOKEN_ROUTES only. */
+  metricsToken?: boolean;
 }
 
 type Expectation = 'allowed' | 401 | 403;
 
-function expectationFor(grants: readonly Grant[], caller: Caller): Expectation {
+function expectationFor(route: string, grants: readonly Grant[], caller: Caller): Expectation {
   if (grants.includes('public')) return 'allowed';
+  if (caller.metricsToken && METRICS_TOKEN_ROUTES.has(route)) return 'allowed';
   if (caller.roles === undefined) return 401;
   return caller.roles.some((role) => grants.includes(role)) ? 'allowed' : 403;
 }
@@ -150,7 +161,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
     )[0];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_TOKEN });
     if (t.config.jwtSecret.kind !== 'inline')
       throw new Error('tests run with an inline JWT_SECRET');
     const secret = t.config.jwtSecret.value;
@@ -231,6 +242,17 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       },
       { name: 'disabled user', authorization: disabled, roles: undefined },
       {
+        name: 'metrics token',
+        authorization: `Bearer ${METRICS_TOKEN}`,
+        roles: undefined,
+        metricsToken: true,
+      },
+      {
+        name: 'wrong metrics token',
+        authorization: `Bearer ${METRICS_TOKEN.slice(0, -1)}x`,
+        roles: undefined,
+      },
+      {
         name: 'role just revoked',
         authorization: revoked,
         roles: ['investigator'],
@@ -262,6 +284,12 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       Object.entries(EXPECTED).map(([route, grants]) => [route, sorted(grants)]),
     );
     expect(declared).toEqual(expected);
+    const admittingMetricsToken = served.filter((route) => {
+      const [method, path] = route.split(' ');
+      const operation = document.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      return operation?.['x-metrics-token'] === true;
+    });
+    expect(admittingMetricsToken).toEqual([...METRICS_TOKEN_ROUTES]);
   });
 
   it.each(Object.entries(EXPECTED))(
@@ -271,7 +299,7 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       const path = concretePath(route);
       const mismatches: string[] = [];
       for (const caller of callers) {
-        const expected = expectationFor(grants, caller);
+        const expected = expectationFor(route, grants, caller);
         const before = await deniedCount();
         const authorization =
           ENDS_PRESENTED_TOKEN.has(route) && expected === 'allowed' && caller.freshAuthorization
@@ -523,6 +551,10 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
 
   it('serves the public routes without a token: health, the docs and their OpenAPI document', async () => {
     expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http().get('/api/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http().get('/api/health/ready').expect(200)).body).toMatchObject({
+      status: 'ready',
+    });
     await t.http().get('/api/docs').expect(200);
     const document = (await t.http().get('/api/docs-json').expect(200)).body as OpenApiDocument;
     expect(document.paths['/api/participants']).toBeDefined();

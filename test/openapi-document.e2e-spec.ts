@@ -226,8 +226,16 @@ describe('OpenAPI document (end to end)', () => {
       });
       expect(problems).toEqual([]);
       expect(
-        operations.filter(({ operation }) => isPublic(operation)).map(({ route }) => route),
-      ).toEqual(['GET /api/health', 'POST /api/auth/login']);
+        operations
+          .filter(({ operation }) => isPublic(operation))
+          .map(({ route }) => route)
+          .sort(),
+      ).toEqual([
+        'GET /api/health',
+        'GET /api/health/live',
+        'GET /api/health/ready',
+        'POST /api/auth/login',
+      ]);
     });
 
     it('has a server and a license, every $ref resolves and every component is used', () => {
@@ -417,6 +425,8 @@ describe('OpenAPI document (end to end)', () => {
       const http = t.http;
       const admin = await t.login('admin', ADMIN_PASSWORD);
       expectDocumented('getHealth', await http().get('/api/health'));
+      expectDocumented('getLiveness', await http().get('/api/health/live'));
+      expectDocumented('getReadiness', await http().get('/api/health/ready'));
       expectDocumented(
         'login',
         await http().post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD }),
@@ -435,6 +445,7 @@ describe('OpenAPI document (end to end)', () => {
       const investigator = await t.userWith('doc-investigator', ['investigator']);
       const unblinder = await t.userWith('doc-unblinder', ['unblinder']);
       const monitor = await t.userWith('doc-monitor', ['monitor']);
+      expectDocumented('getMetrics', await http().get('/api/metrics').set('Authorization', admin));
       expectDocumented('listUsers', await http().get('/api/users').set('Authorization', admin));
       expectDocumented(
         'updateUser',

@@ -12,6 +12,8 @@ import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-
 import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
+import { failedAllocationOutcome } from '../observability/metric-labels';
+import { MetricsService } from '../observability/metrics.service';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
 import { openSlot, SealedSlot } from '../randomization/sealing';
@@ -77,6 +79,7 @@ export class AllocationService {
     private readonly randomization: RandomizationService,
     private readonly headJournal: HeadJournalService,
     private readonly outbox: NotificationOutbox,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -90,10 +93,18 @@ export class AllocationService {
     participantId: string,
     idempotencyKey?: string,
   ): Promise<AllocationDto> {
-    const allocation = await this.allocateInTransaction(actor, participantId, idempotencyKey);
-    // Committed: journal the new head before acknowledging (docs/operations.md, "Lost tails").
-    await this.headJournal.recordHead();
-    return allocation;
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const allocation = await this.allocateInTransaction(actor, participantId, idempotencyKey);
+      // Committed: journal the new head before acknowledging (docs/operations.md, "Lost tails").
+      await this.headJournal.recordHead();
+      this.metrics.observeAllocation('allocated', seconds());
+      return allocation;
+    } catch (error) {
+      this.metrics.observeAllocation(failedAllocationOutcome(error), seconds());
+      throw error;
+    }
   }
 
   private allocateInTransaction(

@@ -26,6 +26,8 @@ export class HeadJournalService implements OnModuleDestroy {
   private readonly logger = new Logger('HeadJournal');
   private readonly file?: HeadJournalFile;
   private last?: CheckpointHead;
+  /** The last checkpoint in the journal that this process knows of (read at start, or signed). */
+  private lastSigned?: { at: string; entries: number };
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private queued?: Promise<void>;
@@ -43,6 +45,7 @@ export class HeadJournalService implements OnModuleDestroy {
     if (!this.file) return;
     const journal = readJournalHead(this.file.path);
     if (!journal) return;
+    this.lastSigned = { at: journal.at, entries: journal.entries };
     const { database, hashAtJournalSeq } = await this.uow.read(async (manager) => {
       const head = await chainHead(manager);
       const row =
@@ -78,6 +81,16 @@ export class HeadJournalService implements OnModuleDestroy {
     return this.queued;
   }
 
+  /** Whether this process keeps a journal (not for an in-memory database). */
+  get journalled(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** The time and length of the last signed checkpoint known to be in the journal. */
+  lastCheckpoint(): { at: string; entries: number } | undefined {
+    return this.lastSigned;
+  }
+
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.queued;
@@ -109,6 +122,7 @@ export class HeadJournalService implements OnModuleDestroy {
       );
       await this.file?.append(signed);
       this.last = head;
+      this.lastSigned = { at: signed.at, entries: signed.entries };
     } catch (error) {
       this.logger.error(
         `The head journal ${this.config.headJournalPath} could not be written: ${(error as Error).message}`,

@@ -4,6 +4,7 @@ import { Throttled, Unauthenticated } from '../common/domain-errors';
 import { alreadyAudited } from '../common/refusal-audit';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MetricsService } from '../observability/metrics.service';
 import { TokenHolder, UsersService } from '../users/users.service';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { describeWait } from './login-throttle';
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly revokedTokens: RevokedTokensRepository,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async login(anonymous: Actor, dto: LoginDto): Promise<LoginResponseDto> {
@@ -44,6 +46,7 @@ export class AuthService {
     );
     switch (check.kind) {
       case 'throttled':
+        this.metrics.countLoginFailure('throttled');
         await this.recordFailure(
           anonymous,
           dto.username,
@@ -55,9 +58,11 @@ export class AuthService {
           ),
         );
       case 'wrong':
+        this.metrics.countLoginFailure('wrong_credentials');
         await this.recordFailure(anonymous, dto.username, 'wrong username or password');
         throw alreadyAudited(new Unauthenticated(WRONG_CREDENTIALS));
       case 'disabled':
+        this.metrics.countLoginFailure('account_disabled');
         await this.recordFailure(anonymous, dto.username, 'account disabled');
         throw alreadyAudited(new Unauthenticated(ACCOUNT_DISABLED, 'ACCOUNT_DISABLED'));
       case 'ok': {

@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   SIMULATION_TOO_LARGE: 'The simulation asks for more runs or slots than one request may take',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
+  NOT_READY: 'A readiness check failed (GET /api/health/ready names it): do not route work here',
   INTERNAL_ERROR: 'An unexpected error; quote the request id to the administrator',
 } as const;
 

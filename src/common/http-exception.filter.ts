@@ -16,6 +16,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../runtime';
 import { anonymousActor } from './actor';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MetricsService } from '../observability/metrics.service';
 import {
   DomainError,
   ErrorCode,
@@ -185,6 +186,7 @@ export class HttpExceptionFilter implements ExceptionFilter, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly bearer: BearerCheckService,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'anonymousRefusalsPerMinute'>,
+    private readonly metrics: MetricsService,
     @Optional() @Inject(REFUSAL_CLOCK) clock?: () => number,
   ) {
     this.limiter = new RefusalRateLimiter(config.anonymousRefusalsPerMinute);
@@ -203,6 +205,8 @@ export class HttpExceptionFilter implements ExceptionFilter, OnModuleDestroy {
     const request = context.getRequest<RequestWithContext>();
     const response = context.getResponse<Response>();
     const body = errorBodyOf(exception, request.requestId);
+    // Every error answer, audited here or by a service, counted by kind and code.
+    this.metrics.countRefusal(body.statusCode, body.code);
     if (body.statusCode === 503) {
       this.logger.error(
         `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${body.message}`,

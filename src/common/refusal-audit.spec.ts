@@ -2,6 +2,7 @@ import { ArgumentsHost } from '@nestjs/common';
 import { AuditEvent, AuditService } from '../audit/audit.service';
 import { BearerCheckService } from '../auth/bearer-check.service';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MetricsService } from '../observability/metrics.service';
 import { Actor } from './actor';
 import { Forbidden, InvalidInput, NotFound } from './domain-errors';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -36,6 +37,7 @@ function harness(limit = 3, tokenHolder?: Actor) {
     audit,
     bearer,
     { anonymousRefusalsPerMinute: limit },
+    new MetricsService(),
     () => now,
   );
   filter.onModuleDestroy();

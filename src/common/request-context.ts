@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { Actor, anonymousActor } from './actor';
@@ -11,16 +12,27 @@ export interface RequestWithContext extends Request {
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Gives every request an id (a caller's own safe id is kept) and echoes it in the response. */
+/** The id of the request being handled, for log lines written anywhere during it. */
+const currentRequest = new AsyncLocalStorage<{ requestId: string }>();
+
+export function currentRequestId(): string | undefined {
+  return currentRequest.getStore()?.requestId;
+}
+
+/**
+ * Gives every request an id (a caller's own safe id is kept) and echoes it in the response. The
+ * rest of the request runs inside it, so a log line written while handling it carries the id.
+ */
 export function requestIdMiddleware(
   req: RequestWithContext,
   res: Response,
   next: NextFunction,
 ): void {
   const incoming = req.header(REQUEST_ID_HEADER);
-  req.requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, req.requestId);
-  next();
+  const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  req.requestId = requestId;
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  currentRequest.run({ requestId }, next);
 }
 
 export function actorOf(req: RequestWithContext): Actor {

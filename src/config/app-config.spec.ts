@@ -70,6 +70,8 @@ describe(loadAppConfig.name, () => {
       expect(config.jwtExpiresInSeconds).toBe(900);
       expect(config.bootstrapAdminPassword).toBeUndefined();
       expect(config.logLevel).toBe('log');
+      expect(config.logFormat).toBe('text');
+      expect(config.metricsToken).toBeUndefined();
       expect(config.notifications.webhookUrl).toBeUndefined();
     });
   });
@@ -122,6 +124,9 @@ describe(loadAppConfig.name, () => {
     ['PORT', '0', (c: AppConfig) => c.port, 0],
     ['NODE_ENV', 'test', (c: AppConfig) => c.nodeEnv, 'test'],
     ['LOG_LEVEL', 'verbose', (c: AppConfig) => c.logLevel, 'verbose'],
+    ['LOG_FORMAT', 'json', (c: AppConfig) => c.logFormat, 'json'],
+    ['LOG_FORMAT', 'text', (c: AppConfig) => c.logFormat, 'text'],
+    ['METRICS_TOKEN', 'm'.repeat(32), (c: AppConfig) => c.metricsToken, 'm'.repeat(32)],
     ['JWT_EXPIRES_IN', '60', (c: AppConfig) => c.jwtExpiresInSeconds, 60],
     [
       'BOOTSTRAP_ADMIN_PASSWORD',
@@ -161,6 +166,24 @@ describe(loadAppConfig.name, () => {
       { LOG_LEVEL: 'info' },
       'LOG_LEVEL',
       /one of error, warn, log, debug, verbose, got "info"/,
+    ],
+    [
+      'an unknown LOG_FORMAT',
+      { LOG_FORMAT: 'JSON' },
+      'LOG_FORMAT',
+      /one of text, json, got "JSON"/,
+    ],
+    [
+      'a METRICS_TOKEN of 31 characters',
+      { METRICS_TOKEN: 'm'.repeat(31) },
+      'METRICS_TOKEN',
+      /from 32 to 512 characters/,
+    ],
+    [
+      'a METRICS_TOKEN with a space',
+      { METRICS_TOKEN: `${'m'.repeat(32)} x` },
+      'METRICS_TOKEN',
+      /may hold only letters, digits/,
     ],
     [
       'a token lifetime under a minute',
@@ -246,6 +269,9 @@ describe(loadAppConfig.name, () => {
     expect(configError({ JWT_SECRET: short }).message).not.toContain(short);
     expect(configError({ BOOTSTRAP_ADMIN_PASSWORD: 'short-pass' }).message).not.toContain(
       'short-pass',
+    );
+    expect(configError({ METRICS_TOKEN: 'scrape-me-please' }).message).not.toContain(
+      'scrape-me-please',
     );
   });
 

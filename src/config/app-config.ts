@@ -14,6 +14,8 @@ import {
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+/** text: Nest's readable lines; json: one JSON object per line, for a log collector. */
+export type LogFormat = 'text' | 'json';
 
 /** Where a secret comes from: given inline, read from a file, or generated into DATA_DIR. */
 export type SecretSource =
@@ -65,6 +67,9 @@ export interface AppConfig {
   /** Undefined: a random password is generated and printed once (never in production). */
   bootstrapAdminPassword?: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** A bearer token that may read GET /api/metrics only (a Prometheus scraper); none when unset. */
+  metricsToken?: string;
   loginThrottle: LoginThrottleConfig;
   /** Anonymous refusals per address and minute written to the audit log; the rest are counted. */
   anonymousRefusalsPerMinute: number;
@@ -279,6 +284,17 @@ function mailConfig(env: Env): MailConfig | undefined {
   return { smtpUrl, smtpDisplay, from: from.trim(), recipients };
 }
 
+export const MIN_METRICS_TOKEN_LENGTH = 32;
+
+/** METRICS_TOKEN is sent as `Authorization: Bearer <token>`: long, and one header token. */
+export function validateMetricsToken(token: string): string | undefined {
+  if (token.length < MIN_METRICS_TOKEN_LENGTH || token.length > 512)
+    return `must have from ${MIN_METRICS_TOKEN_LENGTH} to 512 characters`;
+  if (!/^[A-Za-z0-9._~+/=-]+$/.test(token))
+    return 'may hold only letters, digits and . _ ~ + / = - (it is sent as a bearer token)';
+  return undefined;
+}
+
 export function loadAppConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
@@ -300,6 +316,10 @@ export function loadAppConfig(env: Env): AppConfig {
       `must have at least ${MIN_PASSWORD_LENGTH} characters`,
     );
   }
+  const metricsToken = read(env, 'METRICS_TOKEN');
+  const metricsTokenProblem =
+    metricsToken === undefined ? undefined : validateMetricsToken(metricsToken);
+  if (metricsTokenProblem) throw new ConfigError('METRICS_TOKEN', metricsTokenProblem);
   const webhook = read(env, 'NOTIFICATION_WEBHOOK_URL');
   if (webhook !== undefined && !/^https?:\/\/[^\s]+$/.test(webhook)) {
     throw new ConfigError('NOTIFICATION_WEBHOOK_URL', 'must be an http(s) URL');
@@ -343,6 +363,8 @@ export function loadAppConfig(env: Env): AppConfig {
     jwtExpiresInSeconds: integer(env, 'JWT_EXPIRES_IN', 900, 60, 86_400),
     bootstrapAdminPassword,
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'], 'text'),
+    ...(metricsToken === undefined ? {} : { metricsToken }),
     anonymousRefusalsPerMinute: integer(
       env,
       'AUDIT_ANONYMOUS_REFUSALS_PER_MINUTE',

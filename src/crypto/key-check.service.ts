@@ -72,4 +72,20 @@ export class KeyCheckService {
       }
     });
   }
+
+  /**
+   * The start-up comparison again, without recording anything (readiness): a database replaced
+   * under a running server, or its key_checks rows edited, is named here. Undefined: both match.
+   */
+  async mismatch(): Promise<string | undefined> {
+    const checkValue = this.cipher.checkValue();
+    const publicKey = publicKeyBase64(this.signingKey.publicKey);
+    const stored = await this.uow.read((manager) => manager.getRepository(KeyCheckEntity).find());
+    const valueOf = (purpose: string) => stored.find((row) => row.purpose === purpose)?.checkValue;
+    if (valueOf('blinding') !== checkValue)
+      return 'the blinding key does not match the key check value stored in the database';
+    if (valueOf(AUDIT_SIGNING_PURPOSE) !== publicKey)
+      return 'the audit signing key does not match the public key registered in the database';
+    return undefined;
+  }
 }

@@ -171,6 +171,11 @@ export class RandomizationService {
     return problem;
   }
 
+  /** The integrity failure this process found in the stored list, if any (readiness check). */
+  integrityFailure(): string | undefined {
+    return this.integrityProblem;
+  }
+
   private async recordIntegrityFailure(
     manager: EntityManager,
     problem: string,

@@ -2,15 +2,18 @@
 // Do not edit: change the controllers and DTOs (src/**), then run the command again.
 
 export interface paths {
-  '/api/health': {
+  '/api/metrics': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Liveness: the server answers */
-    get: operations['getHealth'];
+    /**
+     * Prometheus metrics, in the text exposition format (admin, or METRICS_TOKEN)
+     * @description Granted to admin, and to `Authorization: Bearer <METRICS_TOKEN>` when that variable is set (a scraper needs no user account). Allocation latency, refusals by kind and code, failed sign-ins, outbox backlog and age, audit entries, age of the last signed checkpoint; no label carries a participant, a user, a limb or a seed (docs/operations.md, "Metrics").
+     */
+    get: operations['getMetrics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -411,14 +414,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness: the server answers */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness probe: the process answers (it checks nothing else, so a restart cannot cure it) */
+    get: operations['getLiveness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Readiness probe: the database takes a write, the list is intact, the keys match
+     * @description Each check is reported with a sentence. 503 NOT_READY names the failing checks in `failing` and in the message; send no work to this server until it answers 200.
+     */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    HealthDto: {
-      /** @enum {string} */
-      status: 'ok';
-    };
     AuditEntryDto: {
       /** @description 1, 2, 3, without gaps */
       seq: number;
@@ -937,6 +990,42 @@ export interface components {
       /** @description Final exports of the whole list after lock: each exposes every participant */
       fullListExports: components['schemas']['FullListExportDto'][];
     };
+    HealthDto: {
+      /** @enum {string} */
+      status: 'ok';
+    };
+    ReadinessCheckDto: {
+      /** @enum {string} */
+      status: 'pass' | 'fail';
+      /** @description What was checked, or why it failed; never a secret or a limb */
+      detail: string;
+    };
+    ReadinessChecksDto: {
+      /** @description An empty write transaction committed */
+      database: components['schemas']['ReadinessCheckDto'];
+      /** @description The stored list has not failed its integrity check */
+      list: components['schemas']['ReadinessCheckDto'];
+      /** @description The blinding and audit signing keys match the database */
+      keys: components['schemas']['ReadinessCheckDto'];
+    };
+    ReadinessDto: {
+      /** @enum {string} */
+      status: 'ready';
+      checks: components['schemas']['ReadinessChecksDto'];
+    };
+    NotReadyBodyDto: {
+      /** @example 503 */
+      statusCode: number;
+      /** @example Service Unavailable */
+      error: string;
+      /** @enum {string} */
+      code: 'NOT_READY';
+      /** @description A sentence naming each failing check */
+      message: string;
+      /** @description The failing checks */
+      failing: ('database' | 'list' | 'keys')[];
+      checks: components['schemas']['ReadinessChecksDto'];
+    };
     ErrorBody: {
       /** @example 409 */
       statusCode: number;
@@ -974,6 +1063,7 @@ export interface components {
        *     - `SIMULATION_TOO_LARGE`: The simulation asks for more runs or slots than one request may take
        *     - `THROTTLED`: Too many attempts; wait and try again
        *     - `STORAGE_UNAVAILABLE`: The database could not store the change; retry later
+       *     - `NOT_READY`: A readiness check failed (GET /api/health/ready names it): do not route work here
        *     - `INTERNAL_ERROR`: An unexpected error; quote the request id to the administrator
        * @enum {string}
        */
@@ -1009,6 +1099,7 @@ export interface components {
         | 'SIMULATION_TOO_LARGE'
         | 'THROTTLED'
         | 'STORAGE_UNAVAILABLE'
+        | 'NOT_READY'
         | 'INTERNAL_ERROR';
       /** @description A sentence the user can act on */
       message: string;
@@ -1024,7 +1115,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  getHealth: {
+  getMetrics: {
     parameters: {
       query?: never;
       header?: never;
@@ -1033,12 +1124,31 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Prometheus text format 0.0.4 */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['HealthDto'];
+          'text/plain': string;
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
@@ -3003,6 +3113,144 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthDto'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HealthDto'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReadinessDto'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A check failed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotReadyBodyDto'];
         };
       };
       /** @description Refused: see `code` */

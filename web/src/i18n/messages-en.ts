@@ -99,6 +99,7 @@ export const en = {
   'error.THROTTLED': 'Too many attempts. {message}',
   'error.STORAGE_UNAVAILABLE':
     'The server could not store this. Nothing was saved. Try again in a moment.',
+  'error.NOT_READY': 'The server is not ready to take work. Ask the administrator.',
   'error.INTERNAL_ERROR':
     'Something went wrong on the server. Quote the request id to the administrator.',
   'error.NETWORK': 'The server cannot be reached. Check the connection and try again.',

@@ -98,6 +98,7 @@ export const es: Record<MessageKey, string> = {
   'error.THROTTLED': 'Demasiados intentos. {message}',
   'error.STORAGE_UNAVAILABLE':
     'El servidor no pudo guardarlo. No se ha guardado nada. Vuelva a intentarlo en un momento.',
+  'error.NOT_READY': 'El servidor no está listo para trabajar. Avise al administrador.',
   'error.INTERNAL_ERROR':
     'Algo ha fallado en el servidor. Indique el identificador de la petición al administrador.',
   'error.NETWORK': 'No se puede contactar con el servidor. Compruebe la conexión y reintente.',
