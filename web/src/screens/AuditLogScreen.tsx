@@ -275,11 +275,17 @@ function EntriesSection({
             : t('audit.entries.range', { ...range }))}
       </p>
       {pageState.kind === 'failed' && <ErrorMessage error={pageState.error} />}
+      {/* aria-disabled, not disabled: the button keeps the focus when the last page arrives, so a
+          keyboard user stays in place instead of being thrown back to the top of the page. */}
       <div className="actions">
-        <button type="button" onClick={onFirst} disabled={position.afterSeq === 0}>
+        <button
+          type="button"
+          aria-disabled={position.afterSeq === 0}
+          onClick={() => position.afterSeq !== 0 && onFirst()}
+        >
           {t('audit.entries.first')}
         </button>
-        <button type="button" onClick={() => next && onNext(next)} disabled={!next}>
+        <button type="button" aria-disabled={!next} onClick={() => next && onNext(next)}>
           {t('audit.entries.next')}
         </button>
       </div>
