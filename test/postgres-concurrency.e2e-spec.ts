@@ -330,4 +330,62 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
       await t.close();
     }
   });
+
+  it('answers two requests racing for one unique key as SQLite would: one wins, the other sees it (never a 500)', async () => {
+    const t = await startTestApp({ TRIAL_CONFIG: STRATIFIED_TRIAL_FILE }, { database: 'postgres' });
+    try {
+      const admin = await t.login('admin', ADMIN_PASSWORD);
+      const create = () =>
+        t
+          .http()
+          .post('/api/users')
+          .set('Authorization', admin)
+          .send({ username: 'twin', password: USER_PASSWORD, roles: ['monitor'] })
+          .then((response) => response);
+      const created = await Promise.all(Array.from({ length: 6 }, create));
+      expect(created.map((response) => response.status).sort()).toEqual([
+        201, 409, 409, 409, 409, 409,
+      ]);
+
+      const statistician = await t.userWith('stat', ['statistician']);
+      const pharmacist = await t.userWith('pharm', ['pharmacist']);
+      await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', statistician)
+        .send({})
+        .expect(201);
+      const ids: string[] = [];
+      for (const screening of ['SCR-K1', 'SCR-K2']) {
+        const answer = await t
+          .http()
+          .post('/api/participants')
+          .set('Authorization', pharmacist)
+          .send(registration(trial, screening, { strata: STRATA[0] }))
+          .expect(201);
+        ids.push((answer.body as { participantId: string }).participantId);
+      }
+      // One Idempotency-Key sent for two participants at once: one is allocated, the other told
+      // the key is taken; and the key's retries replay the same allocation.
+      const allocate = (id: string) =>
+        t
+          .http()
+          .post(`/api/participants/${id}/allocation`)
+          .set('Authorization', pharmacist)
+          .set('Idempotency-Key', 'race-key-0001')
+          .then((response) => response);
+      const raced = await Promise.all([allocate(ids[0]), allocate(ids[1])]);
+      expect(raced.map((response) => response.status).sort()).toEqual([201, 409]);
+      const winner = raced.find((response) => response.status === 201);
+      const winnerId = (winner?.body as { participantId: string }).participantId;
+      const replays = await Promise.all([allocate(winnerId), allocate(winnerId)]);
+      expect(replays.map((response) => response.status)).toEqual([201, 201]);
+      for (const replay of replays)
+        expect(replay.body).toMatchObject({ participantId: winnerId, slot: 1 });
+      expect(await t.database.count('slots', 'participant_id IS NOT NULL')).toBe(1);
+      expect((await t.database.verifyAudit()).valid).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
 });
