@@ -27,6 +27,8 @@ export interface ApiCall {
   path: string;
   body?: unknown;
   token?: string;
+  /** Further request headers, such as an allocation's Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -34,8 +36,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Sends one request; answers the Response when its status is 2xx, else throws ApiError. */
-export async function send({ method, path, body, token }: ApiCall): Promise<Response> {
-  const headers: Record<string, string> = {};
+export async function send({
+  method,
+  path,
+  body,
+  token,
+  headers: extra = {},
+}: ApiCall): Promise<Response> {
+  const headers: Record<string, string> = { ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;

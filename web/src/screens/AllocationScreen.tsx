@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useRouter } from '../router';
 import { useSession } from '../session/session-context';
 import {
+  idempotencyKeyStore,
   actionFor,
   awaitingAllocation,
   findParticipant,
@@ -26,6 +27,7 @@ type Allocation = components['schemas']['AllocationDto'];
  * (any navigation), when another participant is chosen, and when the session stops being active.
  */
 export function AllocationScreen() {
+  const [idempotencyKeys] = useState(() => idempotencyKeyStore());
   const { t } = useI18n();
   const session = useSession();
   const { query } = useRouter();
@@ -73,6 +75,8 @@ export function AllocationScreen() {
         await session.json<Allocation>(
           'POST',
           `/api/participants/${encodeURIComponent(participant.participantId)}/allocation`,
+          undefined,
+          { 'Idempotency-Key': idempotencyKeys.keyFor(participant.participantId) },
         ),
       );
     } catch (failure) {

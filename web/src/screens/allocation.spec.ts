@@ -1,4 +1,6 @@
 import {
+  idempotencyKeyStore,
+  randomIdempotencyKey,
   actionFor,
   awaitingAllocation,
   findParticipant,
@@ -112,5 +114,17 @@ describe('targetKeyOf', () => {
     expect(targetKeyOf('LEFT')).toBe('limb.LEFT');
     expect(targetKeyOf('RIGHT')).toBe('limb.RIGHT');
     expect(targetKeyOf('ACTIVE')).toBeUndefined();
+  });
+});
+
+describe('idempotency keys', () => {
+  it('gives one key per participant, the same on a retry, of the pattern the API takes', () => {
+    const store = idempotencyKeyStore();
+    const first = store.keyFor('ELA-001');
+    expect(store.keyFor('ELA-001')).toBe(first);
+    expect(store.keyFor('ELA-002')).not.toBe(first);
+    // The API's IDEMPOTENCY_KEY (src/allocation/allocation.service.ts), also in the OpenAPI document.
+    expect(first).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
+    expect(randomIdempotencyKey()).not.toBe(randomIdempotencyKey());
   });
 });

@@ -63,3 +63,28 @@ export function targetKeyOf(target: string): MessageKey | undefined {
   if (target === 'RIGHT') return 'limb.RIGHT';
   return undefined;
 }
+
+/** 32 random hex digits. crypto.getRandomValues, unlike randomUUID, works on a plain-http intranet. */
+export function randomIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * One Idempotency-Key per participant for as long as the screen is open: a retry after a lost
+ * answer (the network dropped it) gets the same allocation back, not ALREADY_ALLOCATED.
+ */
+export function idempotencyKeyStore(newKey: () => string = randomIdempotencyKey): {
+  keyFor: (participantId: string) => string;
+} {
+  const keys = new Map<string, string>();
+  return {
+    keyFor: (participantId) => {
+      const known = keys.get(participantId);
+      if (known) return known;
+      const key = newKey();
+      keys.set(participantId, key);
+      return key;
+    },
+  };
+}

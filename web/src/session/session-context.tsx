@@ -31,9 +31,19 @@ export interface Session {
   /** Swaps the token for a new one now (the warning's "Stay signed in"). */
   stay: () => Promise<void>;
   /** A JSON answer of the API, as the signed-in user. */
-  json: <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+  json: <T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<T>;
   /** The raw answer (text, downloads, headers), as the signed-in user. */
-  raw: (method: Method, path: string, body?: unknown) => Promise<Response>;
+  raw: (
+    method: Method,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<Response>;
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);
@@ -118,13 +128,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [lose, refresh]);
 
   const raw = useCallback(
-    async (method: Method, path: string, body?: unknown) => {
+    async (method: Method, path: string, body?: unknown, headers?: Record<string, string>) => {
       const current = held.current;
       if (!current)
         throw new ApiError(401, 'SESSION_EXPIRED', 'Not signed in', undefined, undefined);
       lastActivity.current = Date.now();
       try {
-        return await send({ method, path, body, token: current.token });
+        return await send({ method, path, body, headers, token: current.token });
       } catch (error) {
         if (endsSession(error)) lose();
         throw error;
@@ -164,8 +174,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
       stay: refresh,
-      json: async <T,>(method: Method, path: string, body?: unknown) => {
-        const response = await raw(method, path, body);
+      json: async <T,>(
+        method: Method,
+        path: string,
+        body?: unknown,
+        headers?: Record<string, string>,
+      ) => {
+        const response = await raw(method, path, body, headers);
         return (await response.json()) as T;
       },
       raw,
