@@ -38,6 +38,28 @@ function buildChain(count: number, actor = 'pharmacist1'): ChainedAuditEntry[] {
   return entries;
 }
 
+/** The chain with one more entry: the AUDIT_EXPORTED record an export writes of itself. */
+function withExportRecord(
+  chain: ChainedAuditEntry[],
+  details: Record<string, unknown>,
+): ChainedAuditEntry[] {
+  const seq = chain.length + 1;
+  const record = chainEntry(chain.at(-1)?.hash ?? GENESIS_HASH, {
+    seq,
+    at: new Date(Date.UTC(2025, 0, 1, 9, 0, seq)).toISOString(),
+    actor: 'monitor1',
+    roles: ['monitor'],
+    action: 'AUDIT_EXPORTED',
+    participantId: null,
+    outcome: 'SUCCESS',
+    reason: null,
+    details: { format: 'json', filter: {}, ...details },
+    ip: '10.0.0.8',
+    requestId: `req-${seq}`,
+  });
+  return [...chain, record];
+}
+
 function checkpointOf(
   entries: ChainedAuditEntry[],
   keys: { privateKey: KeyObject; publicKey: KeyObject } = serverKeys,
@@ -103,18 +125,155 @@ describe('audit verify', () => {
       expect(result.out).toMatch(/^invalid: seq 3: hash does not match .*edited/);
     });
 
-    it('rejects a deleted entry, naming the seq after the gap', async () => {
-      const chain = buildChain(5);
+    it('rejects a deleted entry in a whole export, naming the seq after the gap', async () => {
+      // A whole export ends with its own record of an export without filters.
+      const chain = withExportRecord(buildChain(5), {});
       chain.splice(1, 1);
       const result = await run(file('export.json', serializeAuditExport('json', chain)));
       expect(result.code).toBe(EXIT_INVALID);
       expect(result.out).toMatch(/^invalid: seq 3: expected seq 2, found 3/);
+      expect(result.out).toMatch(
+        /seq 6, records an export without filters, so no seq may be missing/,
+      );
+    });
+  });
+
+  describe('filtered exports and stale checkpoints', () => {
+    const headerFile = (checkpoint: AuditCheckpoint) =>
+      file('export.checkpoint', Buffer.from(JSON.stringify(checkpoint)).toString('base64'));
+    const serverKey = () => file('server.pem', pem);
+
+    it('explains a filtered export by the filter its own record names, exit 2', async () => {
+      const chain = withExportRecord(buildChain(7), {
+        filter: { actor: 'pharmacist1' },
+        format: 'csv',
+      });
+      const kept = [chain[1], chain[2], chain[4], chain[7]];
+      const result = await run(
+        file('filtered.csv', serializeAuditExport('csv', kept)),
+        '--checkpoint',
+        headerFile(checkpointOf(chain)),
+        '--public-key',
+        serverKey(),
+      );
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.out).toMatch(
+        /^this export is filtered: the chain can only be checked on a full export\nits own record \(AUDIT_EXPORTED, seq 8\) names the filter: actor=pharmacist1\n/,
+      );
+      expect(result.out).toMatch(/checked: each of its 4 entries matches its own hash/);
+      expect(result.out).toMatch(/checkpoint .*: 8 entries .*; matches the file's seq 8/);
+      expect(result.out).not.toMatch(/invalid|edited|deletion|cut short|rewritten/);
     });
 
-    it('rejects a log that does not start at seq 1 (a filtered export)', async () => {
+    it('explains a filtered export that leaves out its own record (an action filter), exit 2', async () => {
+      const chain = withExportRecord(buildChain(7), { filter: { actions: ['ALLOCATION_VIEWED'] } });
+      const result = await run(
+        ndjsonFile([chain[2], chain[3], chain[5]], checkpointOf(chain)),
+        '--public-key',
+        serverKey(),
+      );
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.out).toMatch(
+        /^this export is filtered: the chain can only be checked on a full export\n/,
+      );
+      expect(result.out).toMatch(/it starts at seq 3, and it does not end with the export's own/);
+      expect(result.out).toMatch(/covers the log up to seq 8, which this file leaves out/);
+    });
+
+    it('reads a file that starts after seq 1, without any record, as filtered, exit 2', async () => {
       const result = await run(ndjsonFile(buildChain(4).slice(2)));
+      expect(result.code).toBe(EXIT_USAGE);
+      expect(result.out).toMatch(/^this export is filtered/);
+    });
+
+    it('still names an edited entry inside a filtered export, exit 1', async () => {
+      const chain = withExportRecord(buildChain(7), { filter: { actor: 'pharmacist1' } });
+      const kept = [chain[1], chain[4], { ...chain[5], reason: 'LEFT' }, chain[7]];
+      const result = await run(file('filtered.csv', serializeAuditExport('csv', kept)));
       expect(result.code).toBe(EXIT_INVALID);
-      expect(result.out).toMatch(/expected seq 1, found 3/);
+      expect(result.out).toMatch(/^invalid: seq 6: hash does not match the entry content/);
+      expect(result.out).toMatch(
+        /skips seqs, as a filtered export does, from seq 0 to seq 2 first/,
+      );
+    });
+
+    it('still names entries out of order inside a filtered export, exit 1', async () => {
+      const chain = withExportRecord(buildChain(7), { filter: { actor: 'pharmacist1' } });
+      const result = await run(ndjsonFile([chain[1], chain[2], chain[4], chain[2]]));
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(
+        /^invalid: seq 3: seq 3 comes after seq 5 \(a reorder or a repeat\)/,
+      );
+    });
+
+    it('refuses a filtered file whose seq at the checkpoint has another hash, exit 1', async () => {
+      const chain = withExportRecord(buildChain(7), { filter: { actor: 'pharmacist1' } });
+      const other = withExportRecord(buildChain(7, 'someone-else'), { filter: { actor: 'x' } });
+      const result = await run(
+        ndjsonFile([chain[2], chain[7]]),
+        '--checkpoint',
+        headerFile(checkpointOf(other)),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 8: the hash of seq 8 differs from the checkpoint/);
+    });
+
+    it('explains entries past a checkpoint taken just before the export as the export’s own record', async () => {
+      const chain = withExportRecord(buildChain(5), {});
+      const before = file('before.json', JSON.stringify(checkpointOf(chain.slice(0, 5))));
+      const path = file('export.csv', serializeAuditExport('csv', chain));
+      const result = await run(path, '--checkpoint', before, '--public-key', serverKey());
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(
+        /^not authenticated: this checkpoint is older than the export: 1 entry was added by the export itself \(AUDIT_EXPORTED, seq 6\), and no signature covers it\n/,
+      );
+      expect(result.out).toMatch(
+        /Pass the checkpoint saved with this export \(its X-Audit-Checkpoint header/,
+      );
+      expect(result.out).not.toMatch(/recomputed by anyone/);
+      const accepted = await run(
+        path,
+        '--checkpoint',
+        before,
+        '--public-key',
+        serverKey(),
+        '--allow-unsigned-tail',
+      );
+      expect(accepted.code).toBe(EXIT_VALID);
+      expect(accepted.out).toMatch(
+        /matches the chain \(this checkpoint is older than the export: 1 entry was added/,
+      );
+      const own = headerFile(checkpointOf(chain));
+      expect((await run(path, '--checkpoint', own, '--public-key', serverKey())).code).toBe(
+        EXIT_VALID,
+      );
+    });
+
+    it('counts several export records after an old checkpoint, and other entries as written after it', async () => {
+      const chain = withExportRecord(withExportRecord(buildChain(4), {}), {});
+      const old = file('old.json', JSON.stringify(checkpointOf(chain.slice(0, 4))));
+      const result = await run(ndjsonFile(chain), '--checkpoint', old, '--allow-unsigned-tail');
+      expect(result.out).toMatch(
+        /2 entries were added by the export itself \(AUDIT_EXPORTED, seq 5 to 6\)/,
+      );
+      const older = file('older.json', JSON.stringify(checkpointOf(chain.slice(0, 3))));
+      const mixed = await run(ndjsonFile(chain), '--checkpoint', older, '--allow-unsigned-tail');
+      expect(mixed.out).toMatch(/\(3 entries were written after it\)/);
+    });
+
+    it('says a checkpoint covering more than a whole export may be a later one, still exit 1', async () => {
+      const chain = withExportRecord(buildChain(5), {});
+      const later = withExportRecord(chain, {});
+      const result = await run(
+        file('export.json', serializeAuditExport('json', chain)),
+        '--checkpoint',
+        headerFile(checkpointOf(later)),
+      );
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(
+        /^invalid: seq 7: the checkpoint covers 7 entries but the log holds only 6/,
+      );
+      expect(result.out).toMatch(/ends with the record of an unfiltered export, seq 6/);
     });
   });
 

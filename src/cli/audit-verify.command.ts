@@ -1,5 +1,5 @@
 import { KeyObject } from 'node:crypto';
-import { ChainVerification, ChainVerifier } from '../audit/audit-chain';
+import { ExportScan, ExportScanResult } from '../audit/audit-export-scan';
 import {
   AuditCheckpoint,
   checkpointMatchesChain,
@@ -103,18 +103,28 @@ async function verifyExport(
 ): Promise<number> {
   // Hashes at the seqs a checkpoint will ask about, kept while streaming instead of all of them.
   const wanted = new Set(keptCheckpoint ? [keptCheckpoint.checkpoint.entries] : []);
-  const pass = await verifyChainOf(file, wanted);
-  const chain = pass.result;
-  if (!chain.valid) {
-    io.out(`invalid: seq ${chain.firstInvalidSeq}: ${chain.problem}`);
-    io.out(`(${chain.entries} ${chain.entries === 1 ? 'entry' : 'entries'} verified before it)`);
-    return EXIT_INVALID;
-  }
+  const pass = await scanExport(file, wanted);
+  const { scan } = pass;
+  const chain = scan.chain;
 
   const checkpoints: SourcedCheckpoint[] = [];
   if (pass.trailing)
     checkpoints.push({ source: 'the export’s checkpoint line', checkpoint: pass.trailing });
   if (keptCheckpoint) checkpoints.push(keptCheckpoint);
+
+  // A trailing checkpoint older than the file's head needs an earlier hash: read the file again
+  // rather than keep every hash of a long log in memory.
+  const hashesFor = async (last: number): Promise<Map<number, string>> => {
+    const missing = checkpoints
+      .map(({ checkpoint }) => checkpoint.entries)
+      .filter((seq) => seq > 0 && seq < last && !wanted.has(seq));
+    return missing.length > 0
+      ? (await scanExport(file, new Set(missing))).scan.hashes
+      : scan.hashes;
+  };
+
+  if (!chain.valid) return reportBrokenChain(scan, checkpoints, trustedKey, hashesFor, io);
+
   if (trustedKey && checkpoints.length === 0) {
     io.err(
       'Cannot verify: --public-key was given but there is no checkpoint to check it against ' +
@@ -123,26 +133,22 @@ async function verifyExport(
     return EXIT_USAGE;
   }
 
-  // A trailing checkpoint older than the file's head needs an earlier hash: read the file again
-  // rather than keep every hash of a long log in memory.
-  const missing = checkpoints
-    .map(({ checkpoint }) => checkpoint.entries)
-    .filter((seq) => seq > 0 && seq < chain.entries && !pass.hashes.has(seq));
-  const hashes =
-    missing.length > 0 ? (await verifyChainOf(file, new Set(missing))).hashes : pass.hashes;
-
+  const hashes = await hashesFor(chain.entries);
   for (const { source, checkpoint } of checkpoints) {
-    if (!verifyCheckpoint(checkpoint, trustedKey)) {
-      io.out(
-        `invalid: ${source}: the signature does not verify` +
-          (trustedKey ? ' with the given public key' : ' (the checkpoint was altered)'),
-      );
-      return EXIT_INVALID;
-    }
+    if (!signatureHolds(source, checkpoint, trustedKey, io)) return EXIT_INVALID;
     const match = checkpointMatchesChain(checkpoint, chain, (seq) => hashes.get(seq));
     if (!match.matches) {
       const seq = Math.min(checkpoint.entries, chain.entries + 1);
       io.out(`invalid: seq ${seq}: ${match.problem} (${source}, signed at ${checkpoint.at})`);
+      const own = scan.ownRecord;
+      if (checkpoint.entries > chain.entries && own?.scope.kind === 'full') {
+        // What an intact export ends with: the checkpoint may simply be a later one.
+        io.out(
+          `(the file ends with the record of an unfiltered export, seq ${own.seq}, as a whole ` +
+            'export does: if this checkpoint was taken after that export, check the file with the ' +
+            'checkpoint saved with it, its X-Audit-Checkpoint header)',
+        );
+      }
       return EXIT_INVALID;
     }
   }
@@ -155,12 +161,19 @@ async function verifyExport(
     : 0;
   const unsigned = chain.entries - covered;
   const authenticated = unsigned === 0 || allowUnsignedTail;
+  // Entries after a checkpoint taken before the export may be only the export's own records.
+  const staleOnly = covered > 0 && unsigned > 0 && scan.lastOtherSeq <= covered;
   if (authenticated) {
     io.out(`valid: ${chain.entries} entries, head hash ${chain.headHash}`);
   } else if (!trustedKey && checkpoints.length > 0) {
     io.out(
       `not authenticated: ${chain.entries} entries; the chain holds and each checkpoint matches ` +
         'the key it carries, but without --public-key nothing says that key is the server’s',
+    );
+  } else if (staleOnly) {
+    io.out(
+      `not authenticated: ${olderThanExport(covered, chain.entries)}, and no signature covers ` +
+        `${unsigned === 1 ? 'it' : 'them'}`,
     );
   } else {
     io.out(
@@ -172,10 +185,8 @@ async function verifyExport(
   for (const { source, checkpoint } of checkpoints) {
     const later = chain.entries - checkpoint.entries;
     io.out(
-      `checkpoint (${source}): ${checkpoint.entries} entries at ${checkpoint.at}, ` +
-        `signed by key ${publicKeyFingerprint(checkpoint.publicKey)} (SHA-256 of its SPKI)` +
-        `${trustedKey ? ', the given public key' : ''}; matches the chain` +
-        (later > 0 ? ` (${later} entries were written after it)` : ''),
+      `${describeCheckpoint(source, checkpoint, trustedKey)}; matches the chain` +
+        (later > 0 ? ` (${laterEntries(checkpoint.entries, chain.entries, scan)})` : ''),
     );
   }
   if (unsigned > 0 && !trustedKey && checkpoints.length > 0) {
@@ -190,7 +201,10 @@ async function verifyExport(
       authenticated
         ? `unsigned tail: ${unsigned} ${unsigned === 1 ? 'entry' : 'entries'} past the last ` +
             'signed checkpoint are not authenticated (accepted with --allow-unsigned-tail)'
-        : 'Take a checkpoint that covers them (GET /api/audit-log/checkpoint, or an NDJSON ' +
+        : staleOnly
+          ? 'Pass the checkpoint saved with this export (its X-Audit-Checkpoint header, or the ' +
+            'last line of an NDJSON export), which covers them, or accept them with --allow-unsigned-tail.'
+          : 'Take a checkpoint that covers them (GET /api/audit-log/checkpoint, or an NDJSON ' +
             'export) and pass it with --checkpoint, or accept them with --allow-unsigned-tail.',
     );
   }
@@ -208,26 +222,158 @@ async function verifyExport(
   return authenticated ? EXIT_VALID : EXIT_INVALID;
 }
 
-interface ChainPass {
-  result: ChainVerification;
-  hashes: Map<number, string>;
+/** "1 entry was" / "3 entries were". */
+function entriesWere(count: number): string {
+  return `${count} ${count === 1 ? 'entry was' : 'entries were'}`;
+}
+
+function seqRange(from: number, to: number): string {
+  return from === to ? `seq ${from}` : `seq ${from} to ${to}`;
+}
+
+/** The plain account of entries after a checkpoint taken before the export that wrote them. */
+function olderThanExport(checkpointEntries: number, last: number): string {
+  return (
+    `this checkpoint is older than the export: ${entriesWere(last - checkpointEntries)} added by ` +
+    `the export itself (AUDIT_EXPORTED, ${seqRange(checkpointEntries + 1, last)})`
+  );
+}
+
+/** What follows a checkpoint in the file: only export records, or other entries too. */
+function laterEntries(checkpointEntries: number, last: number, scan: ExportScanResult): string {
+  return scan.lastOtherSeq <= checkpointEntries
+    ? olderThanExport(checkpointEntries, last)
+    : `${entriesWere(last - checkpointEntries)} written after it`;
+}
+
+function describeCheckpoint(
+  source: string,
+  checkpoint: AuditCheckpoint,
+  trustedKey: KeyObject | undefined,
+): string {
+  return (
+    `checkpoint (${source}): ${checkpoint.entries} entries at ${checkpoint.at}, ` +
+    `signed by key ${publicKeyFingerprint(checkpoint.publicKey)} (SHA-256 of its SPKI)` +
+    `${trustedKey ? ', the given public key' : ''}`
+  );
+}
+
+function signatureHolds(
+  source: string,
+  checkpoint: AuditCheckpoint,
+  trustedKey: KeyObject | undefined,
+  io: CliIo,
+): boolean {
+  if (verifyCheckpoint(checkpoint, trustedKey)) return true;
+  io.out(
+    `invalid: ${source}: the signature does not verify` +
+      (trustedKey ? ' with the given public key' : ' (the checkpoint was altered)'),
+  );
+  return false;
+}
+
+/**
+ * The chain from seq 1 breaks. A file that says it is a whole export (its last entry is the
+ * record of an unfiltered export), or whose entries fail a check that holds for any export, is
+ * invalid. Otherwise it skips seqs as a filtered export does: it is checked as far as a filtered
+ * export can be, and the answer says so, with exit 2 (this input cannot show the chain).
+ */
+async function reportBrokenChain(
+  scan: ExportScanResult,
+  checkpoints: SourcedCheckpoint[],
+  trustedKey: KeyObject | undefined,
+  hashesFor: (last: number) => Promise<Map<number, string>>,
+  io: CliIo,
+): Promise<number> {
+  const { chain, gap, ownRecord } = scan;
+  const declaredFull = ownRecord?.scope.kind === 'full';
+  if (declaredFull || scan.problem) {
+    const seq = declaredFull ? chain.firstInvalidSeq : scan.problem?.seq;
+    io.out(`invalid: seq ${seq}: ${declaredFull ? chain.problem : scan.problem?.problem}`);
+    if (!declaredFull && gap && seq !== undefined && gap.next < seq) {
+      io.out(
+        `(the file skips seqs, as a filtered export does, from seq ${gap.after} to seq ` +
+          `${gap.next} first; the ${scan.read} entries before seq ${seq} match their own hashes)`,
+      );
+    } else {
+      io.out(`(${chain.entries} ${chain.entries === 1 ? 'entry' : 'entries'} verified before it)`);
+    }
+    if (declaredFull && ownRecord) {
+      io.out(
+        `(the file's last entry, seq ${ownRecord.seq}, records an export without filters, so no ` +
+          'seq may be missing)',
+      );
+    }
+    return EXIT_INVALID;
+  }
+
+  const hashes = await hashesFor(scan.lastSeq + 1);
+  for (const { source, checkpoint } of checkpoints) {
+    if (!signatureHolds(source, checkpoint, trustedKey, io)) return EXIT_INVALID;
+    const held = hashes.get(checkpoint.entries);
+    if (held !== undefined && held !== checkpoint.headHash) {
+      io.out(
+        `invalid: seq ${checkpoint.entries}: the hash of seq ${checkpoint.entries} differs from ` +
+          `the checkpoint's head hash: the log was rewritten at or before seq ` +
+          `${checkpoint.entries} (${source}, signed at ${checkpoint.at})`,
+      );
+      return EXIT_INVALID;
+    }
+  }
+
+  io.out('this export is filtered: the chain can only be checked on a full export');
+  if (ownRecord?.scope.kind === 'filtered') {
+    io.out(
+      `its own record (AUDIT_EXPORTED, seq ${ownRecord.seq}) names the filter: ${ownRecord.scope.description}`,
+    );
+  } else {
+    const where =
+      gap && gap.after === 0
+        ? `it starts at seq ${gap.next}`
+        : `it skips from seq ${gap?.after} to seq ${gap?.next}`;
+    io.out(
+      `${where}, and it does not end with the export's own AUDIT_EXPORTED record (the filter ` +
+        'left it out), so the file cannot say which filter was used, nor tell entries a filter ' +
+        'left out from entries removed',
+    );
+  }
+  io.out(
+    `checked: each of its ${scan.read} entries matches its own hash, and entries with ` +
+      'consecutive seqs are linked; not checked: the entries in between, and whether any were cut',
+  );
+  for (const { source, checkpoint } of checkpoints) {
+    const c = checkpoint.entries;
+    const relation = hashes.has(c)
+      ? `matches the file's seq ${c}`
+      : scan.lastSeq > c
+        ? laterEntries(c, scan.lastSeq, scan)
+        : `covers the log up to seq ${c}, which this file leaves out`;
+    io.out(`${describeCheckpoint(source, checkpoint, trustedKey)}; ${relation}`);
+  }
+  io.out(
+    'To check the chain, export the log without filters (no from, to, action, actor, ' +
+      'participantId, limit or afterSeq) and verify that file.',
+  );
+  return EXIT_USAGE;
+}
+
+interface ExportPass {
+  scan: ExportScanResult;
   trailing?: AuditCheckpoint;
 }
 
-async function verifyChainOf(file: ExportFile, wanted: ReadonlySet<number>): Promise<ChainPass> {
-  const verifier = new ChainVerifier();
-  const hashes = new Map<number, string>();
+async function scanExport(file: ExportFile, wanted: ReadonlySet<number>): Promise<ExportPass> {
+  const scan = new ExportScan(wanted);
   let trailing: AuditCheckpoint | undefined;
   for await (const item of readAuditExport(file.path, file.format)) {
     if (item.kind === 'checkpoint') {
       trailing = item.checkpoint;
       continue;
     }
-    // Stop at the first break: everything after it is unverifiable anyway.
-    if (!verifier.add(item.entry)) break;
-    if (wanted.has(item.entry.seq)) hashes.set(item.entry.seq, item.entry.hash);
+    // Stop at a break no filter explains: everything after it is unverifiable anyway.
+    if (!scan.add(item.entry)) break;
   }
-  return { result: verifier.result(), hashes, trailing };
+  return { scan: scan.result(), trailing };
 }
 
 function loadCheckpoint(path: string): SourcedCheckpoint {
