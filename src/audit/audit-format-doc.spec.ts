@@ -96,10 +96,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(script, recipe('verify_audit.py'));
   });
 
-  function runRecipe(name: string, content: string) {
+  function runRecipe(name: string, content: string, ...options: string[]) {
     const path = join(dir, name);
     writeFileSync(path, content);
-    const result = spawnSync('python3', [script, path], { encoding: 'utf8' });
+    const result = spawnSync('python3', [script, path, ...options], { encoding: 'utf8' });
     return { status: result.status, out: result.stdout, err: result.stderr };
   }
 
@@ -149,7 +149,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const chain = buildChain(5);
     chain.splice(2, 1);
     const result = runRecipe('deleted.ndjson', serializeAuditExport('ndjson', chain));
-    expect(result.out).toBe('invalid: seq 4: expected seq 3\n');
+    expect(result.out).toBe(
+      'invalid: seq 4: expected seq 3 (an entry removed, or a filtered export: the chain can only be checked on a full export)\n',
+    );
     expect(result.status).toBe(1);
   });
 
@@ -210,14 +212,171 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.out).toMatch(/^checkpoint of 4 entries matches/);
     expect(result.status).toBe(0);
   });
+
+  describe('with CSV exports and saved checkpoints', () => {
+    const header = (checkpoint: AuditCheckpoint) =>
+      `X-Audit-Checkpoint: ${Buffer.from(JSON.stringify(checkpoint)).toString('base64')}\r\n`;
+
+    /** The chain of buildChain, with the values CSV must carry exactly: "" and null, formulas. */
+    function csvChain(count: number): ChainedAuditEntry[] {
+      const entries: ChainedAuditEntry[] = [];
+      let prev = GENESIS_HASH;
+      for (const entry of buildChain(count)) {
+        const odd = entry.seq % 2 === 1;
+        const fields: AuditFields = {
+          ...entry,
+          reason: entry.seq === 3 ? entry.reason : odd ? '' : "=1+1;@x\n-y\r+z\t'q",
+          ip: odd ? null : '',
+          details: entry.seq === 2 ? entry.details : { formula: 'a;=b', quote: '"=', n: entry.seq },
+        };
+        const chained = chainEntry(prev, fields);
+        entries.push(chained);
+        prev = chained.hash;
+      }
+      return entries;
+    }
+
+    it('finds a CSV export valid: RFC 4180, "" versus null, formula escapes, awkward details', () => {
+      const chain = csvChain(6);
+      const text = serializeAuditExport('csv', chain);
+      expect(text).toContain(`"'=1+1;'@x\n'-y\r'+z\t''q"`);
+      expect(text).toMatch(/,"",/);
+      const result = runRecipe('export.csv', text);
+      expect(result.err).toBe('');
+      expect(result.out).toBe(`valid: 6 entries, head hash ${chain[5].hash}\n`);
+      expect(result.status).toBe(0);
+      expect(runRecipe('bom.csv', `\uFEFF${text}`).status).toBe(0);
+    });
+
+    it('checks a CSV export against its saved X-Audit-Checkpoint header', () => {
+      const chain = csvChain(5);
+      const text = serializeAuditExport('csv', chain);
+      const saved = join(dir, 'export.csv.checkpoint');
+      writeFileSync(saved, header(checkpointOf(chain)));
+      const result = runRecipe('checked.csv', text, '--checkpoint', saved);
+      expect(result.out).toBe(
+        'checkpoint of 5 entries matches (its signature is not checked here)\n' +
+          `valid: 5 entries, head hash ${chain[4].hash}\n`,
+      );
+      const rows = text.split('\r\n');
+      const cut = runRecipe(
+        'cut.csv',
+        `${rows.slice(0, 4).join('\r\n')}\r\n`,
+        '--checkpoint',
+        saved,
+      );
+      expect(cut.out).toBe('invalid: seq 4: the checkpoint covers 5 entries, the file 3\n');
+      expect(cut.status).toBe(1);
+    });
+
+    it('names the seq of an edited CSV field, and of an empty string saved as null', () => {
+      const text = serializeAuditExport('csv', csvChain(4));
+      const edited = runRecipe('edited.csv', text.replace('"P-2"', '"P-7"'));
+      expect(edited.out).toBe('invalid: seq 2: hash does not match the entry content (edited)\n');
+      const rows = text.split('\r\n');
+      rows[1] = rows[1].replace(',"",', ',,');
+      const nulled = runRecipe('nulled.csv', rows.join('\r\n'));
+      expect(nulled.out).toBe('invalid: seq 1: hash does not match the entry content (edited)\n');
+    });
+
+    it('refuses a CSV file cut inside a record, re-saved with LF, joined twice or with a column more', () => {
+      const text = serializeAuditExport('csv', csvChain(3));
+      const refused = (name: string, content: string) => {
+        const result = runRecipe(name, content);
+        expect(result.status).toBe(1);
+        return result.out;
+      };
+      expect(refused('cut.csv', text.slice(0, -30))).toMatch(
+        /^invalid: record 4: not CSV as the export writes it/,
+      );
+      expect(refused('lf.csv', text.replace(/\r\n/g, '\n'))).toMatch(
+        /^invalid: not a CSV audit export/,
+      );
+      expect(refused('joined.csv', text + text)).toMatch(/^invalid: record 5: not CSV/);
+      const rows = text.split('\r\n');
+      rows[2] += ',"LEFT"';
+      expect(refused('extra.csv', rows.join('\r\n'))).toBe(
+        'invalid: record 3: 14 fields, the header has 13\n',
+      );
+    });
+
+    it('takes a saved checkpoint for JSON and NDJSON too: a body, a checkpoint line or a header', () => {
+      const chain = buildChain(6);
+      const body = join(dir, 'checkpoint.json');
+      writeFileSync(body, JSON.stringify(checkpointOf(chain)));
+      const json = runRecipe(
+        'short.json',
+        serializeAuditExport('json', chain.slice(0, 5)),
+        '--checkpoint',
+        body,
+      );
+      expect(json.out).toBe('invalid: seq 6: the checkpoint covers 6 entries, the file 5\n');
+      const line = join(dir, 'checkpoint.ndjson');
+      writeFileSync(line, ndjsonCheckpointLine(checkpointOf(chain.slice(0, 4))));
+      const ndjson = runRecipe(
+        'export.ndjson',
+        serializeAuditExport('ndjson', chain),
+        '--checkpoint',
+        line,
+      );
+      expect(ndjson.out).toMatch(/^checkpoint of 4 entries matches/);
+      expect(ndjson.status).toBe(0);
+      const saved = join(dir, 'header.txt');
+      writeFileSync(saved, header({ ...checkpointOf(chain), headHash: 'f'.repeat(64) }));
+      const rewritten = runRecipe(
+        'export.json',
+        serializeAuditExport('json', chain),
+        '--checkpoint',
+        saved,
+      );
+      expect(rewritten.out).toBe('invalid: seq 6: the hash at seq 6 differs from the checkpoint\n');
+    });
+
+    it('says a checkpoint taken before the export is older than it by the export’s own record', () => {
+      const chain = buildChain(4);
+      const record = chainEntry(chain[3].hash, {
+        ...chain[3],
+        seq: 5,
+        action: 'AUDIT_EXPORTED',
+        details: { format: 'csv', filter: {} },
+      });
+      const saved = join(dir, 'before.json');
+      writeFileSync(saved, JSON.stringify(checkpointOf(chain)));
+      const result = runRecipe(
+        'stale.csv',
+        serializeAuditExport('csv', [...chain, record]),
+        '--checkpoint',
+        saved,
+      );
+      expect(result.out).toBe(
+        'checkpoint of 4 entries matches (its signature is not checked here)\n' +
+          'this checkpoint is older than the export: 1 entry was added by the export itself\n' +
+          `valid: 5 entries, head hash ${record.hash}\n`,
+      );
+    });
+
+    it('refuses a checkpoint file that is no checkpoint', () => {
+      const saved = join(dir, 'junk.txt');
+      writeFileSync(saved, 'X-Audit-Checkpoint: not*base64');
+      const result = runRecipe(
+        'any.ndjson',
+        serializeAuditExport('ndjson', buildChain(1)),
+        '--checkpoint',
+        saved,
+      );
+      expect(result.out).toMatch(/^invalid: /);
+      expect(result.status).toBe(1);
+    });
+  });
 });
 
 (hasPython && hasOpenssl ? describe : describe.skip)(
   'the OpenSSL checkpoint recipe of docs/audit-format.md',
   () => {
-    function runRecipe(checkpoint: object) {
+    function runRecipe(checkpoint: object | string) {
       const work = mkdtempSync(join(dir, 'openssl-'));
-      writeFileSync(join(work, 'checkpoint.json'), JSON.stringify(checkpoint));
+      const saved = typeof checkpoint === 'string' ? checkpoint : JSON.stringify(checkpoint);
+      writeFileSync(join(work, 'checkpoint.json'), saved);
       const result = spawnSync('sh', ['-c', recipe('verify_checkpoint.sh')], {
         cwd: work,
         encoding: 'utf8',
@@ -232,6 +391,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
         out: expect.stringContaining('Signature Verified Successfully') as unknown,
       });
       expect(runRecipe(JSON.parse(ndjsonCheckpointLine(checkpoint)) as object).status).toBe(0);
+    });
+
+    it('verifies a saved X-Audit-Checkpoint header, as it came', () => {
+      const checkpoint = checkpointOf(buildChain(3));
+      const header = Buffer.from(JSON.stringify(checkpoint)).toString('base64');
+      expect(runRecipe(`X-Audit-Checkpoint: ${header}\r\n`)).toMatchObject({
+        status: 0,
+        out: expect.stringContaining('Signature Verified Successfully') as unknown,
+      });
+      expect(runRecipe(header).status).toBe(0);
     });
 
     it('refuses a checkpoint altered after signing', () => {
