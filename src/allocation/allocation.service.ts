@@ -187,6 +187,11 @@ export class AllocationService {
           target = openSlot(this.cipher, this.trial.protocolId, candidate);
         } catch (error) {
           if (error instanceof BlindingDecryptionError) {
+            await this.randomization.reportSlotFailure(
+              manager,
+              error.message,
+              `opening the next slot for an allocation by ${actor.username}`,
+            );
             return refuse(
               new ListIntegrityFailure(`slot ${candidate.slot} of stratum "${candidate.stratum}"`),
             );

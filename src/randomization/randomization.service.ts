@@ -176,6 +176,16 @@ export class RandomizationService {
     return this.integrityProblem;
   }
 
+  /**
+   * A sealed slot that failed authentication when opened (edited, moved, the wrong key): the
+   * list is broken, as the whole-list check at the next start would find. Recorded, notified and
+   * blocking once per process, in the caller's transaction, beside the caller's own refusal.
+   */
+  async reportSlotFailure(manager: EntityManager, problem: string, foundBy: string): Promise<void> {
+    if (this.integrityProblem !== undefined) return;
+    await this.recordIntegrityFailure(manager, problem, foundBy);
+  }
+
   private async recordIntegrityFailure(
     manager: EntityManager,
     problem: string,
@@ -295,6 +305,11 @@ export class RandomizationService {
       };
     } catch (error) {
       if (!(error instanceof BlindingDecryptionError)) throw error;
+      await this.reportSlotFailure(
+        manager,
+        error.message,
+        `opening the slot of participant ${participantId}`,
+      );
       return {
         refusal: new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
       };
