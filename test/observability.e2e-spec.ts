@@ -409,7 +409,13 @@ describe('Observability (end to end)', () => {
         ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
         {
           cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', ...testEnv(newTempDir(), { LOG_FORMAT: 'yaml' }) },
+          env: {
+            PATH: process.env.PATH ?? '',
+            // A server that wrongly starts must not hold a real port, nor outlive the test.
+            ...testEnv(newTempDir(), { LOG_FORMAT: 'yaml', PORT: '0', HOST: '127.0.0.1' }),
+          },
+          timeout: 90_000,
+          killSignal: 'SIGKILL',
         },
       );
       await expect(run).rejects.toMatchObject({
