@@ -56,6 +56,19 @@ describe(verifyListExport.name, () => {
     expect(result.problems[1]).toMatch(/^The commitment recomputed from the exported slots/);
   });
 
+  it('says where a flipped limb is without naming a target when asked to be blinded (the server’s check)', () => {
+    const exported = roundTrip(exportOf(stratified));
+    const slot = exported.slots[40];
+    slot.limb = slot.limb === 'ACTIVE' ? 'PLACEBO' : 'ACTIVE';
+    const { valid, problems } = verifyListExport(exported, undefined, { nameTargets: false });
+    expect(valid).toBe(false);
+    expect(problems[0]).toBe(
+      'First mismatch at position 41: stratum "site=north;sex=M" slot 5 differs from what the seed ' +
+        'gives (the targets are not named here: this check is blinded)',
+    );
+    for (const problem of problems) expect(problem).not.toMatch(/ACTIVE|PLACEBO/);
+  });
+
   it('refuses a list that matches a different seed than the one exported', () => {
     const exported = roundTrip(exportOf());
     exported.seed = 'another-seed';

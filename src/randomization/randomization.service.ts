@@ -220,8 +220,9 @@ export class RandomizationService {
       return (error as Error).message;
     }
     if (!opened) return undefined;
-    // The same check as the statistician's offline `list verify`, against the stored commitment.
-    const [problem] = verifyListExport(opened, this.trial).problems;
+    // The same check as the statistician's offline `list verify`, against the stored commitment;
+    // blinded, since its words go to the server log and the audit trail.
+    const [problem] = verifyListExport(opened, this.trial, { nameTargets: false }).problems;
     if (problem !== undefined) return problem;
     this.checkedCommitment = opened.commitment;
     return undefined;
