@@ -398,6 +398,7 @@ describe('OpenAPI document (end to end)', () => {
         registeredBy: 'inv',
         allocatedAt: null,
         seal: { unblinded: false, at: null, by: null, reason: null },
+        withdrawal: { withdrawn: false, at: null, by: null, reason: null },
       };
       expect(schemaProblems(valid, participant, resolve)).toEqual([]);
       expect(schemaProblems({ ...valid, cellLimb: 'LEFT' }, participant, resolve)).toEqual([
@@ -479,6 +480,26 @@ describe('OpenAPI document (end to end)', () => {
       expectDocumented(
         'getParticipant',
         await http().get(`/api/participants/${id}`).set('Authorization', monitor),
+      );
+      expectDocumented(
+        'correctRegistration',
+        await http()
+          .patch(`/api/participants/${id}`)
+          .set('Authorization', investigator)
+          .send({ reason: 'Age mistyped at registration', age: 51 }),
+      );
+      const other = await http()
+        .post('/api/participants')
+        .set('Authorization', investigator)
+        .send(registration(trial, 'SCR-DOC-2'));
+      expectDocumented(
+        'withdrawParticipant',
+        await http()
+          .post(
+            `/api/participants/${(other.body as { participantId: string }).participantId}/withdrawal`,
+          )
+          .set('Authorization', pharmacist)
+          .send({ reason: 'Consent withdrawn at the visit' }),
       );
       expectDocumented(
         'allocate',

@@ -41,11 +41,15 @@ export class NotAllocated extends Conflict {
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-type AllocationState = Pick<ParticipantEntity, 'participantId' | 'stratum' | 'allocatedAt'>;
+type AllocationState = Pick<
+  ParticipantEntity,
+  'participantId' | 'stratum' | 'allocatedAt' | 'withdrawnAt'
+>;
 type FreeSlot = SealedSlot & Pick<SlotEntity, 'id'>;
 
 const SELECT_PARTICIPANT =
-  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt" ' +
+  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt", ' +
+  'withdrawn_at AS "withdrawnAt" ' +
   'FROM participants WHERE participant_id = :participantId';
 const SELECT_STUDY =
   'SELECT t.locked_at AS "lockedAt", l.id AS "listId", l.commitment FROM trials t ' +
@@ -166,6 +170,14 @@ export class AllocationService {
         );
         if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
         if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
+        if (participant.withdrawnAt) {
+          return refuse(
+            new Conflict(
+              `Participant ${participantId} was withdrawn on ${participant.withdrawnAt} and cannot be allocated`,
+              'WITHDRAWN',
+            ),
+          );
+        }
 
         // PostgreSQL: claims in one stratum take turns, so the lowest free slot read here is
         // still free at the claim, and a claim rolled back leaves it the lowest for the next.

@@ -2,6 +2,8 @@ import { BlindedParticipantDto, ParticipantStatus } from './dto/participant.dto'
 import { ParticipantEntity } from './participant.entity';
 
 export function participantStatus(participant: ParticipantEntity): ParticipantStatus {
+  // Out of the trial is the first thing to know; the seal says separately whether it was broken.
+  if (participant.withdrawnAt) return 'WITHDRAWN';
   if (participant.unblindedAt) return 'UNBLINDED';
   return participant.allocatedAt ? 'ALLOCATED' : 'REGISTERED';
 }
@@ -24,6 +26,12 @@ export function toBlindedParticipant(participant: ParticipantEntity): BlindedPar
       at: participant.unblindedAt,
       by: participant.unblindedBy,
       reason: participant.unblindingReason,
+    },
+    withdrawal: {
+      withdrawn: participant.withdrawnAt !== null,
+      at: participant.withdrawnAt,
+      by: participant.withdrawnBy,
+      reason: participant.withdrawalReason,
     },
   };
 }

@@ -46,4 +46,14 @@ export class ParticipantEntity {
 
   @Column({ name: 'unblinding_reason', type: 'text', nullable: true })
   unblindingReason!: string | null;
+
+  /** A withdrawal (who, when, why): the allocation stands, no slot is freed. */
+  @Column({ name: 'withdrawn_at', type: 'varchar', length: 30, nullable: true })
+  withdrawnAt!: string | null;
+
+  @Column({ name: 'withdrawn_by', type: 'varchar', length: 64, nullable: true })
+  withdrawnBy!: string | null;
+
+  @Column({ name: 'withdrawal_reason', type: 'text', nullable: true })
+  withdrawalReason!: string | null;
 }

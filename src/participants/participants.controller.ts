@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -14,10 +14,13 @@ import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Roles } from '../common/decorators';
 import {
   BlindedParticipantDto,
+  CorrectionDto,
+  CorrectRegistrationDto,
   NotEligibleBodyDto,
   PARTICIPANT_ID_PARAM,
   RegisteredParticipantDto,
   RegisterParticipantDto,
+  WithdrawParticipantDto,
 } from './dto/participant.dto';
 import { ParticipantsQueryDto } from './dto/participants-query.dto';
 import { ParticipantsService } from './participants.service';
@@ -68,5 +71,65 @@ export class ParticipantsController {
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   get(@Param('id') id: string): Promise<BlindedParticipantDto> {
     return this.participants.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('pharmacist', 'investigator')
+  @ApiOperation({
+    operationId: 'correctRegistration',
+    summary: 'Correct a registration, with a reason (audited with the old and new values)',
+    description:
+      'Before allocation any field may change and eligibility is evaluated again (422 as at ' +
+      'registration; nothing changes). After allocation the strata are fixed (409 STRATUM_FIXED); ' +
+      'the screening number, age and answers may still be corrected, and `failed` then names ' +
+      'any criterion the corrected record fails (a protocol deviation; the allocation stands).',
+  })
+  @ApiParam(PARTICIPANT_ID_PARAM)
+  @ApiOkResponse({ type: CorrectionDto })
+  @ApiBadRequestResponse({
+    description:
+      'No field to correct, a reason under 10 characters, an unknown criterion, factor or level (VALIDATION_FAILED), or nothing changes (NO_CHANGE)',
+  })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({
+    description:
+      'Strata of an allocated participant (STRATUM_FIXED), a screening number already registered (DUPLICATE), or locked (STUDY_LOCKED)',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'Before allocation, the corrected record is not eligible',
+    type: NotEligibleBodyDto,
+  })
+  correct(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: CorrectRegistrationDto,
+  ): Promise<CorrectionDto> {
+    return this.participants.correct(actor, id, dto);
+  }
+
+  @Post(':id/withdrawal')
+  // 200 as for lock and unblinding: the participant's state changes, no resource is created.
+  @HttpCode(200)
+  @Roles('pharmacist', 'investigator')
+  @ApiOperation({
+    operationId: 'withdrawParticipant',
+    summary: 'Withdraw a participant, with a reason',
+    description:
+      'The allocation stands (no slot is freed) and the status becomes WITHDRAWN. A withdrawn ' +
+      'participant cannot be allocated (409 WITHDRAWN) and can still be unblinded in an emergency.',
+  })
+  @ApiParam(PARTICIPANT_ID_PARAM)
+  @ApiOkResponse({ type: BlindedParticipantDto })
+  @ApiBadRequestResponse({ description: 'A reason under 10 characters (VALIDATION_FAILED)' })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({
+    description: 'Already withdrawn (ALREADY_WITHDRAWN) or locked (STUDY_LOCKED)',
+  })
+  withdraw(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: WithdrawParticipantDto,
+  ): Promise<BlindedParticipantDto> {
+    return this.participants.withdraw(actor, id, dto.reason);
   }
 }

@@ -1,22 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
-import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
+import { EntityManager } from 'typeorm';
+import {
+  Conflict,
+  DomainError,
+  HTTP_STATUS_OF,
+  InvalidInput,
+  NotFound,
+} from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
-import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
+import { advisoryXactLock, isPostgres, XACT_LOCK } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { enrolmentMilestones } from '../notifications/mail-messages';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
+import { alreadyAudited } from '../common/refusal-audit';
 import {
   BlindedParticipantDto,
+  CorrectionDto,
+  CorrectRegistrationDto,
   RegisteredParticipantDto,
   RegisterParticipantDto,
 } from './dto/participant.dto';
+import { planCorrection, withdrawalRefusal } from './correction';
 import { describeFailures, evaluateEligibility } from './eligibility';
 import { ParticipantEntity } from './participant.entity';
 import { formatParticipantId, toBlindedParticipant } from './participant-views';
@@ -130,6 +141,9 @@ export class ParticipantsService {
           unblindedAt: null,
           unblindedBy: null,
           unblindingReason: null,
+          withdrawnAt: null,
+          withdrawnBy: null,
+          withdrawalReason: null,
         };
         await repository.insert(participant);
         await this.audit.record(manager, {
@@ -157,6 +171,217 @@ export class ParticipantsService {
       status: 'REGISTERED',
       registeredAt: participant.registeredAt,
     };
+  }
+
+  /**
+   * Corrects a registration with a reason, in one transaction with its audit entry, which holds
+   * the old and new value of every changed field (planCorrection() decides what may change).
+   * Refusals are audited as REGISTRATION_CORRECTION_REFUSED and change nothing.
+   */
+  async correct(
+    actor: Actor,
+    participantId: string,
+    dto: CorrectRegistrationDto,
+  ): Promise<CorrectionDto> {
+    const request = {
+      screeningNumber: dto.screeningNumber,
+      age: dto.age,
+      eligibility: dto.eligibility === undefined ? undefined : booleanAnswers(dto.eligibility),
+      strata: stratumValues(dto.strata),
+    };
+    if (Object.values(request).every((value) => value === undefined)) {
+      throw new InvalidInput(
+        'Give at least one of screeningNumber, age, eligibility or strata to correct',
+      );
+    }
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<CorrectionDto>> => {
+        const refuse = (refusal: DomainError, details: Record<string, unknown> = {}) =>
+          this.refuse(manager, actor, 'REGISTRATION_CORRECTION_REFUSED', participantId, refusal, {
+            reason: dto.reason,
+            ...details,
+          });
+        const participant = await this.lockParticipant(manager, participantId);
+        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        if (record.lockedAt) return refuse(new StudyLocked());
+
+        const plan = planCorrection(
+          this.trial,
+          {
+            screeningNumber: participant.screeningNumber,
+            age: participant.age,
+            eligibility: JSON.parse(participant.eligibility) as Record<string, boolean>,
+            stratum: participant.stratum,
+          },
+          participant.allocatedAt !== null,
+          request,
+        );
+        switch (plan.kind) {
+          case 'invalid':
+            return refuse(new InvalidInput(plan.problems.join('; ')));
+          case 'no-change':
+            return refuse(
+              new InvalidInput(
+                'The correction changes nothing: every value given equals the registered one',
+                'NO_CHANGE',
+              ),
+            );
+          case 'stratum-fixed':
+            return refuse(
+              new Conflict(
+                `Participant ${participantId} is allocated in stratum "${plan.from}": the strata that chose its list cannot change`,
+                'STRATUM_FIXED',
+              ),
+              { stratum: plan.from, requestedStratum: plan.to },
+            );
+          case 'ineligible':
+            return refuse(
+              new Ineligible(
+                plan.failed,
+                describeFailures(
+                  this.trial.eligibility,
+                  request.age ?? participant.age,
+                  plan.failed,
+                ),
+              ),
+              { failed: plan.failed },
+            );
+          case 'correct':
+            break;
+        }
+        if (plan.changed.includes('screeningNumber')) {
+          // PostgreSQL: the uniqueness check takes its turn with registrations.
+          await advisoryXactLock(manager, XACT_LOCK.registration);
+          const taken = await manager
+            .getRepository(ParticipantEntity)
+            .existsBy({ screeningNumber: plan.after.screeningNumber });
+          if (taken) {
+            return refuse(
+              new Conflict(
+                `Screening number ${plan.after.screeningNumber} is already registered`,
+                'DUPLICATE',
+              ),
+            );
+          }
+        }
+        const stored: Pick<
+          ParticipantEntity,
+          'screeningNumber' | 'age' | 'eligibility' | 'stratum'
+        > = { ...plan.after, eligibility: canonicalJson(plan.after.eligibility) };
+        // Only the changed columns are written: SQLite's guard of an allocated participant's
+        // stratum fires on any UPDATE that names the column, changed or not.
+        const update = Object.fromEntries(plan.changed.map((field) => [field, stored[field]]));
+        await manager.getRepository(ParticipantEntity).update({ participantId }, update);
+        Object.assign(participant, stored);
+        await this.audit.record(manager, {
+          actor,
+          action: 'REGISTRATION_CORRECTED',
+          outcome: 'SUCCESS',
+          participantId,
+          reason: dto.reason,
+          details: {
+            changed: plan.changed,
+            before: plan.before,
+            after: plan.corrected,
+            allocated: participant.allocatedAt !== null,
+            ...(plan.failed.length > 0 ? { failed: plan.failed } : {}),
+          },
+        });
+        return {
+          ok: {
+            participant: toBlindedParticipant(participant),
+            changed: plan.changed,
+            failed: plan.failed,
+          },
+        };
+      }),
+    );
+  }
+
+  /**
+   * Withdraws a participant with a reason. The allocation stands (no slot is freed; the list's
+   * order is untouched); the participant can no longer be allocated, and can still be unblinded
+   * in an emergency, since the treating physician's need does not end with the withdrawal.
+   */
+  withdraw(actor: Actor, participantId: string, reason: string): Promise<BlindedParticipantDto> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<BlindedParticipantDto>> => {
+        const refuse = (refusal: DomainError) =>
+          this.refuse(manager, actor, 'WITHDRAWAL_REFUSED', participantId, refusal, { reason });
+        const participant = await this.lockParticipant(manager, participantId);
+        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        switch (withdrawalRefusal({ locked: record.lockedAt !== null, ...participant })) {
+          case 'study-locked':
+            return refuse(new StudyLocked());
+          case 'already-withdrawn':
+            return refuse(
+              new Conflict(
+                `Participant ${participantId} was already withdrawn on ${participant.withdrawnAt}`,
+                'ALREADY_WITHDRAWN',
+              ),
+            );
+          case undefined:
+            break;
+        }
+        participant.withdrawnAt = new Date().toISOString();
+        participant.withdrawnBy = actor.username;
+        participant.withdrawalReason = reason;
+        await manager.getRepository(ParticipantEntity).update(
+          { participantId },
+          {
+            withdrawnAt: participant.withdrawnAt,
+            withdrawnBy: participant.withdrawnBy,
+            withdrawalReason: participant.withdrawalReason,
+          },
+        );
+        await this.audit.record(manager, {
+          actor,
+          action: 'PARTICIPANT_WITHDRAWN',
+          outcome: 'SUCCESS',
+          participantId,
+          reason,
+          details: {
+            allocated: participant.allocatedAt !== null,
+            unblinded: participant.unblindedAt !== null,
+          },
+        });
+        return { ok: toBlindedParticipant(participant) };
+      }),
+    );
+  }
+
+  /** The participant's row, held FOR UPDATE on PostgreSQL against an allocation in flight. */
+  private lockParticipant(
+    manager: EntityManager,
+    participantId: string,
+  ): Promise<ParticipantEntity | null> {
+    const repository = manager.getRepository(ParticipantEntity);
+    return isPostgres(manager)
+      ? repository.findOne({ where: { participantId }, lock: { mode: 'pessimistic_write' } })
+      : repository.findOneBy({ participantId });
+  }
+
+  /** Records a refusal in the caller's transaction (with its code, status and why it was asked). */
+  private async refuse(
+    manager: EntityManager,
+    actor: Actor,
+    action: 'REGISTRATION_CORRECTION_REFUSED' | 'WITHDRAWAL_REFUSED',
+    participantId: string,
+    refusal: DomainError,
+    details: Record<string, unknown>,
+  ): Promise<{ refusal: Error }> {
+    await this.audit.record(manager, {
+      actor,
+      action,
+      outcome: refusal instanceof NotFound ? 'REJECTED' : 'DENIED',
+      // The audit service records a text that is not of the id format in details only.
+      participantId,
+      reason: refusal.message,
+      details: { code: refusal.code, status: HTTP_STATUS_OF[refusal.kind], ...details },
+    });
+    return { refusal: alreadyAudited(refusal) };
   }
 
   /** Every participant in registration order, or only the one with `screeningNumber` (unique). */

@@ -7,6 +7,7 @@ import { CredentialsChangedAt1764000005000 } from './1764000005000-credentials-c
 import { InstallationId1764000006100 } from './1764000006100-installation-id';
 import { Sessions1764000006600 } from './1764000006600-sessions';
 import { PasswordFailures1764000007000 } from './1764000007000-password-failures';
+import { CorrectionsAndWithdrawal1764000007300 } from './1764000007300-corrections-and-withdrawal';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   InstallationId1764000006100,
   Sessions1764000006600,
   PasswordFailures1764000007000,
+  CorrectionsAndWithdrawal1764000007300,
 ];

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsString, Matches } from 'class-validator';
+import { IsInt, IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptionalNotNull, KeepEveryKey } from '../../common/validation';
 
 /** What a screening number may be: the same rule at registration and in a search. */
@@ -65,18 +65,33 @@ export class SealDto {
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
 }
 
-export type ParticipantStatus = 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED';
+/** A participant's withdrawal: who, when and why (the allocation stands). */
+export class WithdrawalStateDto {
+  @ApiProperty() withdrawn!: boolean;
+  @ApiProperty({ nullable: true, type: String }) at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) by!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+}
+
+export const PARTICIPANT_STATUSES = ['REGISTERED', 'ALLOCATED', 'UNBLINDED', 'WITHDRAWN'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /** What every role may see of a participant: status and times, never a target or a slot. */
 export class BlindedParticipantDto {
   @ApiProperty() participantId!: string;
   @ApiProperty() screeningNumber!: string;
-  @ApiProperty({ enum: ['REGISTERED', 'ALLOCATED', 'UNBLINDED'] }) status!: ParticipantStatus;
+  @ApiProperty({
+    enum: PARTICIPANT_STATUSES,
+    description:
+      'WITHDRAWN once withdrawn, whatever else happened (the seal still says whether it was unblinded)',
+  })
+  status!: ParticipantStatus;
   @ApiProperty() stratum!: string;
   @ApiProperty() registeredAt!: string;
   @ApiProperty() registeredBy!: string;
   @ApiProperty({ nullable: true, type: String }) allocatedAt!: string | null;
   @ApiProperty({ type: SealDto }) seal!: SealDto;
+  @ApiProperty({ type: WithdrawalStateDto }) withdrawal!: WithdrawalStateDto;
 }
 
 /** The 422 of a registration: the error body, plus the ids of the criteria that failed. */
@@ -98,4 +113,90 @@ export class RegisteredParticipantDto {
   @ApiProperty() participantId!: string;
   @ApiProperty({ enum: ['REGISTERED'] }) status!: 'REGISTERED';
   @ApiProperty() registeredAt!: string;
+}
+
+/** Why a registration or a participant changes: read by every role, so never name a limb. */
+const REASON_PROPERTY = {
+  minLength: 10,
+  maxLength: 2000,
+  description: 'Why, read by every role in the audit log: never name a limb or a side here.',
+};
+
+export class CorrectRegistrationDto {
+  @ApiProperty({ ...REASON_PROPERTY, example: 'Screening number mistyped at registration' })
+  @IsString()
+  @MinLength(10, { message: 'reason must have at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({
+    example: 'SCR-0002',
+    description: 'The corrected screening number (unique); may be corrected after allocation',
+    pattern: SCREENING_NUMBER_PATTERN.source,
+    maxLength: 64,
+  })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(SCREENING_NUMBER_PATTERN, { message: SCREENING_NUMBER_RULE })
+  screeningNumber?: string;
+
+  @ApiPropertyOptional({
+    example: 55,
+    description: 'The corrected age in whole years; eligibility is evaluated again',
+  })
+  @IsOptionalNotNull()
+  @IsInt({ message: 'age must be a whole number of years' })
+  age?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Corrected answers, criterion by criterion (true when MET); criteria left out keep their ' +
+      'registered answer. Eligibility is evaluated again over the whole corrected record.',
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { 'exc-diabetes': false },
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @KeepEveryKey()
+  eligibility?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'A level for every stratification factor, as at registration. Refused (409 STRATUM_FIXED) ' +
+      'once the participant is allocated, unless it names the same stratum.',
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 64 },
+    example: { site: 'north' },
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @KeepEveryKey()
+  strata?: Record<string, unknown>;
+}
+
+export class CorrectionDto {
+  @ApiProperty({ type: BlindedParticipantDto }) participant!: BlindedParticipantDto;
+  @ApiProperty({
+    enum: ['screeningNumber', 'age', 'eligibility', 'stratum'],
+    isArray: true,
+    description: 'The fields that changed (their old and new values are in the audit entry)',
+  })
+  changed!: ('screeningNumber' | 'age' | 'eligibility' | 'stratum')[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'Empty before allocation (an ineligible correction is refused with 422). After allocation, ' +
+      'the criteria the corrected record fails: the correction is kept, the allocation stands, ' +
+      'and the failure is a protocol deviation to report.',
+  })
+  failed!: string[];
+}
+
+export class WithdrawParticipantDto {
+  @ApiProperty({ ...REASON_PROPERTY, example: 'Consent withdrawn by the participant at the visit' })
+  @IsString()
+  @MinLength(10, { message: 'reason must have at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
 }

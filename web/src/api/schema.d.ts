@@ -305,6 +305,30 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
+    /**
+     * Correct a registration, with a reason (audited with the old and new values)
+     * @description Before allocation any field may change and eligibility is evaluated again (422 as at registration; nothing changes). After allocation the strata are fixed (409 STRATUM_FIXED); the screening number, age and answers may still be corrected, and `failed` then names any criterion the corrected record fails (a protocol deviation; the allocation stands).
+     */
+    patch: operations['correctRegistration'];
+    trace?: never;
+  };
+  '/api/participants/{id}/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Withdraw a participant, with a reason
+     * @description The allocation stands (no slot is freed) and the status becomes WITHDRAWN. A withdrawn participant cannot be allocated (409 WITHDRAWN) and can still be unblinded in an emergency.
+     */
+    post: operations['withdrawParticipant'];
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };
@@ -496,6 +520,10 @@ export interface components {
         | 'LIST_SIMULATED'
         | 'PARTICIPANT_REGISTERED'
         | 'REGISTRATION_REJECTED'
+        | 'REGISTRATION_CORRECTED'
+        | 'REGISTRATION_CORRECTION_REFUSED'
+        | 'PARTICIPANT_WITHDRAWN'
+        | 'WITHDRAWAL_REFUSED'
         | 'ALLOCATED'
         | 'ALLOCATION_REFUSED'
         | 'ALLOCATION_VIEWED'
@@ -853,16 +881,75 @@ export interface components {
       by: string | null;
       reason: string | null;
     };
+    WithdrawalStateDto: {
+      withdrawn: boolean;
+      at: string | null;
+      by: string | null;
+      reason: string | null;
+    };
     BlindedParticipantDto: {
       participantId: string;
       screeningNumber: string;
-      /** @enum {string} */
-      status: 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED';
+      /**
+       * @description WITHDRAWN once withdrawn, whatever else happened (the seal still says whether it was unblinded)
+       * @enum {string}
+       */
+      status: 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED' | 'WITHDRAWN';
       stratum: string;
       registeredAt: string;
       registeredBy: string;
       allocatedAt: string | null;
       seal: components['schemas']['SealDto'];
+      withdrawal: components['schemas']['WithdrawalStateDto'];
+    };
+    CorrectRegistrationDto: {
+      /**
+       * @description Why, read by every role in the audit log: never name a limb or a side here.
+       * @example Screening number mistyped at registration
+       */
+      reason: string;
+      /**
+       * @description The corrected screening number (unique); may be corrected after allocation
+       * @example SCR-0002
+       */
+      screeningNumber?: string;
+      /**
+       * @description The corrected age in whole years; eligibility is evaluated again
+       * @example 55
+       */
+      age?: number;
+      /**
+       * @description Corrected answers, criterion by criterion (true when MET); criteria left out keep their registered answer. Eligibility is evaluated again over the whole corrected record.
+       * @example {
+       *       "exc-diabetes": false
+       *     }
+       */
+      eligibility?: {
+        [key: string]: boolean;
+      };
+      /**
+       * @description A level for every stratification factor, as at registration. Refused (409 STRATUM_FIXED) once the participant is allocated, unless it names the same stratum.
+       * @example {
+       *       "site": "north"
+       *     }
+       */
+      strata?: {
+        [key: string]: string;
+      };
+    };
+    CorrectionDto: {
+      participant: components['schemas']['BlindedParticipantDto'];
+      /** @description The fields that changed (their old and new values are in the audit entry) */
+      changed: ('screeningNumber' | 'age' | 'eligibility' | 'stratum')[];
+      /** @description Empty before allocation (an ineligible correction is refused with 422). After allocation, the criteria the corrected record fails: the correction is kept, the allocation stands, and the failure is a protocol deviation to report. */
+      failed: string[];
+    };
+    WithdrawParticipantDto: {
+      /**
+       * @description Why, read by every role in the audit log: never name a limb or a side here.
+       * @example Consent withdrawn by the participant at the visit
+       */
+      reason: string;
     };
     SyringeDto: {
       /**
@@ -1056,6 +1143,10 @@ export interface components {
        *     - `STUDY_LOCKED`: The study is locked
        *     - `TARGET_REACHED`: Registration is closed: the target size is reached
        *     - `DUPLICATE`: A resource with this identity already exists
+       *     - `NO_CHANGE`: The correction changes nothing: every value given equals the registered one
+       *     - `STRATUM_FIXED`: The participant is allocated: the strata that chose its list cannot change
+       *     - `ALREADY_WITHDRAWN`: The participant has already been withdrawn
+       *     - `WITHDRAWN`: The participant has been withdrawn and cannot be allocated
        *     - `LAST_ADMIN`: The change would leave no active admin to manage users
        *     - `SIGNATURE_FAILED`: The re-entered password (electronic signature) is wrong
        *     - `SELF_REVIEW`: An unblinding cannot be reviewed by the user who did it
@@ -1092,6 +1183,10 @@ export interface components {
         | 'STUDY_LOCKED'
         | 'TARGET_REACHED'
         | 'DUPLICATE'
+        | 'NO_CHANGE'
+        | 'STRATUM_FIXED'
+        | 'ALREADY_WITHDRAWN'
+        | 'WITHDRAWN'
         | 'LAST_ADMIN'
         | 'SIGNATURE_FAILED'
         | 'SELF_REVIEW'
@@ -1204,6 +1299,10 @@ export interface operations {
           | 'LIST_SIMULATED'
           | 'PARTICIPANT_REGISTERED'
           | 'REGISTRATION_REJECTED'
+          | 'REGISTRATION_CORRECTED'
+          | 'REGISTRATION_CORRECTION_REFUSED'
+          | 'PARTICIPANT_WITHDRAWN'
+          | 'WITHDRAWAL_REFUSED'
           | 'ALLOCATED'
           | 'ALLOCATION_REFUSED'
           | 'ALLOCATION_VIEWED'
@@ -2521,6 +2620,211 @@ export interface operations {
       };
       /** @description Unknown participant */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  correctRegistration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Participant id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CorrectRegistrationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CorrectionDto'];
+        };
+      };
+      /** @description No field to correct, a reason under 10 characters, an unknown criterion, factor or level (VALIDATION_FAILED), or nothing changes (NO_CHANGE) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: pharmacist, investigator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown participant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Strata of an allocated participant (STRATUM_FIXED), a screening number already registered (DUPLICATE), or locked (STUDY_LOCKED) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Before allocation, the corrected record is not eligible */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotEligibleBodyDto'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  withdrawParticipant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Participant id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawParticipantDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BlindedParticipantDto'];
+        };
+      };
+      /** @description A reason under 10 characters (VALIDATION_FAILED) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: pharmacist, investigator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown participant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Already withdrawn (ALREADY_WITHDRAWN) or locked (STUDY_LOCKED) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

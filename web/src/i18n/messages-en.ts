@@ -90,6 +90,11 @@ export const en = {
   'error.STUDY_LOCKED': 'The study is locked.',
   'error.TARGET_REACHED': 'Registration is closed: the target size is reached.',
   'error.DUPLICATE': 'This already exists: {message}',
+  'error.NO_CHANGE': 'The correction changes nothing: every value is the one already registered.',
+  'error.STRATUM_FIXED':
+    'This participant is allocated: the strata that chose its list can no longer change.',
+  'error.ALREADY_WITHDRAWN': 'This participant has already been withdrawn.',
+  'error.WITHDRAWN': 'This participant has been withdrawn and cannot be allocated.',
   'error.LAST_ADMIN':
     'This would leave no active administrator. Create or enable another administrator first.',
   'error.SIGNATURE_FAILED': 'The password is wrong. Nothing was done.',

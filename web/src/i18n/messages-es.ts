@@ -89,6 +89,11 @@ export const es: Record<MessageKey, string> = {
   'error.STUDY_LOCKED': 'El estudio está cerrado.',
   'error.TARGET_REACHED': 'El registro está cerrado: se alcanzó el tamaño previsto.',
   'error.DUPLICATE': 'Ya existe: {message}',
+  'error.NO_CHANGE': 'La corrección no cambia nada: cada valor es el ya registrado.',
+  'error.STRATUM_FIXED':
+    'Este participante ya está asignado: los estratos que eligieron su lista ya no pueden cambiar.',
+  'error.ALREADY_WITHDRAWN': 'Este participante ya ha sido retirado.',
+  'error.WITHDRAWN': 'Este participante ha sido retirado y no puede ser asignado.',
   'error.LAST_ADMIN':
     'Así no quedaría ningún administrador activo. Cree o habilite antes otro administrador.',
   'error.SIGNATURE_FAILED': 'La contraseña es incorrecta. No se ha hecho nada.',

@@ -95,7 +95,7 @@ function UnblindingForm({
 
   const rows = participants.kind === 'loaded' ? participants.data : [];
   const chosen = rows.find((row) => row.participantId === participantId);
-  const anyUnblindable = rows.some((row) => canBeUnblinded(row.status));
+  const anyUnblindable = rows.some((row) => canBeUnblinded(row));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -168,11 +168,11 @@ function UnblindingForm({
                   <option
                     key={row.participantId}
                     value={row.participantId}
-                    disabled={!canBeUnblinded(row.status)}
+                    disabled={!canBeUnblinded(row)}
                   >
-                    {row.status === 'UNBLINDED'
+                    {row.seal.unblinded
                       ? t('unblinding.option.unblinded', words)
-                      : row.status === 'ALLOCATED'
+                      : row.allocatedAt !== null
                         ? t('unblinding.option.allocated', words)
                         : t('unblinding.option.notAllocated', words)}
                   </option>

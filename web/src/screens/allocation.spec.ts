@@ -24,6 +24,7 @@ const participant = (
   registeredBy: 'pat',
   allocatedAt: status === 'REGISTERED' ? null : registeredAt,
   seal: { unblinded: status === 'UNBLINDED', at: null, by: null, reason: null },
+  withdrawal: { withdrawn: status === 'WITHDRAWN', at: null, by: null, reason: null },
 });
 
 const participants = [

@@ -112,9 +112,8 @@ describe('emergency unblinding form', () => {
   });
 
   it('unblinds only an allocated participant, or answers an unblinded one again', () => {
-    expect(canBeUnblinded('ALLOCATED')).toBe(true);
-    expect(canBeUnblinded('UNBLINDED')).toBe(true);
-    expect(canBeUnblinded('REGISTERED')).toBe(false);
+    expect(canBeUnblinded({ allocatedAt: '2026-03-01T10:00:00.000Z' })).toBe(true);
+    expect(canBeUnblinded({ allocatedAt: null })).toBe(false);
   });
 
   it('shows the cells first, then saline on the other leg', () => {

@@ -9,11 +9,13 @@ export const REASON_MAX_LENGTH = 2000;
 /** The API's bound on a password (signature) field. */
 export const PASSWORD_MAX_LENGTH = 256;
 
-export type ParticipantStatus = 'REGISTERED' | 'ALLOCATED' | 'UNBLINDED';
-
-/** Only an allocated participant has a limb to reveal; an unblinded one answers the same again. */
-export function canBeUnblinded(status: ParticipantStatus): boolean {
-  return status === 'ALLOCATED' || status === 'UNBLINDED';
+/**
+ * Only an allocated participant has a limb to reveal; an unblinded one answers the same again,
+ * and a withdrawn one that was allocated can still be unblinded in an emergency (its status is
+ * then WITHDRAWN, so the allocation time decides).
+ */
+export function canBeUnblinded(participant: { allocatedAt: string | null }): boolean {
+  return participant.allocatedAt !== null;
 }
 
 export interface UnblindingForm {
