@@ -68,9 +68,10 @@ describe(ExportScan.name, () => {
 
   it('stops at an edit, a broken link or a seq out of order, which no filter explains', () => {
     const chain = buildChain(6);
-    expect(scan([chain[1], { ...chain[3], actor: 'x' }]).problem).toEqual({
+    expect(scan([chain[1], { ...chain[3], actor: 'x' }]).problem).toMatchObject({
       seq: 4,
       problem: 'hash does not match the entry content (the entry was edited)',
+      entry: { seq: 4, actor: 'x' },
     });
     const relinked = chainEntry('f'.repeat(64), chain[2]);
     expect(scan([chain[1], relinked]).problem?.problem).toMatch(/^prevHash does not match/);

@@ -36,8 +36,10 @@ export interface ExportScanResult {
   lastSeq: number;
   /** The first place the file skips seqs: after `after` (0: before its first entry) comes `next`. */
   gap?: { after: number; next: number };
-  /** The first break that no filter explains. */
-  problem?: { seq: number; problem: string };
+  /** The first break that no filter explains, and its entry. */
+  problem?: { seq: number; problem: string; entry: ChainedAuditEntry };
+  /** The entry where the chain from seq 1 broke. */
+  strictBreak?: ChainedAuditEntry;
   ownRecord?: OwnExportRecord;
   /** The last seq whose entry is not an AUDIT_EXPORTED record (0 if none). */
   lastOtherSeq: number;
@@ -77,7 +79,8 @@ export class ExportScan {
   private lastSeq = 0;
   private lastHash = GENESIS_HASH;
   private gap?: { after: number; next: number };
-  private problem?: { seq: number; problem: string };
+  private problem?: { seq: number; problem: string; entry: ChainedAuditEntry };
+  private strictBreak?: ChainedAuditEntry;
   private last?: ChainedAuditEntry;
   private lastOtherSeq = 0;
   private readonly hashes = new Map<number, string>();
@@ -87,11 +90,14 @@ export class ExportScan {
   /** Returns false once a break no filter explains was found; later entries are then ignored. */
   add(entry: ChainedAuditEntry): boolean {
     if (this.problem) return false;
-    if (!this.strictBroken && !this.strict.add(entry)) this.strictBroken = true;
+    if (!this.strictBroken && !this.strict.add(entry)) {
+      this.strictBroken = true;
+      this.strictBreak = entry;
+    }
     if (this.strictBroken) {
       const problem = this.segmentProblem(entry);
       if (problem) {
-        this.problem = { seq: entry.seq, problem };
+        this.problem = { seq: entry.seq, problem, entry };
         return false;
       }
     }
@@ -128,6 +134,7 @@ export class ExportScan {
       lastSeq: this.lastSeq,
       gap: this.gap,
       problem: this.problem,
+      strictBreak: this.strictBreak,
       ownRecord:
         last && last.action === 'AUDIT_EXPORTED'
           ? { seq: last.seq, hash: last.hash, scope: exportScopeOf(last.details) }

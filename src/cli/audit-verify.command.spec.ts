@@ -500,6 +500,31 @@ describe('audit verify', () => {
       expect(extra.err).toMatch(/line 3: the record has 14 fields, the header 13/);
     });
 
+    it('says why an entry with a lone surrogate fails in CSV only (UTF-8 writes U+FFFD for it)', async () => {
+      const chain = buildChain(3);
+      chain[1] = chainEntry(chain[0].hash, { ...chain[1], reason: 'lock \ud800 reason' });
+      chain[2] = chainEntry(chain[1].hash, chain[2]);
+      // As the server sends it: the text encoded as UTF-8, the lone surrogate replaced.
+      const bytes = Buffer.from(serializeAuditExport('csv', chain), 'utf8');
+      const result = await run(file('surrogate.csv', bytes), '--allow-unsigned-tail');
+      expect(result.code).toBe(EXIT_INVALID);
+      expect(result.out).toMatch(/^invalid: seq 2: hash does not match/);
+      expect(result.out).toMatch(
+        /holds U\+FFFD: .*lone UTF-16 surrogate.*verify the JSON or NDJSON/,
+      );
+      const json = Buffer.from(serializeAuditExport('json', chain), 'utf8');
+      expect((await run(file('surrogate.json', json), '--allow-unsigned-tail')).code).toBe(
+        EXIT_VALID,
+      );
+    });
+
+    it('warns when the name promises another format than the content holds', async () => {
+      const text = serializeAuditExport('csv', buildChain(2));
+      const result = await run(file('export.json', text), '--allow-unsigned-tail');
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.err).toMatch(/is named \.json but holds CSV; read as CSV/);
+    });
+
     it('detects CSV by content whatever the name, and reads what --format names', async () => {
       const chain = buildChain(2);
       const text = serializeAuditExport('csv', chain);

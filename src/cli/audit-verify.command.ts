@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { ChainedAuditEntry } from '../audit/audit-chain';
 import { ExportScan, ExportScanResult } from '../audit/audit-export-scan';
 import {
   AuditCheckpoint,
@@ -11,6 +12,8 @@ import {
   AUDIT_EXPORT_FILE_FORMATS,
   AuditExportFileFormat,
   AuditExportReadError,
+  auditExportFormatOfName,
+  detectAuditExportFormat,
   parseCheckpointDocument,
   readAuditExport,
 } from '../audit/audit-export-reader';
@@ -68,8 +71,15 @@ async function runAuditVerify(args: string[], io: CliIo): Promise<number> {
     const keptCheckpoint = options.has('checkpoint')
       ? loadCheckpoint(options.get('checkpoint') as string)
       : undefined;
+    const detected = await detectAuditExportFormat(file);
+    const named = auditExportFormatOfName(file);
+    if (format === undefined && named !== undefined && named !== detected) {
+      io.err(
+        `Warning: ${file} is named .${named} but holds ${detected.toUpperCase()}; read as ${detected.toUpperCase()}.`,
+      );
+    }
     return await verifyExport(
-      { path: file, format: format as AuditExportFileFormat | undefined },
+      { path: file, format: (format as AuditExportFileFormat | undefined) ?? detected },
       trustedKey,
       keptCheckpoint,
       flags.has('allow-unsigned-tail'),
@@ -123,7 +133,8 @@ async function verifyExport(
       : scan.hashes;
   };
 
-  if (!chain.valid) return reportBrokenChain(scan, checkpoints, trustedKey, hashesFor, io);
+  if (!chain.valid)
+    return reportBrokenChain(file.format, scan, checkpoints, trustedKey, hashesFor, io);
 
   if (trustedKey && checkpoints.length === 0) {
     io.err(
@@ -279,6 +290,7 @@ function signatureHolds(
  * export can be, and the answer says so, with exit 2 (this input cannot show the chain).
  */
 async function reportBrokenChain(
+  format: AuditExportFileFormat | undefined,
   scan: ExportScanResult,
   checkpoints: SourcedCheckpoint[],
   trustedKey: KeyObject | undefined,
@@ -289,7 +301,16 @@ async function reportBrokenChain(
   const declaredFull = ownRecord?.scope.kind === 'full';
   if (declaredFull || scan.problem) {
     const seq = declaredFull ? chain.firstInvalidSeq : scan.problem?.seq;
-    io.out(`invalid: seq ${seq}: ${declaredFull ? chain.problem : scan.problem?.problem}`);
+    const problem = declaredFull ? chain.problem : scan.problem?.problem;
+    io.out(`invalid: seq ${seq}: ${problem}`);
+    const entry = declaredFull ? scan.strictBreak : scan.problem?.entry;
+    if (format === 'csv' && entry && problem?.startsWith('hash') && holdsReplacement(entry)) {
+      io.out(
+        '(the entry holds U+FFFD: where the original held a lone UTF-16 surrogate, which UTF-8 ' +
+          'cannot carry, the CSV export writes U+FFFD in its place; verify the JSON or NDJSON ' +
+          'export of the log, which keep it)',
+      );
+    }
     if (!declaredFull && gap && seq !== undefined && gap.next < seq) {
       io.out(
         `(the file skips seqs, as a filtered export does, from seq ${gap.after} to seq ` +
@@ -355,6 +376,10 @@ async function reportBrokenChain(
       'participantId, limit or afterSeq) and verify that file.',
   );
   return EXIT_USAGE;
+}
+
+function holdsReplacement(entry: ChainedAuditEntry): boolean {
+  return JSON.stringify(entry).includes('\ufffd');
 }
 
 interface ExportPass {
