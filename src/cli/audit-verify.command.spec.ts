@@ -385,6 +385,23 @@ describe('audit verify', () => {
       expect(result.err).toMatch(/--public-key/);
     });
 
+    it('matches a kept checkpoint and an older checkpoint line together, each at its own seq', async () => {
+      const chain = buildChain(8);
+      const kept = file('checkpoint.json', JSON.stringify(checkpointOf(chain.slice(0, 4))));
+      const path = ndjsonFile(chain, checkpointOf(chain.slice(0, 6)));
+      const result = await run(
+        path,
+        '--checkpoint',
+        kept,
+        '--public-key',
+        file('server.pem', pem),
+        '--allow-unsigned-tail',
+      );
+      expect(result.code).toBe(EXIT_VALID);
+      expect(result.out).toMatch(/checkpoint line\): 6 entries .*matches the chain/);
+      expect(result.out).toMatch(/checkpoint file .*: 4 entries .*matches the chain/);
+    });
+
     it('calls entries inserted after the signed range "not authenticated: 2 entries", exit 1', async () => {
       // The review's attack: two made-up entries chained after the real checkpoint's range.
       const real = buildChain(6);

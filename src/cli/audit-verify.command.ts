@@ -128,9 +128,9 @@ async function verifyExport(
     const missing = checkpoints
       .map(({ checkpoint }) => checkpoint.entries)
       .filter((seq) => seq > 0 && seq < last && !wanted.has(seq));
-    return missing.length > 0
-      ? (await scanExport(file, new Set(missing))).scan.hashes
-      : scan.hashes;
+    if (missing.length === 0) return scan.hashes;
+    const again = await scanExport(file, new Set(missing));
+    return new Map([...scan.hashes, ...again.scan.hashes]);
   };
 
   if (!chain.valid)
