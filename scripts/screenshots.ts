@@ -50,6 +50,31 @@ async function shoot(page: Page, name: string): Promise<void> {
   console.log(`docs/screenshots/${name}.png`);
 }
 
+/** What to do on a screen before its picture: wait for its data, or show a typical state. */
+type Prepare = (page: Page) => Promise<void>;
+
+const prepare: Record<string, Prepare> = {
+  allocate: async (page) => {
+    await page.getByRole('button', { name: 'Choose ELA-004 (screening number SCR-0004)' }).click();
+    await page.getByRole('button', { name: 'Allocate…' }).click();
+    await page.getByRole('button', { name: 'Allocate now' }).click();
+    await page.getByText('This view is recorded in the audit log', { exact: false }).waitFor();
+  },
+  'audit-log': async (page) => {
+    await page.getByText(/^Entries 1–/).waitFor();
+  },
+  'blinding-register': async (page) => {
+    await page.getByRole('table').first().waitFor();
+  },
+  'randomization-list': async (page) => {
+    await page.getByRole('button', { name: 'Run the simulation' }).click();
+    await page.getByRole('heading', { name: 'Simulation results' }).waitFor();
+  },
+  reviews: async (page) => {
+    await page.getByRole('table').first().waitFor();
+  },
+};
+
 async function as(
   browser: Browser,
   t: WebApp,
@@ -68,6 +93,7 @@ async function as(
   for (const [link, file] of screens) {
     await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { level: 1 }).waitFor();
+    await prepare[file]?.(page);
     await shoot(page, file);
   }
   await context.close();
