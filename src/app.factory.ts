@@ -8,7 +8,7 @@ import { AppConfig, LogLevel as ConfigLogLevel, MAIL_TO_VARIABLE } from './confi
 import { MailAudience } from './config/mail-address';
 import { HeadJournalService } from './audit/head-journal.service';
 import { KeyCheckService } from './crypto/key-check.service';
-import { checkDatabaseFileBeforeOpen } from './database/installation-marker';
+import { checkDatabaseFileBeforeOpen, checkTrainingMarker } from './database/installation-marker';
 import { preparePostgresStart } from './database/postgres-startup';
 import { quickCheckDatabase } from './database/quick-check';
 import { ERROR_CODES } from './common/domain-errors';
@@ -26,6 +26,7 @@ import { AppRuntime, resolveRuntime } from './runtime';
 import { serveWebInterface, WEB_CONTENT_SECURITY_POLICY } from './web/web-interface';
 import { TrialSetupService } from './trial/trial-setup.service';
 import { AdminBootstrapService } from './users/admin-bootstrap.service';
+import { markTrainingResponses } from './training/training-header';
 
 export const API_PREFIX = 'api';
 export const JSON_BODY_LIMIT = '64kb';
@@ -74,6 +75,8 @@ function loggerOf(config: AppConfig): LoggerService | LogLevel[] {
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   Logger.overrideLogger(loggerOf(config));
   const logger = new Logger('Startup');
+  // Before a key is generated into it: a practice directory is never a clinical one.
+  checkTrainingMarker(config.dataDir, config.training);
   const runtime = resolveRuntime(config, logger);
   // SQLite: the file checks. PostgreSQL: the server, its version and the trial it must hold,
   // then a lock that lets one process at a time run migrations and set-up.
@@ -100,6 +103,7 @@ async function startApp(
   });
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
+  if (config.training) app.use(markTrainingResponses);
   app.use(withoutBodyDerivedHeaders);
   app.use(helmet({ contentSecurityPolicy: WEB_CONTENT_SECURITY_POLICY }));
   app.use(jsonBodiesOnly);

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'POST /api/randomization-list': ['statistician'],
   'POST /api/randomization-list/simulation': ['statistician'],
   'GET /api/randomization-list/export': ['statistician'],
+  'POST /api/randomization-list/reset': ['admin'],
   'POST /api/participants': ['pharmacist', 'investigator'],
   'GET /api/participants': ANY_ROLE,
   'GET /api/participants/:id': ANY_ROLE,
@@ -573,7 +574,10 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
   });
 
   it('serves the public routes without a token: health, the docs and their OpenAPI document', async () => {
-    expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http().get('/api/health').expect(200)).body).toEqual({
+      status: 'ok',
+      training: false,
+    });
     expect((await t.http().get('/api/health/live').expect(200)).body).toEqual({ status: 'ok' });
     expect((await t.http().get('/api/health/ready').expect(200)).body).toMatchObject({
       status: 'ready',

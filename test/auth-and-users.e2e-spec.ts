@@ -17,7 +17,7 @@ describe('Sign-in, users and roles (end to end)', () => {
 
   it('answers health publicly and gives every response a request id', async () => {
     const response = await t.http().get('/api/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok' });
+    expect(response.body).toEqual({ status: 'ok', training: false });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 

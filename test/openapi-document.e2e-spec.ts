@@ -574,6 +574,14 @@ describe('OpenAPI document (end to end)', () => {
         'exportList',
         await http().get('/api/randomization-list/export').set('Authorization', statistician),
       );
+      // A clinical instance: the documented 409 TRAINING_ONLY (training-mode.e2e-spec.ts resets one).
+      expectDocumented(
+        'resetTrainingList',
+        await http()
+          .post('/api/randomization-list/reset')
+          .set('Authorization', admin)
+          .send({ reason: 'Not on a clinical list' }),
+      );
 
       const all = operations.map(({ operation }) => operation.operationId).sort();
       expect([...covered].sort()).toEqual(all);

@@ -80,27 +80,41 @@ async function sqliteSchema(db: DataSource): Promise<Schema> {
   for (const trigger of await db.query<{ sql: string }[]>(
     "SELECT sql FROM sqlite_master WHERE type = 'trigger'",
   )) {
-    const found =
-      /BEFORE (UPDATE|DELETE)(?: OF ([\w, ]+?))? ON (\w+)(?: WHEN OLD\.(\w+) IS NOT NULL)? BEGIN/.exec(
-        trigger.sql,
-      );
+    const found = /BEFORE (UPDATE|DELETE)(?: OF ([\w, ]+?))? ON (\w+)(?: WHEN (.+?))? BEGIN/s.exec(
+      trigger.sql,
+    );
     if (!found) throw new Error(`a trigger this test cannot read: ${trigger.sql}`);
-    const [, event, columns, table, onceSet] = found;
+    const [, event, columns, table, condition] = found;
+    const onceSet =
+      condition === undefined ? undefined : /^OLD\.(\w+) IS NOT NULL$/.exec(condition)?.[1];
+    // Training mode: a delete allowed only in a database whose trial rows all say training.
+    const outsideTraining =
+      condition !== undefined && /FROM trials WHERE NOT training/.test(condition);
+    if (condition !== undefined && !onceSet && !outsideTraining) {
+      throw new Error(`a trigger condition this test cannot read: ${trigger.sql}`);
+    }
     lines.push(
       refusal(
         table,
         event,
         columns?.split(',').map((c) => c.trim()),
         onceSet,
+        outsideTraining,
       ),
     );
   }
   return lines.sort();
 }
 
-function refusal(table: string, event: string, columns?: string[], onceSet?: string): string {
+function refusal(
+  table: string,
+  event: string,
+  columns?: string[],
+  onceSet?: string,
+  outsideTraining = false,
+): string {
   const of = columns && columns.length > 0 ? ` of ${[...columns].sort().join(', ')}` : '';
-  return `${table} refuses ${event.toLowerCase()}${of}${onceSet ? ` once ${onceSet} is set` : ''}`;
+  return `${table} refuses ${event.toLowerCase()}${of}${onceSet ? ` once ${onceSet} is set` : ''}${outsideTraining ? ' outside training' : ''}`;
 }
 
 function postgresType(column: {
@@ -187,7 +201,9 @@ async function postgresSchema(db: DataSource): Promise<Schema> {
     const unconditional = !/\bIF\b/.test(trigger.source);
     const deleteRefused = unconditional || /TG_OP = 'DELETE'/.test(trigger.source);
     if (trigger.type & 16) lines.push(refusal(trigger.table, 'UPDATE', changed, onceSet));
-    if (trigger.type & 8 && deleteRefused) lines.push(refusal(trigger.table, 'DELETE'));
+    const outsideTraining = /FROM trials WHERE NOT training/.test(trigger.source);
+    if (trigger.type & 8 && deleteRefused)
+      lines.push(refusal(trigger.table, 'DELETE', undefined, undefined, outsideTraining));
   }
   return lines.sort();
 }

@@ -18,7 +18,8 @@ import { ParticipantEntity } from '../participants/participant.entity';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
 import { openSlot, SealedSlot } from '../randomization/sealing';
 import { SlotEntity } from '../randomization/slot.entity';
-import { TRIAL_DEFINITION } from '../runtime';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
+import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
 import { AllocationDto } from './dto/allocation.dto';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -77,6 +78,7 @@ const MARK_ALLOCATED =
 export class AllocationService {
   constructor(
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cipher: BlindingCipher,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
@@ -269,6 +271,7 @@ export class AllocationService {
       ...viewed,
       printedAt: new Date(),
       printedBy: actor.username,
+      training: this.config.training,
     });
   }
 

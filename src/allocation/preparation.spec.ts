@@ -219,6 +219,36 @@ describe(renderPreparationSheet.name, () => {
   });
 });
 
+describe('a training sheet (TRAINING=true)', () => {
+  const BANNER = 'TRAINING — NOT FOR CLINICAL USE';
+  const training = renderPreparationSheet(nct, sheetOf(nct, 'LEFT', { training: true }));
+
+  it('carries the banner at the head of the ward part, on every label, and on the pharmacy copy', () => {
+    const { ward, pharmacy } = parts(training);
+    expect(ward).toMatch(
+      /<section class="ward">\s*<p class="training" role="note">TRAINING — NOT FOR CLINICAL USE<\/p>/,
+    );
+    const labels = labelsOf(ward);
+    expect(labels).toHaveLength(2);
+    for (const label of labels) expect(label).toContain(BANNER);
+    expect(pharmacy).toMatch(
+      /<section class="pharmacy">\s*<p class="training" role="note">TRAINING — NOT FOR CLINICAL USE<\/p>/,
+    );
+    expect(training).toContain(`<title>${BANNER} · Preparation sheet ELA-007</title>`);
+  });
+
+  it('keeps the ward part the same whichever limb receives the cells', () => {
+    const right = renderPreparationSheet(nct, sheetOf(nct, 'RIGHT', { training: true }));
+    expect(parts(training).ward).toBe(parts(right).ward);
+  });
+
+  it('is absent from a clinical sheet', () => {
+    const clinical = renderPreparationSheet(nct, sheetOf(nct, 'LEFT'));
+    expect(clinical).not.toContain('TRAINING');
+    expect(clinical).toContain('For clinical trial use only');
+  });
+});
+
 describe(pharmacyHeadline.name, () => {
   it('names the allocated content first, then the other', () => {
     expect(pharmacyHeadline(nct, allocationOf(nct, 'LEFT'))).toBe(

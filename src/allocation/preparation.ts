@@ -1,5 +1,6 @@
 import { TrialDefinition, TrialTarget } from '../config/trial-definition';
 import { AllocationDto, PreparationDto, SyringeDto } from './dto/allocation.dto';
+import { TRAINING_BANNER } from '../training/training';
 
 /** The other target of a two-target design (the saline limb); null with more targets. */
 export function otherTarget(trial: TrialDefinition, target: string): string | null {
@@ -38,6 +39,15 @@ export interface PreparationSheetInput {
   screeningNumber: string;
   printedAt: Date;
   printedBy: string;
+  /** A practice instance (TRAINING=true): every part and every label says so. */
+  training?: boolean;
+}
+
+/** The banner of a practice sheet, at the head of each part; nothing when the sheet is clinical. */
+function trainingBanner(sheet: PreparationSheetInput): string {
+  return sheet.training
+    ? `\n  <p class="training" role="note">${escapeHtml(TRAINING_BANNER)}</p>`
+    : '';
 }
 
 function escapeHtml(text: string | number): string {
@@ -135,11 +145,11 @@ export function renderWardLabels(trial: TrialDefinition, sheet: PreparationSheet
       <tr><th>Date</th><td>${escapeHtml(date)}</td></tr>
     </table>
     <p class="initials">Preparer <span class="box"></span> Checker <span class="box"></span></p>
-    <p class="note">For clinical trial use only</p>
+    <p class="note">${sheet.training ? escapeHtml(TRAINING_BANNER) : 'For clinical trial use only'}</p>
   </article>`,
     )
     .join('');
-  return `<section class="ward">
+  return `<section class="ward">${trainingBanner(sheet)}
   <h1>Syringe labels · ${escapeHtml(trial.protocolId)} · ${escapeHtml(allocation.participantId)}</h1>
   <div class="labels">${labels}
   </div>
@@ -175,7 +185,7 @@ function renderPharmacyCopy(trial: TrialDefinition, sheet: PreparationSheetInput
     .join('');
   const instructions = p.instructions.map((line) => `<li>${escapeHtml(line)}</li>`).join('');
   const zone = trial.timeZone;
-  return `<section class="pharmacy">
+  return `<section class="pharmacy">${trainingBanner(sheet)}
   <p class="headline">${escapeHtml(pharmacyHeadline(trial, allocation))}</p>
   <p class="confidential">Confidential: pharmacy only. Do not show to the participant, the investigators or the assessors.</p>
   <table class="facts">
@@ -212,7 +222,7 @@ export function renderPreparationSheet(
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Preparation sheet ${escapeHtml(sheet.allocation.participantId)}</title>
+<title>${sheet.training ? `${escapeHtml(TRAINING_BANNER)} · ` : ''}Preparation sheet ${escapeHtml(sheet.allocation.participantId)}</title>
 <style>
   @page { size: A4; margin: 12mm; }
   * { box-sizing: border-box; }
@@ -236,6 +246,7 @@ export function renderPreparationSheet(
   .syringes th, .syringes td { border: 1px solid #000; padding: 1mm; vertical-align: top; }
   ol { margin: 1mm 0; padding-left: 6mm; }
   .signature { margin-top: 5mm; }
+  .training { font-size: 13pt; font-weight: bold; text-align: center; border: 3px double #000; padding: 1mm; margin: 0 0 3mm; }
 </style>
 </head>
 <body>

@@ -14,12 +14,14 @@ import { pipeline } from 'node:stream/promises';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { TrialDefinition } from '../config/trial-definition';
-import { TRIAL_DEFINITION } from '../runtime';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { auditExportFilename } from './audit-export-format';
 import { AuditLogService } from './audit-log.service';
 import { AuditEntryDto } from './dto/audit-entry.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { AuditCheckpointDto, ChainVerificationDto } from './dto/audit-verification.dto';
+import { AppConfig } from '../config/app-config';
+import { TRAINING_HEADER } from '../training/training';
 
 export const CHECKPOINT_HEADER = 'X-Audit-Checkpoint';
 
@@ -43,6 +45,7 @@ export class AuditLogController {
   constructor(
     private readonly auditLog: AuditLogService,
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -80,6 +83,11 @@ export class AuditLogController {
           'Present when more entries match after this page: pass it as afterSeq for the next page',
         schema: { type: 'integer', minimum: 1 },
       },
+      [TRAINING_HEADER]: {
+        description:
+          'Present, `true`, on every response of a practice instance (TRAINING=true); its downloads are named audit-log-TRAINING-...',
+        schema: { type: 'string', enum: ['true'] },
+      },
       [CHECKPOINT_HEADER]: {
         description: 'The signed checkpoint of the export’s own entry, base64 of its JSON',
         schema: { type: 'string' },
@@ -99,7 +107,7 @@ export class AuditLogController {
     res.setHeader('Content-Type', stream.contentType);
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="${auditExportFilename(query.format ?? 'json', stream.checkpoint.at, this.trial.protocolId)}"`,
+      `attachment; filename="${auditExportFilename(query.format ?? 'json', stream.checkpoint.at, this.exportName())}"`,
     );
     res.setHeader(
       CHECKPOINT_HEADER,
@@ -141,5 +149,10 @@ export class AuditLogController {
   @ApiOkResponse({ type: AuditCheckpointDto })
   checkpoint(): Promise<AuditCheckpointDto> {
     return this.auditLog.checkpoint();
+  }
+
+  /** A practice instance's downloads say so in their name, which survives the HTTP headers. */
+  private exportName(): string {
+    return this.config.training ? `TRAINING-${this.trial.protocolId}` : this.trial.protocolId;
   }
 }

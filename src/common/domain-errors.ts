@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   SELF_REVIEW: 'An unblinding cannot be reviewed by the user who did it',
   INVALID_DESIGN: 'The list design breaks a rule of the trial file’s randomization section',
   SIMULATION_TOO_LARGE: 'The simulation asks for more runs or slots than one request may take',
+  TRAINING_ONLY:
+    'Possible only on a practice instance (TRAINING=true); a clinical list can never be reset',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
   NOT_READY: 'A readiness check failed (GET /api/health/ready names it): do not route work here',

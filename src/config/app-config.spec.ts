@@ -380,3 +380,27 @@ describe(loadAppConfig.name, () => {
     });
   });
 });
+
+describe('TRAINING', () => {
+  it('is off when unset or false, and the data stay in ./data', () => {
+    expect(loadAppConfig({}).training).toBe(false);
+    expect(loadAppConfig({ TRAINING: 'false' }).training).toBe(false);
+    expect(loadAppConfig({ TRAINING: 'false' }).dataDir).toBe(resolve(process.cwd(), 'data'));
+  });
+
+  it('keeps a practice instance in ./data-training unless DATA_DIR says otherwise', () => {
+    const config = loadAppConfig({ TRAINING: 'true' });
+    expect(config.training).toBe(true);
+    expect(config.dataDir).toBe(resolve(process.cwd(), 'data-training'));
+    expect(config.databasePath).toBe(join(config.dataDir, 'trial.sqlite'));
+    expect(loadAppConfig({ TRAINING: 'true', DATA_DIR: '/srv/practice' }).dataDir).toBe(
+      '/srv/practice',
+    );
+  });
+
+  it.each(['yes', '1', 'TRUE', 'on', ' true'])('stops on %p, naming TRAINING', (value) => {
+    const error = configError({ TRAINING: value });
+    expect(error.variable).toBe('TRAINING');
+    expect(error.message).toBe(`Configuration: TRAINING must be true or false, got "${value}"`);
+  });
+});

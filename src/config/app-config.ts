@@ -74,6 +74,11 @@ export interface AppConfig {
   /** Anonymous refusals per address and minute written to the audit log; the rest are counted. */
   anonymousRefusalsPerMinute: number;
   notifications: NotificationConfig;
+  /**
+   * TRAINING=true: a practice instance for staff training, marked as such on every screen, sheet
+   * and export, with its own data directory by default and a list an admin can reset.
+   */
+  training: boolean;
 }
 
 export interface NotificationConfig {
@@ -141,6 +146,18 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   }
   return text as T;
 }
+
+/** A true/false switch; anything else stops the start rather than guessing what was meant. */
+function flag(env: Env, name: string): boolean {
+  const text = read(env, name);
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new ConfigError(name, `must be true or false, got "${text}"`);
+}
+
+/** Where the data lives when DATA_DIR is not set: a practice instance never shares the real one. */
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_TRAINING_DATA_DIR = './data-training';
 
 function absolute(path: string): string {
   return isAbsolute(path) ? path : resolve(process.cwd(), path);
@@ -298,7 +315,10 @@ export function validateMetricsToken(token: string): string | undefined {
 export function loadAppConfig(env: Env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
-  const dataDir = absolute(read(env, 'DATA_DIR') ?? './data');
+  const training = flag(env, 'TRAINING');
+  const dataDir = absolute(
+    read(env, 'DATA_DIR') ?? (training ? DEFAULT_TRAINING_DATA_DIR : DEFAULT_DATA_DIR),
+  );
   const databasePath = read(env, 'DATABASE_PATH');
   const databaseUrl = read(env, 'DATABASE_URL');
   if (databaseUrl !== undefined && databasePath !== undefined) {
@@ -384,6 +404,7 @@ export function loadAppConfig(env: Env): AppConfig {
       retryBaseMs: integer(env, 'NOTIFICATION_RETRY_BASE_MS', 2000, 1, 3_600_000),
       mail: mailConfig(env),
     },
+    training,
   };
 }
 

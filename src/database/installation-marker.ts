@@ -12,6 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { trainingMismatch } from '../training/training';
 
 /**
  * DATA_DIR/installation.json: written once at set-up, beside the keys and outside the database,
@@ -23,6 +24,8 @@ export interface InstallationMarker {
   protocolId: string;
   createdAt: string;
   databasePath: string;
+  /** Set up with TRAINING=true; absent in markers written before training mode existed (clinical). */
+  training?: boolean;
 }
 
 export const INSTALLATION_MARKER_FILE = 'installation.json';
@@ -46,8 +49,11 @@ export class DatabaseFileRefused extends Error {
 function isMarker(value: unknown): value is InstallationMarker {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['installationId', 'protocolId', 'createdAt', 'databasePath'].every(
-    (field) => typeof record[field] === 'string',
+  return (
+    ['installationId', 'protocolId', 'createdAt', 'databasePath'].every(
+      (field) => typeof record[field] === 'string',
+    ) &&
+    (record.training === undefined || typeof record.training === 'boolean')
   );
 }
 
@@ -80,6 +86,22 @@ export function writeInstallationMarker(path: string, marker: InstallationMarker
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Runs first at start, before any key is generated or the database opened: a data directory set
+ * up as a practice instance starts only with TRAINING=true, a clinical one only without it.
+ */
+export function checkTrainingMarker(dataDir: string, training: boolean): void {
+  const path = installationMarkerPath(dataDir);
+  const marker = readInstallationMarker(path);
+  if (!marker) return;
+  const problem = trainingMismatch(
+    training,
+    { training: marker.training === true, source: path },
+    dataDir,
+  );
+  if (problem) throw new DatabaseFileRefused(problem);
 }
 
 const RESTORE_ADVICE =

@@ -1,4 +1,4 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,20 +6,25 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../common/decorators';
-import { HealthDto, NotReadyBodyDto, ReadinessDto } from './dto/health.dto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../runtime';
+import { HealthDto, LivenessDto, NotReadyBodyDto, ReadinessDto } from './dto/health.dto';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Public()
   @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: the server answers' })
   @ApiOkResponse({ type: HealthDto })
   health(): HealthDto {
-    return { status: 'ok' };
+    return { status: 'ok', training: this.config.training };
   }
 
   @Get('live')
@@ -29,8 +34,8 @@ export class HealthController {
     summary:
       'Liveness probe: the process answers (it checks nothing else, so a restart cannot cure it)',
   })
-  @ApiOkResponse({ type: HealthDto })
-  live(): HealthDto {
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 

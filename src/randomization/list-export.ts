@@ -36,6 +36,8 @@ export interface ListExport {
   commitment: string;
   generatedAt: string;
   slots: ExportedSlot[];
+  /** A practice instance's list (TRAINING=true), signed with the rest; absent in older exports. */
+  training?: boolean;
   /** The audit log's head when the export was made (its LIST_EXPORTED entry included). */
   auditHead?: ListExportAuditHead;
   /** Ed25519 over listExportMessage(); absent only from an export made before signing existed. */
@@ -63,6 +65,7 @@ const EXPORT_FIELDS = [
   'commitment',
   'generatedAt',
   'slots',
+  'training',
   'auditHead',
   'signature',
 ];
@@ -269,6 +272,9 @@ export function parseListExport(raw: unknown, source: string): ListExport {
     }
     return { slot, stratum, limb, participantId };
   });
+  if (raw.training !== undefined && typeof raw.training !== 'boolean') {
+    return fail('has a "training" that is neither true nor false');
+  }
   let auditHead: ListExportAuditHead | undefined;
   if (raw.auditHead !== undefined) {
     const head = raw.auditHead;
@@ -303,6 +309,7 @@ export function parseListExport(raw: unknown, source: string): ListExport {
     trial: raw.trial as unknown as TrialDefinition,
     ...fields,
     slots,
+    ...(typeof raw.training === 'boolean' ? { training: raw.training } : {}),
     ...(auditHead ? { auditHead } : {}),
     ...(signature ? { signature } : {}),
   };

@@ -9,7 +9,13 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
-import { GenerateListDto, ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
+import {
+  GenerateListDto,
+  ListExportDto,
+  ListGeneratedDto,
+  ResetTrainingListDto,
+  TrainingListResetDto,
+} from './dto/randomization.dto';
 import { ListSimulationDto, SimulateListDto } from './dto/list-simulation.dto';
 import { ListSimulationService } from './list-simulation.service';
 import { RandomizationService } from './randomization.service';
@@ -55,6 +61,28 @@ export class RandomizationController {
   })
   simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateListDto): Promise<ListSimulationDto> {
     return this.simulation.simulate(actor, dto);
+  }
+
+  @Post('reset')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'resetTrainingList',
+    summary:
+      'Practice instance only (TRAINING=true): clear the list, the participants and their allocations, and the lock',
+    description:
+      'For staff training: the practice trial starts again from no list. The audit log keeps every entry and records TRAINING_RESET with the reason. ' +
+      'On a clinical instance: 409 TRAINING_ONLY, audited, and the database itself refuses the deletes.',
+  })
+  @ApiOkResponse({ type: TrainingListResetDto })
+  @ApiConflictResponse({
+    description: 'TRAINING_ONLY: a clinical instance, whose list can never be reset',
+  })
+  resetTrainingList(
+    @CurrentActor() actor: Actor,
+    @Body() dto: ResetTrainingListDto,
+  ): Promise<TrainingListResetDto> {
+    return this.randomization.resetTrainingList(actor, dto.reason);
   }
 
   @Get('export')

@@ -8,11 +8,17 @@ import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
-import { TRIAL_DEFINITION } from '../runtime';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
+import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
-import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
+import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
+import { ParticipantEntity } from '../participants/participant.entity';
+import { UnblindingReviewEntity } from '../unblinding/unblinding-review.entity';
+import { TrialEntity } from '../trial/trial.entity';
+import { ListExportDto, ListGeneratedDto, TrainingListResetDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
@@ -61,6 +67,7 @@ export class RandomizationService {
 
   constructor(
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cipher: BlindingCipher,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
@@ -228,6 +235,83 @@ export class RandomizationService {
     return undefined;
   }
 
+  /**
+   * Training mode only: clears the practice instance's list, slots and participants (with their
+   * allocations, unblindings, reviews and pending notices) and the study lock, so that a new
+   * course starts from an empty trial. The audit log keeps every earlier entry and gains a
+   * TRAINING_RESET entry in the same transaction. The one place that writes other modules'
+   * tables, on purpose: the reset is one transaction or nothing. On a clinical database it is
+   * refused here (409 TRAINING_ONLY) and, below this code, by the triggers that allow these
+   * deletes only in a database whose trial row says training.
+   */
+  resetTrainingList(actor: Actor, reason: string): Promise<TrainingListResetDto> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<TrainingListResetDto>> => {
+        const record = await trialRecord(manager, this.trial.protocolId, 'update');
+        if (!this.config.training || !record.training) {
+          return this.audit.recordRefusal(
+            manager,
+            actor,
+            'TRAINING_RESET_REFUSED',
+            null,
+            new Conflict(
+              'This is a clinical instance: its randomization list can never be reset. A reset is possible only on a practice instance started with TRAINING=true.',
+              'TRAINING_ONLY',
+            ),
+          );
+        }
+        const list = await manager
+          .getRepository(RandomizationListEntity)
+          .findOneBy({ protocolId: this.trial.protocolId });
+        const clearedParticipants = await manager.getRepository(ParticipantEntity).count();
+        const clearedSlots = await manager.getRepository(SlotEntity).count();
+        // Children before parents (foreign keys); each statement is the same on both dialects.
+        for (const entity of [IdempotencyKeyEntity, UnblindingReviewEntity, SlotEntity]) {
+          await manager.createQueryBuilder().delete().from(entity).execute();
+        }
+        await manager
+          .createQueryBuilder()
+          .delete()
+          .from(NotificationEntity)
+          .where('participant_id IS NOT NULL')
+          .execute();
+        await manager.createQueryBuilder().delete().from(RandomizationListEntity).execute();
+        await manager.createQueryBuilder().delete().from(ParticipantEntity).execute();
+        await manager
+          .getRepository(TrialEntity)
+          .update(
+            { protocolId: record.protocolId },
+            { lockedAt: null, lockedBy: null, lockReason: null },
+          );
+        const entry = await this.audit.record(manager, {
+          actor,
+          action: 'TRAINING_RESET',
+          outcome: 'SUCCESS',
+          reason,
+          details: {
+            clearedCommitment: list?.commitment ?? null,
+            clearedParticipants,
+            clearedSlots,
+            unlocked: record.lockedAt !== null,
+          },
+        });
+        // This process's memory of the old list goes with it.
+        this.checkedCommitment = undefined;
+        this.integrityProblem = undefined;
+        return {
+          ok: {
+            resetAt: entry.at,
+            resetBy: actor.username,
+            reason,
+            clearedCommitment: list?.commitment ?? null,
+            clearedParticipants,
+            clearedSlots,
+          },
+        };
+      }),
+    );
+  }
+
   exportList(actor: Actor): Promise<ListExportDto> {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<ListExportDto>> => {
@@ -248,7 +332,11 @@ export class RandomizationService {
         // Signed, with the audit head that includes this export, so that `list verify` can tie
         // who got which slot to the ALLOCATED entries of an authenticated log.
         const auditHead = { entries: exported.seq, headHash: exported.hash };
-        return { ok: signListExport({ ...opened, auditHead }, this.signingKey) };
+        // Whether it is a practice list is signed with the rest, so it cannot be stripped unseen.
+        const training = this.config.training;
+        return {
+          ok: { ...signListExport({ ...opened, training, auditHead }, this.signingKey), training },
+        };
       }),
     );
   }

@@ -14,6 +14,7 @@ import {
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { trainingMismatch } from '../training/training';
 import { trialDefinitionHash } from './trial-definition-hash';
 import { TrialEntity } from './trial.entity';
 
@@ -82,6 +83,12 @@ export class TrialSetupService {
               'Start with the original file; a trial file is frozen at the first start.',
           );
         }
+        const problem = trainingMismatch(
+          this.config.training,
+          { training: mine.training, source: `the database ${this.config.databasePath}` },
+          this.config.dataDir,
+        );
+        if (problem) throw new DatabaseFileRefused(problem);
         if (marker && mine.installationId !== marker.installationId) {
           throw new DatabaseFileRefused(
             `The database ${this.config.databasePath} is not this installation's: it carries installation id ` +
@@ -104,6 +111,7 @@ export class TrialSetupService {
         protocolId: this.trial.protocolId,
         definitionHash,
         installationId: newInstallationId(),
+        training: this.config.training,
         createdAt: new Date().toISOString(),
         lockedAt: null,
         lockedBy: null,
@@ -118,6 +126,7 @@ export class TrialSetupService {
           protocolId: this.trial.protocolId,
           definitionHash,
           installationId: created.installationId,
+          training: created.training,
         },
       });
       return created;
@@ -132,6 +141,7 @@ export class TrialSetupService {
       protocolId: trial.protocolId,
       createdAt: trial.createdAt,
       databasePath: this.config.databasePath,
+      training: trial.training,
     };
     try {
       writeInstallationMarker(path, marker);

@@ -14,6 +14,10 @@ export class TrialEntity {
   @Column({ name: 'installation_id', type: 'varchar', length: 36, nullable: true })
   installationId!: string | null;
 
+  /** Set at set-up from TRAINING and never changed (a trigger refuses it): a practice database. */
+  @Column({ name: 'training', type: 'boolean', default: false })
+  training!: boolean;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 

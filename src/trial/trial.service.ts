@@ -8,7 +8,8 @@ import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { RandomizationListEntity } from '../randomization/randomization-list.entity';
-import { TRIAL_DEFINITION } from '../runtime';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
+import { AppConfig } from '../config/app-config';
 import { StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
 import { trialRecord } from './trial-record';
 import { TrialEntity } from './trial.entity';
@@ -17,6 +18,7 @@ import { TrialEntity } from './trial.entity';
 export class TrialService {
   constructor(
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
@@ -32,6 +34,8 @@ export class TrialService {
         protocolId,
         title: this.trial.title,
         timeZone: this.trial.timeZone,
+        // The start refused a database recorded otherwise, so the flag is the database's kind.
+        training: this.config.training,
         targetSize: this.trial.targetSize,
         registered: await participants.count(),
         allocated: await participants.countBy({ allocatedAt: Not(IsNull()) }),

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ScreenTitle } from './components/ScreenTitle';
+import { TrainingBanner } from './components/TrainingBanner';
 import { I18nProvider, useI18n } from './i18n/i18n-context';
 import { LANGUAGES, type Language } from './i18n/language';
 import { Link, RouterProvider, useRouter } from './router';
@@ -33,6 +34,7 @@ function Shell() {
     return (
       <div className="sign-in-page">
         <SkipLink />
+        <TrainingBanner />
         <header className="top-bar">
           <span className="app-name">{t('app.name')}</span>
           <LanguageSwitch />
@@ -50,6 +52,7 @@ function Shell() {
   return (
     <TrialProvider key={`${session.state.user.username}-${generation}`}>
       <SkipLink />
+      <TrainingBanner />
       <Header />
       <SessionWarning />
       <div className="layout" inert={lost} hidden={lost}>

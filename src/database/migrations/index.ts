@@ -8,6 +8,7 @@ import { InstallationId1764000006100 } from './1764000006100-installation-id';
 import { Sessions1764000006600 } from './1764000006600-sessions';
 import { PasswordFailures1764000007000 } from './1764000007000-password-failures';
 import { CorrectionsAndWithdrawal1764000007300 } from './1764000007300-corrections-and-withdrawal';
+import { Training1764000007600 } from './1764000007600-training';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Sessions1764000006600,
   PasswordFailures1764000007000,
   CorrectionsAndWithdrawal1764000007300,
+  Training1764000007600,
 ];

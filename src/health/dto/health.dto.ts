@@ -1,8 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { READINESS_CHECKS, ReadinessCheckName } from '../readiness';
 
+/** GET /api/health/live: the process answers, nothing more. */
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
 export class HealthDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({
+    description:
+      'A practice instance for staff training (TRAINING=true): nothing it holds is clinical data',
+  })
+  training!: boolean;
 }
 
 export class ReadinessCheckDto {

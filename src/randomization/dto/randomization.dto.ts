@@ -79,6 +79,11 @@ export class ListExportDto {
   @ApiProperty() generatedAt!: string;
   @ApiProperty({ type: [ExportedSlotDto] }) slots!: ExportedSlotDto[];
   @ApiProperty({
+    description:
+      'true: the list of a practice instance (TRAINING=true), not for clinical use; covered by the signature',
+  })
+  training!: boolean;
+  @ApiProperty({
     type: ListExportAuditHeadDto,
     description: 'The audit log head at export time (its LIST_EXPORTED entry included)',
   })
@@ -89,4 +94,27 @@ export class ListExportDto {
       'Ed25519 signature with the audit signing key over the canonical JSON of every other field (docs/randomization.md)',
   })
   signature!: ListExportSignatureDto;
+}
+
+export class ResetTrainingListDto {
+  @ApiProperty({ minLength: 10, maxLength: 2000, example: 'Start of the pharmacy course, group 2' })
+  @IsString()
+  @MinLength(10, { message: 'reason must have at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class TrainingListResetDto {
+  @ApiProperty() resetAt!: string;
+  @ApiProperty() resetBy!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The commitment of the list cleared, if any',
+  })
+  clearedCommitment!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Participants cleared, with their allocations' })
+  clearedParticipants!: number;
+  @ApiProperty({ type: 'integer' }) clearedSlots!: number;
 }

@@ -60,6 +60,11 @@ export class TrialStatusDto {
       'IANA time zone of the trial: printed sheets and the web interface show times in it; every time in the API is UTC',
   })
   timeZone!: string;
+  @ApiProperty({
+    description:
+      'A practice instance for staff training (TRAINING=true): every screen, sheet and export says "TRAINING — NOT FOR CLINICAL USE"; an admin can reset its list',
+  })
+  training!: boolean;
   @ApiProperty({ type: 'integer' }) targetSize!: number;
   @ApiProperty({ type: 'integer' }) registered!: number;
   @ApiProperty({ type: 'integer' }) allocated!: number;

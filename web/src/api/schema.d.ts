@@ -253,6 +253,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/randomization-list/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Practice instance only (TRAINING=true): clear the list, the participants and their allocations, and the lock
+     * @description For staff training: the practice trial starts again from no list. The audit log keeps every entry and records TRAINING_RESET with the reason. On a clinical instance: 409 TRAINING_ONLY, audited, and the database itself refuses the deletes.
+     */
+    post: operations['resetTrainingList'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/randomization-list/export': {
     parameters: {
       query?: never;
@@ -540,6 +560,8 @@ export interface components {
         | 'REFUSALS_SUPPRESSED'
         | 'STUDY_LOCKED'
         | 'STUDY_LOCK_REFUSED'
+        | 'TRAINING_RESET'
+        | 'TRAINING_RESET_REFUSED'
         | 'LIST_EXPORTED'
         | 'LIST_EXPORT_REFUSED'
         | 'AUDIT_EXPORTED'
@@ -668,6 +690,8 @@ export interface components {
        * @example Europe/Madrid
        */
       timeZone: string;
+      /** @description A practice instance for staff training (TRAINING=true): every screen, sheet and export says "TRAINING — NOT FOR CLINICAL USE"; an admin can reset its list */
+      training: boolean;
       targetSize: number;
       registered: number;
       allocated: number;
@@ -780,6 +804,20 @@ export interface components {
       /** @description Permuted blocks only */
       meanBlocksPerList: components['schemas']['BlockCountDto'][];
     };
+    ResetTrainingListDto: {
+      /** @example Start of the pharmacy course, group 2 */
+      reason: string;
+    };
+    TrainingListResetDto: {
+      resetAt: string;
+      resetBy: string;
+      reason: string;
+      /** @description The commitment of the list cleared, if any */
+      clearedCommitment: string | null;
+      /** @description Participants cleared, with their allocations */
+      clearedParticipants: number;
+      clearedSlots: number;
+    };
     ExportedSlotDto: {
       slot: number;
       stratum: string;
@@ -815,6 +853,8 @@ export interface components {
       commitment: string;
       generatedAt: string;
       slots: components['schemas']['ExportedSlotDto'][];
+      /** @description true: the list of a practice instance (TRAINING=true), not for clinical use; covered by the signature */
+      training: boolean;
       /** @description The audit log head at export time (its LIST_EXPORTED entry included) */
       auditHead: components['schemas']['ListExportAuditHeadDto'];
       /** @description Ed25519 signature with the audit signing key over the canonical JSON of every other field (docs/randomization.md) */
@@ -1080,6 +1120,12 @@ export interface components {
     HealthDto: {
       /** @enum {string} */
       status: 'ok';
+      /** @description A practice instance for staff training (TRAINING=true): nothing it holds is clinical data */
+      training: boolean;
+    };
+    LivenessDto: {
+      /** @enum {string} */
+      status: 'ok';
     };
     ReadinessCheckDto: {
       /** @enum {string} */
@@ -1152,6 +1198,7 @@ export interface components {
        *     - `SELF_REVIEW`: An unblinding cannot be reviewed by the user who did it
        *     - `INVALID_DESIGN`: The list design breaks a rule of the trial file’s randomization section
        *     - `SIMULATION_TOO_LARGE`: The simulation asks for more runs or slots than one request may take
+       *     - `TRAINING_ONLY`: Possible only on a practice instance (TRAINING=true); a clinical list can never be reset
        *     - `THROTTLED`: Too many attempts; wait and try again
        *     - `STORAGE_UNAVAILABLE`: The database could not store the change; retry later
        *     - `NOT_READY`: A readiness check failed (GET /api/health/ready names it): do not route work here
@@ -1192,6 +1239,7 @@ export interface components {
         | 'SELF_REVIEW'
         | 'INVALID_DESIGN'
         | 'SIMULATION_TOO_LARGE'
+        | 'TRAINING_ONLY'
         | 'THROTTLED'
         | 'STORAGE_UNAVAILABLE'
         | 'NOT_READY'
@@ -1319,6 +1367,8 @@ export interface operations {
           | 'REFUSALS_SUPPRESSED'
           | 'STUDY_LOCKED'
           | 'STUDY_LOCK_REFUSED'
+          | 'TRAINING_RESET'
+          | 'TRAINING_RESET_REFUSED'
           | 'LIST_EXPORTED'
           | 'LIST_EXPORT_REFUSED'
           | 'AUDIT_EXPORTED'
@@ -1346,6 +1396,8 @@ export interface operations {
           'X-Total-Count'?: number;
           /** @description Present when more entries match after this page: pass it as afterSeq for the next page */
           'X-Next-After-Seq'?: number;
+          /** @description Present, `true`, on every response of a practice instance (TRAINING=true); its downloads are named audit-log-TRAINING-... */
+          'X-Training'?: 'true';
           /** @description The signed checkpoint of the export’s own entry, base64 of its JSON */
           'X-Audit-Checkpoint'?: string;
           [name: string]: unknown;
@@ -2309,6 +2361,83 @@ export interface operations {
       };
       /** @description Granted only to: statistician */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  resetTrainingList: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResetTrainingListDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrainingListResetDto'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description TRAINING_ONLY: a clinical instance, whose list can never be reset */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3490,7 +3619,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['HealthDto'];
+          'application/json': components['schemas']['LivenessDto'];
         };
       };
       /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */

@@ -25,6 +25,9 @@ export const en = {
   'app.yes': 'Yes',
   'app.no': 'No',
   'app.requestId': 'Request id: {requestId}',
+  'app.training': 'TRAINING — NOT FOR CLINICAL USE',
+  'app.trainingHelp':
+    'This is a practice instance for staff training. Nothing entered here is clinical data; never use it for a real participant.',
   'app.recordedView': 'This view is recorded in the audit log under your name.',
   'role.admin': 'administrator',
   'role.statistician': 'statistician',
@@ -101,6 +104,8 @@ export const en = {
   'error.SELF_REVIEW': 'You cannot review an unblinding that you did yourself.',
   'error.INVALID_DESIGN': 'The design breaks a rule of the trial: {message}',
   'error.SIMULATION_TOO_LARGE': 'The simulation is too large: {message}',
+  'error.TRAINING_ONLY':
+    'Only a training instance can do this; the list of a clinical trial can never be reset.',
   'error.THROTTLED': 'Too many attempts. {message}',
   'error.STORAGE_UNAVAILABLE':
     'The server could not store this. Nothing was saved. Try again in a moment.',

@@ -22,6 +22,9 @@ export const es: Record<MessageKey, string> = {
   'app.yes': 'Sí',
   'app.no': 'No',
   'app.requestId': 'Identificador de la petición: {requestId}',
+  'app.training': 'FORMACIÓN — NO APTO PARA USO CLÍNICO',
+  'app.trainingHelp':
+    'Esta es una instancia de práctica para la formación del personal. Nada de lo que se introduce aquí son datos clínicos; no la use nunca para un participante real.',
   'app.recordedView': 'Esta consulta queda registrada a su nombre en el registro de auditoría.',
   'role.admin': 'administrador',
   'role.statistician': 'estadístico',
@@ -100,6 +103,8 @@ export const es: Record<MessageKey, string> = {
   'error.SELF_REVIEW': 'No puede revisar un desenmascaramiento que hizo usted mismo.',
   'error.INVALID_DESIGN': 'El diseño incumple una regla del ensayo: {message}',
   'error.SIMULATION_TOO_LARGE': 'La simulación es demasiado grande: {message}',
+  'error.TRAINING_ONLY':
+    'Solo una instancia de formación puede hacerlo; la lista de un ensayo clínico nunca puede reiniciarse.',
   'error.THROTTLED': 'Demasiados intentos. {message}',
   'error.STORAGE_UNAVAILABLE':
     'El servidor no pudo guardarlo. No se ha guardado nada. Vuelva a intentarlo en un momento.',
