@@ -266,20 +266,6 @@ describe('Training mode (end to end)', () => {
       expect(await t.database.count('randomization_lists')).toBe(1);
       expect(await t.database.count('slots')).toBe(trial.targetSize);
     });
-
-    it('refuses deleting the list or its slots in the database itself', async () => {
-      await expect(t.database.execute('DELETE FROM slots')).rejects.toThrow(/cannot be deleted/);
-      await expect(t.database.execute('DELETE FROM randomization_lists')).rejects.toThrow(
-        /append-only/,
-      );
-      expect(await t.database.count('slots')).toBe(trial.targetSize);
-    });
-
-    it('refuses to change the trial row into a training one, in the database itself', async () => {
-      await expect(t.database.execute('UPDATE trials SET training = true')).rejects.toThrow(
-        /training cannot change/,
-      );
-    });
   });
 
   describe('the start refuses a database of the other kind', () => {
