@@ -149,6 +149,66 @@ export const en = {
   'status.UNBLINDED': 'Unblinded',
   'status.WITHDRAWN': 'Withdrawn',
 
+  'overview.col.actions': 'Actions',
+  'overview.changeHelp':
+    'Correct fixes a mistake in a registration; Withdraw records that a participant leaves the trial. Both need a reason, which the audit log keeps with the old and new values.',
+  'overview.correct': 'Correct',
+  'overview.correctFor': 'Correct {participantId}',
+  'overview.withdraw': 'Withdraw',
+  'overview.withdrawFor': 'Withdraw {participantId}',
+  'overview.withdrawnDetail': 'Withdrawn {at} by {by}: {reason}',
+  'overview.reasonHint':
+    'At least 10 characters. Every role can read it in the audit log: never name a leg or a side.',
+  'overview.correct.title': 'Correct the registration of {participantId}',
+  'overview.correct.help':
+    'Not allocated yet: every field can be corrected, and eligibility is checked again. Change only what is wrong.',
+  'overview.correct.helpAllocated':
+    'Already allocated: the strata cannot change. The screening number, age and answers can be corrected; the allocation stands.',
+  'overview.correct.reason': 'Reason for the correction',
+  'overview.correct.screening': 'Screening number',
+  'overview.correct.age': 'Corrected age (years)',
+  'overview.correct.ageHint':
+    'Leave empty to keep the registered age. The trial admits ages {min} to {max}.',
+  'overview.correct.answers': 'Corrected answers',
+  'overview.correct.answersHint':
+    'Change only an answer that was recorded wrongly; the others stay as registered.',
+  'overview.answer.unchanged': 'As registered',
+  'overview.answer.met': 'Yes: met',
+  'overview.answer.notMet': 'No: not met',
+  'overview.correct.strata': 'Strata',
+  'overview.correct.strataHint':
+    'Registered stratum: {stratum}. Choose a level for every factor, or leave all as registered.',
+  'overview.correct.strataFixed':
+    'Registered stratum: {stratum}. It chose the list of the allocation and cannot change.',
+  'overview.stratum.unchanged': 'As registered',
+  'overview.correct.save': 'Save the correction',
+  'overview.correct.done': 'The registration of {participantId} is corrected: {fields}.',
+  'overview.correct.deviation':
+    'The corrected record fails these criteria. The allocation stands: report the protocol deviation.',
+  'overview.correct.notEligible':
+    'With these corrections the participant is not eligible, so nothing was changed:',
+  'overview.field.screeningNumber': 'screening number',
+  'overview.field.age': 'age',
+  'overview.field.eligibility': 'eligibility answers',
+  'overview.field.stratum': 'strata',
+  'overview.failed.age': 'Age: the trial admits {min} to {max} years.',
+  'overview.failed.inclusion': 'Inclusion criterion not met: {text}',
+  'overview.failed.exclusion': 'Exclusion criterion applies: {text}',
+  'overview.failed.unknown': 'Criterion {id}',
+  'overview.problem.reasonTooShort': 'Give a reason of at least 10 characters.',
+  'overview.problem.reasonTooLong': 'The reason is longer than 2000 characters.',
+  'overview.problem.ageNotWhole': 'The age must be a whole number of years.',
+  'overview.problem.screeningEmpty': 'The screening number cannot be empty.',
+  'overview.problem.strataIncomplete':
+    'Choose a level for every factor, or leave them all as registered.',
+  'overview.problem.nothingToCorrect': 'Nothing is changed: correct at least one value.',
+  'overview.withdraw.title': 'Withdraw {participantId} (screening number {screening})?',
+  'overview.withdraw.consequences':
+    'The allocation stands: no slot is freed, the participant can no longer be allocated, and the status shows Withdrawn. An emergency unblinding stays possible. A withdrawal cannot be undone.',
+  'overview.withdraw.reason': 'Reason for the withdrawal',
+  'overview.withdraw.confirm': 'Withdraw the participant',
+  'overview.withdraw.done': '{participantId} is withdrawn.',
+
   // Registration (pharmacist, investigator)
   'register.title': 'Register a participant',
   'register.help':

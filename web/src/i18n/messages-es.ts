@@ -149,6 +149,66 @@ export const es: Record<MessageKey, string> = {
   'status.UNBLINDED': 'Desenmascarado',
   'status.WITHDRAWN': 'Retirado',
 
+  'overview.col.actions': 'Acciones',
+  'overview.changeHelp':
+    'Corregir enmienda un error de un registro; Retirar deja constancia de que un participante sale del ensayo. Ambas acciones piden un motivo, que el registro de auditoría guarda con los valores anteriores y los nuevos.',
+  'overview.correct': 'Corregir',
+  'overview.correctFor': 'Corregir {participantId}',
+  'overview.withdraw': 'Retirar',
+  'overview.withdrawFor': 'Retirar {participantId}',
+  'overview.withdrawnDetail': 'Retirado el {at} por {by}: {reason}',
+  'overview.reasonHint':
+    'Al menos 10 caracteres. Todos los roles pueden leerlo en el registro de auditoría: no nombre nunca una pierna ni un lado.',
+  'overview.correct.title': 'Corregir el registro de {participantId}',
+  'overview.correct.help':
+    'Aún no asignado: se puede corregir cualquier campo y la elegibilidad se comprueba de nuevo. Cambie solo lo que esté mal.',
+  'overview.correct.helpAllocated':
+    'Ya asignado: los estratos no pueden cambiar. Se pueden corregir el número de cribado, la edad y las respuestas; la asignación se mantiene.',
+  'overview.correct.reason': 'Motivo de la corrección',
+  'overview.correct.screening': 'Número de cribado',
+  'overview.correct.age': 'Edad corregida (años)',
+  'overview.correct.ageHint':
+    'Déjela vacía para conservar la edad registrada. El ensayo admite edades de {min} a {max} años.',
+  'overview.correct.answers': 'Respuestas corregidas',
+  'overview.correct.answersHint':
+    'Cambie solo la respuesta que se anotó mal; las demás quedan como se registraron.',
+  'overview.answer.unchanged': 'Como se registró',
+  'overview.answer.met': 'Sí: se cumple',
+  'overview.answer.notMet': 'No: no se cumple',
+  'overview.correct.strata': 'Estratos',
+  'overview.correct.strataHint':
+    'Estrato registrado: {stratum}. Elija un nivel para cada factor, o déjelos todos como se registraron.',
+  'overview.correct.strataFixed':
+    'Estrato registrado: {stratum}. Eligió la lista de la asignación y no puede cambiar.',
+  'overview.stratum.unchanged': 'Como se registró',
+  'overview.correct.save': 'Guardar la corrección',
+  'overview.correct.done': 'El registro de {participantId} está corregido: {fields}.',
+  'overview.correct.deviation':
+    'El registro corregido no cumple estos criterios. La asignación se mantiene: notifique la desviación del protocolo.',
+  'overview.correct.notEligible':
+    'Con estas correcciones el participante no es elegible, así que no se ha cambiado nada:',
+  'overview.field.screeningNumber': 'número de cribado',
+  'overview.field.age': 'edad',
+  'overview.field.eligibility': 'respuestas de elegibilidad',
+  'overview.field.stratum': 'estratos',
+  'overview.failed.age': 'Edad: el ensayo admite de {min} a {max} años.',
+  'overview.failed.inclusion': 'Criterio de inclusión no cumplido: {text}',
+  'overview.failed.exclusion': 'Criterio de exclusión presente: {text}',
+  'overview.failed.unknown': 'Criterio {id}',
+  'overview.problem.reasonTooShort': 'Indique un motivo de al menos 10 caracteres.',
+  'overview.problem.reasonTooLong': 'El motivo supera los 2000 caracteres.',
+  'overview.problem.ageNotWhole': 'La edad debe ser un número entero de años.',
+  'overview.problem.screeningEmpty': 'El número de cribado no puede quedar vacío.',
+  'overview.problem.strataIncomplete':
+    'Elija un nivel para cada factor, o déjelos todos como se registraron.',
+  'overview.problem.nothingToCorrect': 'No cambia nada: corrija al menos un valor.',
+  'overview.withdraw.title': '¿Retirar a {participantId} (número de cribado {screening})?',
+  'overview.withdraw.consequences':
+    'La asignación se mantiene: no se libera ninguna plaza, el participante ya no puede ser asignado y su estado pasa a Retirado. El desenmascaramiento de urgencia sigue siendo posible. Una retirada no se puede deshacer.',
+  'overview.withdraw.reason': 'Motivo de la retirada',
+  'overview.withdraw.confirm': 'Retirar al participante',
+  'overview.withdraw.done': '{participantId} ha sido retirado.',
+
   // Registration (pharmacist, investigator)
   'register.title': 'Registrar un participante',
   'register.help':
