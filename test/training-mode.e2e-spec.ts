@@ -10,6 +10,17 @@ import { startTestApp, TestApp } from './support/test-app';
 const trial = nctTrial();
 const BANNER = 'TRAINING — NOT FOR CLINICAL USE';
 
+/**
+ * The database's refusal message, or "not refused". Read from the rejection itself: the native
+ * driver's error is not always an Error of the test's realm, which toThrow() would not recognise.
+ */
+async function refusalOf(statement: Promise<void>): Promise<string> {
+  return statement.then(
+    () => 'not refused',
+    (error: unknown) => String((error as { message?: unknown }).message ?? error),
+  );
+}
+
 /** Registers and allocates one participant; the list must exist. */
 async function allocateOne(t: TestApp, pharmacist: string, screening: string): Promise<string> {
   const registered = await t
@@ -265,6 +276,19 @@ describe('Training mode (end to end)', () => {
       });
       expect(await t.database.count('randomization_lists')).toBe(1);
       expect(await t.database.count('slots')).toBe(trial.targetSize);
+    });
+    it('refuses deleting the list or its slots in the database itself', async () => {
+      expect(await refusalOf(t.database.execute('DELETE FROM slots'))).toMatch(/cannot be deleted/);
+      expect(await refusalOf(t.database.execute('DELETE FROM randomization_lists'))).toMatch(
+        /append-only/,
+      );
+      expect(await t.database.count('slots')).toBe(trial.targetSize);
+    });
+
+    it('refuses to change the trial row into a training one, in the database itself', async () => {
+      expect(await refusalOf(t.database.execute('UPDATE trials SET training = true'))).toMatch(
+        /training cannot change/,
+      );
     });
   });
 
