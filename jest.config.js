@@ -17,6 +17,7 @@ const ON_POSTGRES = [
   'response-headers',
   'shared-throttle',
   'email-notifications',
+  'corrections-and-withdrawal',
 ];
 
 function postgresInstalled() {
