@@ -16,7 +16,7 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { ConfigError, loadAppConfigFromEnvironment } from '../config/app-config';
+import { ConfigError, loadAppConfigFromEnvironment, PostgresConfig } from '../config/app-config';
 import { BUSY_TIMEOUT_MS } from '../database/data-source-options';
 import {
   CliCommand,
@@ -27,6 +27,12 @@ import {
   parseOptions,
   UsageError,
 } from './cli-io';
+import {
+  dumpAndCheck,
+  findPostgresTool,
+  pgDumpInstructions,
+  PostgresBackupInputError,
+} from './backup-postgres';
 
 /** Files beside a SQLite database that SQLite would read as part of it. */
 const COMPANIONS = ['-wal', '-shm', '-journal'];
@@ -57,37 +63,64 @@ class InputError extends Error {}
  * The partial is removed on every exit path, SIGINT and SIGTERM included; one left by a SIGKILL
  * is named and removed by the next run.
  */
-export function createBackupCommand(defaultDatabasePath: () => string): CliCommand {
+export function createBackupCommand(defaultDatabase: () => string | PostgresConfig): CliCommand {
   return {
     words: ['backup'],
-    usage: 'backup <destination-file> [--database <path>]',
+    usage: 'backup <destination-file> [--database <path>] [--pg-bin <dir>] [--list-only]',
     summary:
-      'Copy the live database (default: DATABASE_PATH) consistently while the server runs; never overwrites. The blinding key is not in it: back that up separately.',
-    run: (args, io) => runBackup(args, io, defaultDatabasePath),
+      'Copy the live database (default: DATABASE_PATH, or DATABASE_URL: a pg_dump custom-format archive, restored into a scratch database to be checked unless --list-only) consistently while the server runs; never overwrites. The blinding key is not in it: back that up separately.',
+    run: (args, io) => runBackup(args, io, defaultDatabase),
   };
 }
 
-export const backupCommand = createBackupCommand(() => loadAppConfigFromEnvironment().databasePath);
+export const backupCommand = createBackupCommand(() => {
+  const config = loadAppConfigFromEnvironment();
+  return config.postgres ?? config.databasePath;
+});
 
 async function runBackup(
   args: string[],
   io: CliIo,
-  defaultDatabasePath: () => string,
+  defaultDatabase: () => string | PostgresConfig,
 ): Promise<number> {
-  const { positional, options } = parseOptions(args, ['database']);
+  const { positional, options, flags } = parseOptions(args, ['database', 'pg-bin'], ['list-only']);
   if (positional.length !== 1) {
     throw new UsageError(
       positional.length === 0 ? 'name the destination file' : 'one destination at a time',
     );
   }
   try {
-    const source = resolve(options.get('database') ?? configuredDatabasePath(defaultDatabasePath));
+    const configured = options.get('database') ?? configuredDatabase(defaultDatabase);
     const destination = resolve(positional[0]);
+    if (typeof configured !== 'string') {
+      refuseUnsafeDestination(destination);
+      const pgDump = findPostgresTool('pg_dump', options.get('pg-bin'));
+      const pgRestore = findPostgresTool('pg_restore', options.get('pg-bin'));
+      if (!pgDump || !pgRestore) {
+        const where =
+          options.get('pg-bin') ?? 'the usual places (/usr/lib/postgresql/*/bin, /usr/bin)';
+        io.err(
+          `Cannot back up ${configured.display}: ${pgDump ? 'pg_restore' : 'pg_dump'} not found in ${where}.`,
+        );
+        for (const line of pgDumpInstructions(configured, destination)) io.err(line);
+        return EXIT_USAGE;
+      }
+      removeStalePartials(destination, io);
+      return await copyPostgres(configured, destination, io, {
+        pgDump,
+        pgRestore,
+        restore: !flags.has('list-only'),
+      });
+    }
+    if (flags.has('list-only') || options.has('pg-bin')) {
+      throw new InputError('--list-only and --pg-bin are for a PostgreSQL database (DATABASE_URL)');
+    }
+    const source = resolve(configured);
     refuseUnsafe(source, destination);
     removeStalePartials(destination, io);
     return await copy(source, destination, io);
   } catch (error) {
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof PostgresBackupInputError) {
       io.err(`Cannot back up: ${error.message}`);
       return EXIT_USAGE;
     }
@@ -95,9 +128,11 @@ async function runBackup(
   }
 }
 
-function configuredDatabasePath(defaultDatabasePath: () => string): string {
+function configuredDatabase(
+  defaultDatabase: () => string | PostgresConfig,
+): string | PostgresConfig {
   try {
-    return defaultDatabasePath();
+    return defaultDatabase();
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new InputError(
@@ -120,6 +155,10 @@ function refuseUnsafe(source: string, destination: string): void {
   if (source.endsWith(':memory:'))
     throw new InputError('an in-memory database has no file to copy');
   if (!existsSync(source)) throw new InputError(`there is no database at ${source}`);
+  refuseUnsafeDestination(destination);
+}
+
+function refuseUnsafeDestination(destination: string): void {
   // lstat, not exists: a link, even one pointing nowhere, is refused and never followed.
   const there = lstatOrUndefined(destination);
   if (there?.isSymbolicLink()) {
@@ -215,6 +254,87 @@ async function copy(source: string, destination: string, io: CliIo): Promise<num
   io.err(
     'The blinding key, token secret and audit signing key are not in the copy. Restore needs ' +
       'this file and the same BLINDING_KEY; keep the key backed up separately (docs/operations.md).',
+  );
+  return EXIT_VALID;
+}
+
+/**
+ * PostgreSQL: pg_dump writes into a partial this process created (O_EXCL|O_NOFOLLOW, 0600), as
+ * on SQLite, so nothing planted in the folder is followed; the partial is put at the destination
+ * only after the copy passed its checks (backup-postgres.ts), and removed on every other path.
+ */
+async function copyPostgres(
+  pg: PostgresConfig,
+  destination: string,
+  io: CliIo,
+  tools: { pgDump: string; pgRestore: string; restore: boolean },
+): Promise<number> {
+  const started = performance.now();
+  const partial = join(
+    dirname(destination),
+    partialPrefix(destination) + randomBytes(8).toString('hex'),
+  );
+  const removePartial = () => rmSync(partial, { force: true });
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    removePartial();
+    process.stderr.write(`backup interrupted by ${signal}; the partial copy was removed\n`);
+    process.exit(SIGNAL_EXIT[signal]);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    let handle;
+    try {
+      handle = await open(partial, flags, 0o600);
+    } catch (error) {
+      throw new InputError(
+        `cannot create the temporary copy ${partial}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+    let check;
+    let written: Written;
+    let bytes: number;
+    try {
+      await handle.chmod(0o600);
+      check = await dumpAndCheck(pg, handle, partial, tools.pgDump, tools.pgRestore, tools.restore);
+      const stats = await handle.stat();
+      written = { dev: stats.dev, ino: stats.ino };
+      bytes = stats.size;
+    } finally {
+      await handle.close();
+    }
+    if (check.problem !== undefined) {
+      io.out(`invalid: ${check.problem}`);
+      io.out(`Nothing was written to ${destination}.`);
+      return EXIT_INVALID;
+    }
+    install(partial, destination, written);
+    const seconds = (performance.now() - started) / 1000;
+    io.out(`backup: ${pg.display} -> ${destination}`);
+    io.out(
+      `${check.pgDumpVersion}, custom format: ${bytes} bytes in ${seconds.toFixed(3)} s; ` +
+        `pg_restore --list reads ${check.archiveEntries} archive entries`,
+    );
+    if (tools.restore) {
+      io.out(
+        `restored into the scratch database ${check.scratchDatabase} (dropped): ` +
+          `${check.auditEntries} audit entries` +
+          (check.headSeq !== undefined ? ` (last seq ${check.headSeq})` : '') +
+          `, chain valid; the live log's head is seq ${check.liveHeadSeq ?? 0} and holds the ` +
+          "copy's head entry unchanged",
+      );
+    } else {
+      io.out('--list-only: the copy was not restored, so its audit chain was not checked');
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    removePartial();
+  }
+  io.err(
+    'The blinding key, token secret and audit signing key are not in the copy. Restore it with ' +
+      'pg_restore into a new database and the same BLINDING_KEY (docs/operations.md).',
   );
   return EXIT_VALID;
 }
