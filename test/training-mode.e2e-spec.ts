@@ -1,4 +1,7 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../src/cli/main';
 import { createApp } from '../src/app.factory';
 import {
   installationMarkerPath,
@@ -211,14 +214,47 @@ describe('Training mode (end to end)', () => {
         allocated: 0,
         list: { generated: false, commitment: null },
       });
-      // The practice starts again: a new list, a new allocation.
+      // The practice starts again: a new list, a new allocation (the participant id recurs).
       await t
         .http()
         .post('/api/randomization-list')
         .set('Authorization', statistician)
         .send({})
         .expect(201);
-      await allocateOne(t, pharmacist, 'TRN-1');
+      expect(await allocateOne(t, pharmacist, 'TRN-1')).toBe(
+        (before.find((e) => e.action === 'ALLOCATED') ?? { participantId: '?' }).participantId,
+      );
+
+      // Offline, `list verify --audit` ties the new list to the allocations after the reset only.
+      await t
+        .http()
+        .post('/api/study/lock')
+        .set('Authorization', admin)
+        .send({ reason: 'End of the second practice session' })
+        .expect(200);
+      const second = await t
+        .http()
+        .get('/api/randomization-list/export')
+        .set('Authorization', statistician)
+        .expect(200);
+      const log = await t.http().get('/api/audit-log?format=json').set('Authorization', admin);
+      const dir = mkdtempSync(join(tmpdir(), 'training-verify-'));
+      try {
+        const listFile = join(dir, 'list.json');
+        const auditFile = join(dir, 'audit.json');
+        writeFileSync(listFile, JSON.stringify(second.body));
+        writeFileSync(auditFile, log.text);
+        const lines: string[] = [];
+        const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+        expect(await runCli(['list', 'verify', listFile, '--audit', auditFile], io)).toBe(0);
+        expect(lines).toContain(
+          `Training:   ${BANNER} (a practice instance's list, TRAINING=true)`,
+        );
+        expect(lines.join('\n')).toContain('matches the 1 ALLOCATED entries of the audit log');
+        expect(lines.join('\n')).not.toMatch(/INVALID/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses a reset without a reason of 10 characters, changing nothing', async () => {

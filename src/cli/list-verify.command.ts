@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { TRAINING_BANNER } from '../training/training';
 import { ChainVerifier } from '../audit/audit-chain';
 import { AuditExportReadError, readAuditExport } from '../audit/audit-export-reader';
 import { readRegularFileSync } from '../common/regular-file';
@@ -100,6 +101,9 @@ async function runListVerify(args: string[], io: CliIo): Promise<number> {
   if (trial && canonicalJson(trial) !== canonicalJson(exported.trial)) {
     io.out('            note: the given trial file differs from the trial embedded in the export');
   }
+  if (exported.training === true) {
+    io.out(`Training:   ${TRAINING_BANNER} (a practice instance's list, TRAINING=true)`);
+  }
   io.out(`Method:     ${exported.method}`);
   io.out(
     `Slots:      ${exported.slots.length} in ${new Set(exported.slots.map((s) => s.stratum)).size} strata, ` +
@@ -193,6 +197,18 @@ async function readAllocations(path: string, exported: ListExport): Promise<Audi
     if (entry.seq > upTo) break;
     if (!verifier.add(entry)) break;
     if (entry.seq === upTo) hashAtHead = entry.hash;
+    if (entry.action === 'TRAINING_RESET' && entry.outcome === 'SUCCESS') {
+      // A practice instance's reset cleared the list and allocations recorded before it: only
+      // what follows belongs to the exported list. A clinical list is never reset.
+      if (exported.training !== true) {
+        problems.push(
+          `The audit export has a TRAINING_RESET entry (seq ${entry.seq}), but the list export is not a training one`,
+        );
+      }
+      allocations.length = 0;
+      generated = undefined;
+      continue;
+    }
     const { commitment } = entry.details;
     if (entry.action === 'LIST_GENERATED' && entry.outcome === 'SUCCESS' && !generated) {
       if (typeof commitment === 'string') generated = { seq: entry.seq, commitment };
