@@ -35,6 +35,8 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'POST /api/randomization-list/simulation': ['statistician'],
   'GET /api/randomization-list/export': ['statistician'],
   'POST /api/randomization-list/reset': ['admin'],
+  'GET /api/randomization-list/export/csv': ['statistician'],
+  'GET /api/randomization-list/report': ['statistician'],
   'POST /api/participants': ['pharmacist', 'investigator'],
   'GET /api/participants': ANY_ROLE,
   'GET /api/participants/:id': ANY_ROLE,

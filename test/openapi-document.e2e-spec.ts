@@ -582,6 +582,14 @@ describe('OpenAPI document (end to end)', () => {
           .set('Authorization', admin)
           .send({ reason: 'Not on a clinical list' }),
       );
+      expectDocumented(
+        'exportListCsv',
+        await http().get('/api/randomization-list/export/csv').set('Authorization', statistician),
+      );
+      expectDocumented(
+        'getListReport',
+        await http().get('/api/randomization-list/report').set('Authorization', statistician),
+      );
 
       const all = operations.map(({ operation }) => operation.operationId).sort();
       expect([...covered].sort()).toEqual(all);

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrialDefinition } from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
 import {
   generateList,
+  generateListWithBlocks,
   generateStratumBlocks,
   generateStratumTargets,
   GeneratedBlock,
@@ -340,6 +342,59 @@ describe('the ending rule', () => {
   });
 });
 
+describe(generateListWithBlocks.name, () => {
+  const designs: [string, TrialDefinition][] = [
+    ['NCT02286011', nct],
+    ['the stratified 2:1 example', stratified],
+    ['sizes 4, 6 over 14 slots', withDesign(nct, { blockSizes: [6, 4], slotsPerStratum: 14 })],
+  ];
+  it.each(designs)(
+    'gives exactly the list generateList gives, for %s, over 500 seeds',
+    (_, trial) => {
+      for (let i = 0; i < 500; i += 1) {
+        const seed = `blocks-${i}`;
+        const withBlocks = generateListWithBlocks(trial, seed);
+        expect(withBlocks.map(({ stratum, slot, target }) => ({ stratum, slot, target }))).toEqual(
+          generateList(trial, seed),
+        );
+      }
+    },
+  );
+
+  it('numbers blocks 1, 2, … within each stratum, each block its size in consecutive slots', () => {
+    const list = generateListWithBlocks(stratified, 'EXAMPLE-STRAT-21-golden');
+    for (const stratum of new Set(list.map((s) => s.stratum))) {
+      const slots = list.filter((s) => s.stratum === stratum);
+      const blocks = generateStratumBlocks(
+        stratified,
+        stratumSeed('EXAMPLE-STRAT-21-golden', stratum),
+      );
+      const expected = blocks.flatMap((block, index) =>
+        block.targets.map(() => ({ block: index + 1, blockSize: block.size })),
+      );
+      expect(slots.map(({ block, blockSize }) => ({ block, blockSize }))).toEqual(expected);
+    }
+  });
+
+  it('golden: NCT02286011-golden-1 is blocks 4, 4, 4, 2, 2, 2, 2 (RLRL LLRR LRLR RL LR RL RL)', () => {
+    const list = generateListWithBlocks(nct, 'NCT02286011-golden-1');
+    expect(letters(list.map((s) => s.target))).toBe('RLRLLLRRLRLRRLLRRLRL');
+    expect(list.map((s) => s.block)).toEqual([
+      1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7,
+    ]);
+    expect([...new Map(list.map((s) => [s.block, s.blockSize])).values()]).toEqual([
+      4, 4, 4, 2, 2, 2, 2,
+    ]);
+  });
+
+  it('gives no blocks for simple randomization', () => {
+    const simple = withDesign(nct, { method: 'simple', blockSizes: [] });
+    const list = generateListWithBlocks(simple, 'simple-golden');
+    expect(letters(list.map((s) => s.target))).toBe('LRRRLRLLLRRRLRRLRLRL');
+    expect(list.every((s) => s.block === null && s.blockSize === null)).toBe(true);
+  });
+});
+
 const PYTHON_AVAILABLE = spawnSync('python3', ['--version']).status === 0;
 
 describe('the Python reference in docs/randomization.md', () => {
@@ -400,6 +455,91 @@ describe('the Python reference in docs/randomization.md', () => {
         commitments: cases.map((c, i) => listCommitment(c.trial.protocolId, lists[i], nonce)),
         verdicts: [true, false],
       });
+    },
+  );
+});
+
+const R_AVAILABLE = spawnSync('Rscript', ['--version']).status === 0;
+const R_TEST =
+  'regenerates exactly the lists, block numbers and block sizes of the TypeScript code';
+
+/** A JSON value as an R expression: objects and arrays as list(), as jsonlite reads them. */
+function rLiteral(value: unknown): string {
+  if (value === null) return 'NULL';
+  if (Array.isArray(value)) return `list(${value.map(rLiteral).join(', ')})`;
+  if (typeof value === 'object') {
+    const members = Object.entries(value as Record<string, unknown>);
+    return `list(${members.map(([k, v]) => `${rString(k)} = ${rLiteral(v)}`).join(', ')})`;
+  }
+  if (typeof value === 'string') return rString(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') return String(value);
+  throw new Error(`No R literal for ${typeof value}`);
+}
+
+/** An R string literal, every character outside printable ASCII as a \U{…} escape. */
+function rString(text: string): string {
+  const escaped = [...text]
+    .map((c) => {
+      const point = c.codePointAt(0) ?? 0;
+      if (c === '"' || c === '\\') return `\\${c}`;
+      return point >= 0x20 && point < 0x7f ? c : `\\U{${point.toString(16)}}`;
+    })
+    .join('');
+  return `"${escaped}"`;
+}
+
+describe('the R reference in docs/randomization.md', () => {
+  // R is large and not in CI; where it is installed, this holds the R function to the TypeScript.
+  (R_AVAILABLE ? it : it.skip)(
+    R_AVAILABLE
+      ? R_TEST
+      : `${R_TEST} (skipped: Rscript is not on PATH; install R, on Debian \`apt-get install r-base-core\`)`,
+    () => {
+      const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'randomization.md'), 'utf8');
+      const reference = /```r\n([\s\S]*?)```/.exec(doc)?.[1];
+      expect(reference).toBeDefined();
+      const cases: { trial: TrialDefinition; seed: string }[] = [
+        { trial: nct, seed: 'NCT02286011-golden-1' },
+        { trial: nct, seed: newListSeed() },
+        { trial: stratified, seed: 'EXAMPLE-STRAT-21-golden' },
+        { trial: withDesign(nct, { method: 'simple', blockSizes: [] }), seed: 'simple' },
+        { trial: withDesign(nct, { blockSizes: [6, 4], slotsPerStratum: 14 }), seed: 'x' },
+        {
+          trial: withDesign(nct, { blockSizes: [8, 4, 12], slotsPerStratum: 40 }, [
+            { id: 'A', ratio: 1 },
+            { id: 'B', ratio: 1 },
+            { id: 'C', ratio: 2 },
+          ]),
+          seed: 'three targets',
+        },
+        { trial: nct, seed: `${'long seed '.repeat(40)}end` },
+        { trial: nct, seed: 'ñandú € 😀' },
+      ];
+      const driver = cases
+        .map(
+          (c, i) =>
+            // As the trial file reads: through JSON, so no undefined member reaches R.
+            `l <- generate_list(${rLiteral(JSON.parse(JSON.stringify(c.trial)))}, ${rString(c.seed)})\n` +
+            `cat(paste(${i}, l$stratum, l$slot, l$target, l$block, l$block_size, sep = "\\t"), sep = "\\n")\ncat("\\n")`,
+        )
+        .join('\n');
+      const dir = mkdtempSync(join(tmpdir(), 'list-r-'));
+      try {
+        const script = join(dir, 'reference.R');
+        writeFileSync(script, `${reference}\n${driver}\n`);
+        const run = spawnSync('Rscript', ['--vanilla', script], { encoding: 'utf8' });
+        expect(run.stderr).toBe('');
+        const got = run.stdout.split('\n').filter((line) => line !== '');
+        const want = cases.flatMap((c, i) =>
+          generateListWithBlocks(c.trial, c.seed).map((s) =>
+            [i, s.stratum, s.slot, s.target, s.block ?? 'NA', s.blockSize ?? 'NA'].join('\t'),
+          ),
+        );
+        expect(got).toEqual(want);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });

@@ -64,6 +64,47 @@ export function generateList(trial: TrialDefinition, seed: string): GeneratedSlo
   );
 }
 
+/**
+ * A slot with its place in the permuted-block structure: `block` is the 1-based number of its
+ * block within its stratum, `blockSize` that block's size; both null for simple randomization.
+ * Only the list report made after lock carries these (see GeneratedBlock on why).
+ */
+export interface BlockedSlot extends GeneratedSlot {
+  block: number | null;
+  blockSize: number | null;
+}
+
+/**
+ * The same list as generateList (the same draws from the same streams, in the same order), each
+ * slot with its block number and size. list-generator.spec.ts checks the two agree slot by slot.
+ */
+export function generateListWithBlocks(trial: TrialDefinition, seed: string): BlockedSlot[] {
+  requireSeed(seed);
+  const plan = planDesign(trial);
+  return stratumKeys(trial.stratification).flatMap((stratum): BlockedSlot[] => {
+    const streamSeed = stratumSeed(seed, stratum);
+    if (plan.kind === 'simple') {
+      return drawStratum(plan, streamSeed).map((target, index) => ({
+        stratum,
+        slot: index + 1,
+        target,
+        block: null,
+        blockSize: null,
+      }));
+    }
+    let slot = 0;
+    return drawBlocks(plan, seedrandom(streamSeed)).flatMap((drawn, blockIndex) =>
+      drawn.targets.map((target) => ({
+        stratum,
+        slot: (slot += 1),
+        target,
+        block: blockIndex + 1,
+        blockSize: drawn.size,
+      })),
+    );
+  });
+}
+
 /** One stratum's targets in slot order, drawn from the stream seeded with `stratumSeedText`. */
 export function generateStratumTargets(design: ListDesign, stratumSeedText: string): string[] {
   requireSeed(stratumSeedText);

@@ -24,9 +24,29 @@ import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
 import { ListExport, signListExport, verifyListExport } from './list-export';
 import { generateList, newListSeed } from './list-generator';
+import {
+  ListReportMismatch,
+  listReportSlots,
+  listCsv,
+  listReportHtml,
+  ListReportSlot,
+} from './list-report';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { fromAuditRow } from '../audit/audit.service';
+import { sha256Hex } from '../crypto/hashing';
+import { publicKeyBase64, signEd25519 } from '../crypto/ed25519';
 import { RandomizationListEntity } from './randomization-list.entity';
 import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
 import { SlotEntity } from './slot.entity';
+
+/** A list report download: its body and the Ed25519 signature over the CSV bytes. */
+export interface ListReportDownload {
+  body: string;
+  /** base64 of the Ed25519 signature over the UTF-8 bytes of the CSV export. */
+  csvSignature: string;
+  /** The audit signing public key, SPKI DER in base64. */
+  publicKey: string;
+}
 
 /** The one list of this database's trial. */
 const LIST_ID = 1;
@@ -327,7 +347,7 @@ export class RandomizationService {
           actor,
           action: 'LIST_EXPORTED',
           outcome: 'SUCCESS',
-          details: { commitment: opened.commitment, slots: opened.slots.length },
+          details: { commitment: opened.commitment, slots: opened.slots.length, format: 'json' },
         });
         // Signed, with the audit head that includes this export, so that `list verify` can tie
         // who got which slot to the ALLOCATED entries of an authenticated log.
@@ -337,6 +357,95 @@ export class RandomizationService {
         return {
           ok: { ...signListExport({ ...opened, training, auditHead }, this.signingKey), training },
         };
+      }),
+    );
+  }
+
+  /** After lock: the list as CSV with block numbers and sizes, recorded as LIST_EXPORTED (csv). */
+  exportListCsv(actor: Actor): Promise<ListReportDownload> {
+    return this.exportListReport(actor, 'csv');
+  }
+
+  /** After lock: the printable HTML report, recorded as LIST_EXPORTED (report). */
+  exportListReportHtml(actor: Actor): Promise<ListReportDownload> {
+    return this.exportListReport(actor, 'report');
+  }
+
+  /**
+   * Both downloads of the list report: the same refusals as the JSON export, the same audit
+   * action (so the blinding register counts them as full-list exposures), with the format in the
+   * entry's details. The CSV is deterministic for a locked list, so its signature is too, and the
+   * report prints the signature the CSV download carries.
+   */
+  private exportListReport(actor: Actor, format: 'csv' | 'report'): Promise<ListReportDownload> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<ListReportDownload>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'LIST_EXPORT_REFUSED', null, refusal);
+        const record = await trialRecord(manager, this.trial.protocolId);
+        if (!record.lockedAt) return refuse(new NotLockedYet());
+        const list = await manager
+          .getRepository(RandomizationListEntity)
+          .findOneBy({ protocolId: this.trial.protocolId });
+        const opened = await this.open(manager);
+        if (!list || !opened) {
+          return refuse(new Conflict('There is no randomization list to export', 'NO_LIST'));
+        }
+        const allocatedAt = new Map(
+          (
+            await manager
+              .getRepository(SlotEntity)
+              .find({ where: { listId: list.id }, order: { id: 'ASC' } })
+          ).map((row) => [`${row.stratum}\u0000${row.slot}`, row.allocatedAt]),
+        );
+        let slots: ListReportSlot[];
+        try {
+          slots = listReportSlots(
+            this.trial,
+            opened.seed,
+            opened.slots.map((s) => ({
+              ...s,
+              allocatedAt: allocatedAt.get(`${s.stratum}\u0000${s.slot}`) ?? null,
+            })),
+          );
+        } catch (error) {
+          if (!(error instanceof ListReportMismatch)) throw error;
+          await this.reportSlotFailure(manager, error.message, 'the list report after lock');
+          return refuse(new ListIntegrityFailure(error.message));
+        }
+        const csv = listCsv(slots);
+        const csvBytes = Buffer.from(csv, 'utf8');
+        const csvSignature = signEd25519(this.signingKey.privateKey, csvBytes).toString('base64');
+        const publicKey = publicKeyBase64(this.signingKey.publicKey);
+        const entry = await this.audit.record(manager, {
+          actor,
+          action: 'LIST_EXPORTED',
+          outcome: 'SUCCESS',
+          details: { commitment: opened.commitment, slots: slots.length, format },
+        });
+        if (format === 'csv') return { ok: { body: csv, csvSignature, publicKey } };
+        const generated = await manager.getRepository(AuditEntryEntity).findOne({
+          where: { action: 'LIST_GENERATED', outcome: 'SUCCESS' },
+          order: { seq: 'ASC' },
+        });
+        const source = generated ? fromAuditRow(generated).details.seedSource : undefined;
+        const body = listReportHtml({
+          trial: this.trial,
+          method: opened.method,
+          seed: opened.seed,
+          nonce: opened.nonce,
+          seedSource: source === 'chosen' || source === 'drawn' ? source : null,
+          commitment: opened.commitment,
+          generatedAt: opened.generatedAt,
+          generatedBy: list.generatedBy,
+          lockedAt: record.lockedAt,
+          madeAt: entry.at,
+          madeBy: actor.username,
+          auditHead: { entries: entry.seq, headHash: entry.hash },
+          slots,
+          csvSignature: { publicKey, value: csvSignature, csvSha256: sha256Hex(csvBytes) },
+        });
+        return { ok: { body, csvSignature, publicKey } };
       }),
     );
   }

@@ -290,6 +290,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/randomization-list/export/csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * After lock: the full list as CSV, with each slot’s block number and size
+     * @description Columns stratum, slot, block, blockSize, limb, participantId, allocatedAt; quoted and formula-escaped as the audit CSV, null (no block, not allocated) empty and unquoted. The X-List-Signature header is the Ed25519 signature over the bytes of the body (the same on every download of a locked list). Recorded as LIST_EXPORTED with format csv; counted in the blinding register.
+     */
+    get: operations['exportListCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/randomization-list/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * After lock: the printable list report (HTML for A4) for the trial master file
+     * @description Trial, method and parameters, seed source, seed, commitment, generation and lock times (trial time zone and UTC), every slot with stratum, block number and size, target, participant and allocation time, and the signature of the CSV export. Recorded as LIST_EXPORTED with format report; counted in the blinding register.
+     */
+    get: operations['getListReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/participants': {
     parameters: {
       query?: never;
@@ -2510,6 +2550,162 @@ export interface operations {
         };
       };
       /** @description The study is not locked yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  exportListCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The list, one record per slot */
+      200: {
+        headers: {
+          /** @description Ed25519 signature over the bytes of the CSV export of the list, base64 */
+          'X-List-Signature'?: string;
+          /** @description The audit signing public key the signature verifies under, SPKI DER base64 */
+          'X-List-Signing-Key'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description NOT_LOCKED: the study is not locked yet; NO_LIST */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getListReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report, one HTML page */
+      200: {
+        headers: {
+          /** @description Ed25519 signature over the bytes of the CSV export of the list, base64 */
+          'X-List-Signature'?: string;
+          /** @description The audit signing public key the signature verifies under, SPKI DER base64 */
+          'X-List-Signing-Key'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description NOT_LOCKED: the study is not locked yet; NO_LIST */
       409: {
         headers: {
           [name: string]: unknown;
