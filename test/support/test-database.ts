@@ -27,11 +27,26 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * better-sqlite3's native part keeps the SqliteError class of the first test file that loaded it
+ * (jest --runInBand runs every file in one process, each in its own realm), so a later file gets
+ * errors that are not Errors of its own realm, and `rejects.toThrow()` reads them as "did not
+ * throw". Rethrown as an Error of this realm, with the same message and code.
+ */
+function inThisRealm(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  if (typeof message !== 'string') return error;
+  return Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
+}
+
 function withSqlite<T>(path: string, readonly: boolean, work: (db: Database.Database) => T): T {
   // A generous busy timeout: the server may be writing when the test reads or tampers.
   const db = new Database(path, { readonly, fileMustExist: true, timeout: 30_000 });
   try {
     return work(db);
+  } catch (error) {
+    throw inThisRealm(error);
   } finally {
     db.close();
   }
