@@ -412,3 +412,14 @@ export function loadAppConfig(env: Env): AppConfig {
 export function loadAppConfigFromEnvironment(): AppConfig {
   return loadAppConfig(process.env);
 }
+
+/**
+ * Whether the environment names an installation (DATA_DIR, DATABASE_PATH or DATABASE_URL) rather
+ * than leaving the defaults: `npm run validate` reports a list commitment only from one it was
+ * pointed at, never from whatever ./data happens to hold.
+ */
+export function installationNamedInEnvironment(env: Env = process.env): boolean {
+  return ['DATA_DIR', 'DATABASE_PATH', 'DATABASE_URL'].some(
+    (name) => read(env, name) !== undefined,
+  );
+}

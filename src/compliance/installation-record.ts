@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { AppConfig } from '../config/app-config';
+import { withoutPassword } from '../database/postgres-startup';
+import { InstallationRecord } from './validation-report';
+
+interface TrialRow {
+  protocolId: string;
+  definitionHash: string;
+  lockedAt: string | null;
+}
+
+interface ListRow {
+  method: string;
+  commitment: string;
+  generatedAt: string;
+}
+
+const TRIAL_SQL =
+  'SELECT protocol_id AS "protocolId", definition_hash AS "definitionHash", locked_at AS "lockedAt" FROM trials';
+const LIST_SQL =
+  'SELECT method, commitment, generated_at AS "generatedAt" FROM randomization_lists';
+
+function recordOf(database: string, trials: TrialRow[], lists: ListRow[]): InstallationRecord {
+  return { kind: 'read', database, trial: trials[0] ?? null, list: lists[0] ?? null };
+}
+
+/**
+ * The trial and list commitment of the configured database, read without writing anything (a
+ * read-only SQLite handle; plain SELECTs on PostgreSQL) and without the server's start-up
+ * checks: the report says what is there, the server decides whether it may serve it.
+ */
+export async function readInstallationRecord(config: AppConfig): Promise<InstallationRecord> {
+  const database = config.databasePath;
+  try {
+    if (config.postgres) {
+      const client = new Client({ connectionString: config.postgres.url });
+      await client.connect();
+      try {
+        const trials = (await client.query<TrialRow>(TRIAL_SQL)).rows;
+        const lists = (await client.query<ListRow>(LIST_SQL)).rows;
+        return recordOf(database, trials, lists);
+      } finally {
+        await client.end();
+      }
+    }
+    if (database === ':memory:' || !existsSync(database)) {
+      return { kind: 'unreadable', database, problem: 'there is no database file' };
+    }
+    const db = new Database(database, { readonly: true, fileMustExist: true });
+    try {
+      return recordOf(
+        database,
+        db.prepare(TRIAL_SQL).all() as TrialRow[],
+        db.prepare(LIST_SQL).all() as ListRow[],
+      );
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      kind: 'unreadable',
+      database,
+      problem: config.postgres ? withoutPassword(message, config.postgres) : message,
+    };
+  }
+}
