@@ -323,6 +323,27 @@ describeInBrowser('web interface: randomization list (statistician)', () => {
       .waitFor();
     await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
 
+    // The list report for the trial master file: the CSV and the printable report, as files.
+    const csvDownloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download the list as CSV (with blocks)' }).click();
+    const csv = await csvDownloading;
+    expect(csv.suggestedFilename()).toBe('NCT02286011-randomization-list.csv');
+    const csvLines = readFileSync(await csv.path(), 'utf8').split('\r\n');
+    expect(csvLines[0]).toBe('stratum,slot,block,blockSize,limb,participantId,allocatedAt');
+    expect(csvLines.filter((line) => line !== '')).toHaveLength(21);
+    const reportDownloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download the printable report (HTML)' }).click();
+    const report = await reportDownloading;
+    expect(report.suggestedFilename()).toBe('NCT02286011-randomization-list-report.html');
+    const html = readFileSync(await report.path(), 'utf8');
+    expect(html).toContain('<title>Randomization list report: NCT02286011</title>');
+    expect(html).toContain(exported.seed);
+    await page
+      .getByRole('status')
+      .getByText('Downloaded as NCT02286011-randomization-list-report.html.')
+      .waitFor();
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+
     // Nothing refused by the CSP; no seed or list in the console or in storage.
     expect(console.filter((line) => /Content Security Policy|Refused to/.test(line))).toEqual([]);
     expect(

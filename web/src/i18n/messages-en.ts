@@ -597,6 +597,10 @@ export const en = {
   'list.export.waitsForLock':
     'The export opens after the study is locked. The study is still open, so the server will refuse it.',
   'list.export.download': 'Download the list export (JSON)',
+  'list.export.reportHelp':
+    'For the trial master file: the CSV and the printable report give every slot with its block number and block size, limb, participant and allocation time; the report adds the trial, the design, the seed, the commitment and the generation and lock times. Open the report in a browser and print it on A4, or save it as PDF. Both carry the Ed25519 signature of the CSV; docs/randomization.md (section 8) says how to check it.',
+  'list.export.downloadCsv': 'Download the list as CSV (with blocks)',
+  'list.export.downloadReport': 'Download the printable report (HTML)',
   'list.export.downloading': 'Preparing the download…',
   'list.export.saved': 'Downloaded as {file}.',
   'list.export.recorded': 'Each export is recorded in the audit log under your name.',

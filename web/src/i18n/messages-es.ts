@@ -603,6 +603,10 @@ export const es: Record<MessageKey, string> = {
   'list.export.waitsForLock':
     'La exportación se abre tras el cierre del estudio. El estudio sigue abierto, así que el servidor la rechazará.',
   'list.export.download': 'Descargar la exportación de la lista (JSON)',
+  'list.export.reportHelp':
+    'Para el archivo maestro del ensayo: el CSV y el informe imprimible dan cada plaza con su número y tamaño de bloque, la pierna, el participante y la hora de asignación; el informe añade el ensayo, el diseño, la semilla, el compromiso y las horas de generación y de cierre. Abra el informe en un navegador e imprímalo en A4, o guárdelo como PDF. Ambos llevan la firma Ed25519 del CSV; docs/randomization.md (sección 8) explica cómo comprobarla.',
+  'list.export.downloadCsv': 'Descargar la lista en CSV (con bloques)',
+  'list.export.downloadReport': 'Descargar el informe imprimible (HTML)',
   'list.export.downloading': 'Preparando la descarga…',
   'list.export.saved': 'Descargada como {file}.',
   'list.export.recorded':

@@ -10,6 +10,7 @@ import { useSession } from '../session/session-context';
 import { useTrial } from '../trial-context';
 import {
   exportFileName,
+  type ListDownload,
   seedProblem,
   simulationRequest,
   type DesignMethod,
@@ -537,6 +538,13 @@ function GenerationSection() {
   );
 }
 
+/** Where each download comes from, and the type its file is saved with. */
+const DOWNLOADS: Record<ListDownload, { path: string; type: string }> = {
+  json: { path: '/api/randomization-list/export', type: 'application/json' },
+  csv: { path: '/api/randomization-list/export/csv', type: 'text/csv' },
+  report: { path: '/api/randomization-list/report', type: 'text/html' },
+};
+
 function ExportSection() {
   const { t } = useI18n();
   const session = useSession();
@@ -545,17 +553,18 @@ function ExportSection() {
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
 
-  const download = async () => {
+  const download = async (kind: ListDownload) => {
     if (trial.kind !== 'loaded') return;
     setBusy(true);
     setError(undefined);
     setSaved(undefined);
     try {
-      const response = await session.raw('GET', '/api/randomization-list/export');
+      const { path, type } = DOWNLOADS[kind];
+      const response = await session.raw('GET', path);
       // Straight from the answer to a file: the limbs never enter the screen's state.
-      const blob = new Blob([await response.blob()], { type: 'application/json' });
+      const blob = new Blob([await response.blob()], { type });
       const url = URL.createObjectURL(blob);
-      const name = exportFileName(trial.data.protocolId);
+      const name = exportFileName(trial.data.protocolId, kind);
       const link = document.createElement('a');
       link.href = url;
       link.download = name;
@@ -587,9 +596,23 @@ function ExportSection() {
       </p>
       <p>{t('list.export.verifyWhere')}</p>
       {trial.kind === 'loaded' && !locked && <p>{t('list.export.waitsForLock')}</p>}
-      <button type="button" className="primary" disabled={busy} onClick={() => void download()}>
-        {t('list.export.download')}
-      </button>
+      <p>{t('list.export.reportHelp')}</p>
+      <div className="list-export-buttons">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void download('json')}
+        >
+          {t('list.export.download')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => void download('csv')}>
+          {t('list.export.downloadCsv')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => void download('report')}>
+          {t('list.export.downloadReport')}
+        </button>
+      </div>
       <p role="status" className="list-status">
         {busy ? t('list.export.downloading') : saved ? t('list.export.saved', { file: saved }) : ''}
       </p>

@@ -106,5 +106,9 @@ describe('randomization list forms', () => {
       expect(exportFileName('A/B ../c')).toBe('A-B-..-c-randomization-list-export.json');
       expect(exportFileName('///')).toBe('trial-randomization-list-export.json');
     });
+    it('names the CSV and the report the same way, by their kind', () => {
+      expect(exportFileName('NCT02286011', 'csv')).toBe('NCT02286011-randomization-list.csv');
+      expect(exportFileName('A/B', 'report')).toBe('A-B-randomization-list-report.html');
+    });
   });
 });

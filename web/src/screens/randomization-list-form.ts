@@ -84,8 +84,17 @@ export function seedProblem(seed: string): SeedProblem | undefined {
   return undefined;
 }
 
-/** The export's file name: the protocol and the word "list", nothing else (no seed, no date). */
-export function exportFileName(protocolId: string): string {
+/** The three downloads of the list after lock: the JSON export, the CSV, the printable report. */
+export type ListDownload = 'json' | 'csv' | 'report';
+
+const DOWNLOAD_SUFFIX: Record<ListDownload, string> = {
+  json: 'randomization-list-export.json',
+  csv: 'randomization-list.csv',
+  report: 'randomization-list-report.html',
+};
+
+/** A download's file name: the protocol and the kind of file, nothing else (no seed, no date). */
+export function exportFileName(protocolId: string, kind: ListDownload = 'json'): string {
   const safe = protocolId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${safe || 'trial'}-randomization-list-export.json`;
+  return `${safe || 'trial'}-${DOWNLOAD_SUFFIX[kind]}`;
 }
