@@ -90,7 +90,11 @@ async function sqliteSchema(db: DataSource): Promise<Schema> {
     // Training mode: a delete allowed only in a database whose trial rows all say training.
     const outsideTraining =
       condition !== undefined && /FROM trials WHERE NOT training/.test(condition);
-    if (condition !== undefined && !onceSet && !outsideTraining) {
+    // Key rotation: a sealed column re-sealed only inside the `key rotate` transaction.
+    const outsideRotation =
+      condition !== undefined &&
+      /^NOT EXISTS \(SELECT 1 FROM key_rotation_in_progress\)$/.test(condition);
+    if (condition !== undefined && !onceSet && !outsideTraining && !outsideRotation) {
       throw new Error(`a trigger condition this test cannot read: ${trigger.sql}`);
     }
     lines.push(
@@ -100,6 +104,7 @@ async function sqliteSchema(db: DataSource): Promise<Schema> {
         columns?.split(',').map((c) => c.trim()),
         onceSet,
         outsideTraining,
+        outsideRotation,
       ),
     );
   }
@@ -112,9 +117,10 @@ function refusal(
   columns?: string[],
   onceSet?: string,
   outsideTraining = false,
+  outsideRotation = false,
 ): string {
   const of = columns && columns.length > 0 ? ` of ${[...columns].sort().join(', ')}` : '';
-  return `${table} refuses ${event.toLowerCase()}${of}${onceSet ? ` once ${onceSet} is set` : ''}${outsideTraining ? ' outside training' : ''}`;
+  return `${table} refuses ${event.toLowerCase()}${of}${onceSet ? ` once ${onceSet} is set` : ''}${outsideTraining ? ' outside training' : ''}${outsideRotation ? ' unless a key rotation is in progress' : ''}`;
 }
 
 function postgresType(column: {
@@ -200,7 +206,11 @@ async function postgresSchema(db: DataSource): Promise<Schema> {
     const onceSet = /OLD\.(\w+) IS NOT NULL/.exec(trigger.source)?.[1];
     const unconditional = !/\bIF\b/.test(trigger.source);
     const deleteRefused = unconditional || /TG_OP = 'DELETE'/.test(trigger.source);
-    if (trigger.type & 16) lines.push(refusal(trigger.table, 'UPDATE', changed, onceSet));
+    const outsideRotation = /NOT EXISTS \(SELECT 1 FROM key_rotation_in_progress\)/.test(
+      trigger.source,
+    );
+    if (trigger.type & 16)
+      lines.push(refusal(trigger.table, 'UPDATE', changed, onceSet, false, outsideRotation));
     const outsideTraining = /FROM trials WHERE NOT training/.test(trigger.source);
     if (trigger.type & 8 && deleteRefused)
       lines.push(refusal(trigger.table, 'DELETE', undefined, undefined, outsideTraining));
@@ -251,7 +261,9 @@ describeOnPostgres('The schema on SQLite and on PostgreSQL', () => {
       expect.arrayContaining([
         'audit_entries refuses update',
         'audit_entries refuses delete',
-        'slots refuses update of list_id, slot, stratum, target_sealed',
+        'slots refuses update of list_id, slot, stratum',
+        'slots refuses update of target_sealed unless a key rotation is in progress',
+        'randomization_lists refuses update unless a key rotation is in progress',
         'slots refuses update of allocated_at, participant_id once participant_id is set',
       ]),
     );
@@ -292,6 +304,53 @@ describeOnPostgres('The schema on SQLite and on PostgreSQL', () => {
         'SELECT participant_id, target_sealed FROM slots',
       );
       expect(slot).toEqual({ participant_id: 'P-1', target_sealed: 'sealed' });
+    },
+  );
+
+  it.each(['sqlite', 'postgres'] as const)(
+    'on %s, only a transaction holding the key rotation row may re-seal, and only the sealed columns',
+    async (kind) => {
+      const db = kind === 'sqlite' ? sqlite : postgres;
+      const refused = /append-only|cannot change/;
+      const runner = db.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query(
+          "INSERT INTO key_rotation_in_progress (id, from_version, to_version, started_at) VALUES (1, 1, 2, 't')",
+        );
+        await runner.query("UPDATE slots SET target_sealed = 'resealed'");
+        await runner.query(
+          "UPDATE randomization_lists SET seed_sealed = 's2', nonce_sealed = 'n2'",
+        );
+        await expect(runner.query('UPDATE slots SET slot = 3')).rejects.toThrow(refused);
+        if (kind === 'postgres') {
+          // A failed statement aborts a PostgreSQL transaction: the rest runs in a fresh one.
+          await runner.rollbackTransaction();
+          await runner.startTransaction();
+          await runner.query(
+            "INSERT INTO key_rotation_in_progress (id, from_version, to_version, started_at) VALUES (1, 1, 2, 't')",
+          );
+        }
+        await expect(
+          runner.query("UPDATE randomization_lists SET commitment = 'other'"),
+        ).rejects.toThrow(refused);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      // Rolled back with its row: the values are the sealed ones and nothing may change again.
+      expect(await db.query('SELECT COUNT(*) AS n FROM key_rotation_in_progress')).toEqual([
+        { n: kind === 'sqlite' ? 0 : '0' },
+      ]);
+      await expect(db.query("UPDATE slots SET target_sealed = 'x'")).rejects.toThrow(refused);
+      await expect(db.query("UPDATE randomization_lists SET seed_sealed = 'x'")).rejects.toThrow(
+        refused,
+      );
+      await expect(
+        db.query(
+          "INSERT INTO key_rotation_in_progress (id, from_version, to_version, started_at) VALUES (2, 1, 2, 't')",
+        ),
+      ).rejects.toThrow();
     },
   );
 });

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { rotationPastThisServer } from '../crypto/key-check.service';
 import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
 import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -200,6 +201,8 @@ export class AllocationService {
         try {
           target = openSlot(this.cipher, this.trial.protocolId, candidate);
         } catch (error) {
+          const rotated = await rotationPastThisServer(manager, this.cipher, error);
+          if (rotated) throw rotated;
           if (error instanceof BlindingDecryptionError) {
             await this.randomization.reportSlotFailure(
               manager,

@@ -4,6 +4,7 @@ import { backupCommand } from './backup.command';
 import { CliCommand } from './cli-io';
 import { keyGenerateCommand } from './key-generate.command';
 import { keyRotateAuditSigningCommand } from './key-rotate-audit-signing.command';
+import { keyRotateCommand } from './key-rotate.command';
 import { listSimulateCommand } from './list-simulate.command';
 import { listVerifyCommand } from './list-verify.command';
 import { userCreateCommand } from './user-create.command';
@@ -16,6 +17,7 @@ export const COMMANDS: CliCommand[] = [
   listVerifyCommand,
   listSimulateCommand,
   keyGenerateCommand,
+  keyRotateCommand,
   keyRotateAuditSigningCommand,
   backupCommand,
 ];

@@ -57,6 +57,8 @@ export const ERROR_CODES = {
     'Possible only on a practice instance (TRAINING=true); a clinical list can never be reset',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
+  BLINDING_KEY_ROTATED:
+    'The blinding key was rotated: this server holds the old key and must be restarted with the new one',
   NOT_READY: 'A readiness check failed (GET /api/health/ready names it): do not route work here',
   INTERNAL_ERROR: 'An unexpected error; quote the request id to the administrator',
 } as const;
@@ -168,5 +170,21 @@ export class StorageUnavailable extends DomainError {
     readonly retryAfterSeconds = 30,
   ) {
     super('unavailable', `The database could not store the change: ${cause}`);
+  }
+}
+
+/**
+ * The sealed values are under a newer blinding key than this server holds (a `key rotate` ran
+ * while it was up). Answered 503: nothing was stored, another server (restarted with the new key)
+ * can take the request.
+ */
+export class BlindingKeyRotated extends DomainError {
+  constructor(serverVersion: number, databaseVersion: number) {
+    super(
+      'unavailable',
+      `The blinding key was rotated to version ${databaseVersion}; this server holds version ${serverVersion} ` +
+        'and must be restarted with the new key',
+      { code: 'BLINDING_KEY_ROTATED' },
+    );
   }
 }

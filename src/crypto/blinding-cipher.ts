@@ -22,6 +22,28 @@ export class BlindingDecryptionError extends Error {
   }
 }
 
+/**
+ * The value names another key version than this cipher's: after a key rotation, a server still
+ * running with the old key sees the new version here. Still a decryption failure (a relabelled
+ * value lands here too); callers that can tell a rotation from tampering check the database.
+ */
+export class BlindingKeyVersionMismatch extends BlindingDecryptionError {
+  constructor(
+    what: string,
+    readonly sealedVersion: number,
+    readonly cipherVersion: number,
+  ) {
+    super(what);
+    this.name = 'BlindingKeyVersionMismatch';
+  }
+}
+
+/** The key version a sealed value names (its `v<n>.` prefix), or undefined when it names none. */
+export function sealedKeyVersion(sealed: string): number | undefined {
+  const match = /^v([1-9][0-9]{0,8})\./.exec(sealed);
+  return match ? Number(match[1]) : undefined;
+}
+
 function pad(plaintext: string): Buffer {
   const bytes = Buffer.from(plaintext, 'utf8');
   // One length byte pair, then the bytes, then zeros up to the next multiple of PAD_BLOCK.
@@ -38,11 +60,29 @@ function unpad(padded: Buffer): string {
 }
 
 export class BlindingCipher {
+  private version: number;
+
   constructor(
     private readonly key: Buffer,
-    readonly keyVersion = CURRENT_KEY_VERSION,
+    keyVersion = CURRENT_KEY_VERSION,
   ) {
     if (key.length !== 32) throw new Error('The blinding key must be 32 bytes');
+    this.version = keyVersion;
+  }
+
+  /** The version this key has in the database (1 until a `key rotate`). */
+  get keyVersion(): number {
+    return this.version;
+  }
+
+  /**
+   * Which version a key is, is recorded in the database (key_checks), not in the key: the start
+   * sets it once the key check has matched, before anything is sealed or opened.
+   */
+  adoptVersion(keyVersion: number): void {
+    if (!Number.isInteger(keyVersion) || keyVersion < 1)
+      throw new Error(`Not a key version: ${keyVersion}`);
+    this.version = keyVersion;
   }
 
   encrypt(plaintext: string, associatedData: string): string {
@@ -60,9 +100,12 @@ export class BlindingCipher {
 
   decrypt(sealed: string, associatedData: string): string {
     const parts = sealed.split('.');
-    const version = parts[0]?.startsWith('v') ? Number(parts[0].slice(1)) : NaN;
-    if (parts.length !== 4 || version !== this.keyVersion) {
+    const version = sealedKeyVersion(sealed);
+    if (parts.length !== 4 || version === undefined) {
       throw new BlindingDecryptionError(associatedData);
+    }
+    if (version !== this.keyVersion) {
+      throw new BlindingKeyVersionMismatch(associatedData, version, this.keyVersion);
     }
     try {
       const decipher = createDecipheriv(

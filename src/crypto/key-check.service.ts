@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BlindingKeyRotated } from '../common/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
-import { BlindingCipher } from './blinding-cipher';
+import { BlindingCipher, BlindingKeyVersionMismatch } from './blinding-cipher';
 import { publicKeyBase64 } from './ed25519';
 import { KeyCheckEntity } from './key-check.entity';
 import { SigningKeyPair } from './key-material';
@@ -14,6 +16,53 @@ export class WrongBlindingKey extends Error {
         'Start with the original BLINDING_KEY or BLINDING_KEY_FILE; nothing was decrypted.',
     );
   }
+}
+
+/** A start-up failure: the key is one a `key rotate` replaced; the sealed values need a newer one. */
+export class RetiredBlindingKey extends Error {
+  constructor(
+    readonly keyVersion: number,
+    readonly minimumVersion: number,
+  ) {
+    super(
+      `BLINDING_KEY (or BLINDING_KEY_FILE) is blinding key version ${keyVersion}, which a key rotation retired: ` +
+        `this database refuses keys older than version ${minimumVersion}, under which every sealed value now is. ` +
+        `Start with the version ${minimumVersion} key (docs/operations.md, "Rotating the blinding key"); nothing was decrypted.`,
+    );
+  }
+}
+
+/** The key_checks row of the current blinding key; its key_version is the minimum a start accepts. */
+export const BLINDING_PURPOSE = 'blinding';
+
+/** The key_checks row kept for a retired blinding key, so a start with it is named as such. */
+export function retiredBlindingPurpose(keyVersion: number): string {
+  return `blinding-retired-v${keyVersion}`;
+}
+
+/** The version of the current blinding key, as recorded in this database (undefined before set-up). */
+export async function storedBlindingKeyVersion(
+  manager: EntityManager,
+): Promise<number | undefined> {
+  const row = await manager.getRepository(KeyCheckEntity).findOneBy({ purpose: BLINDING_PURPOSE });
+  return row?.keyVersion;
+}
+
+/**
+ * A sealed value that failed to open, seen during a request: when it names a newer key version
+ * and the database records that version as current, a `key rotate` ran under this server, which
+ * is not a damaged list (no integrity alarm) but a server to restart. Undefined otherwise.
+ */
+export async function rotationPastThisServer(
+  manager: EntityManager,
+  cipher: BlindingCipher,
+  error: unknown,
+): Promise<BlindingKeyRotated | undefined> {
+  if (!(error instanceof BlindingKeyVersionMismatch)) return undefined;
+  const stored = await storedBlindingKeyVersion(manager);
+  if (stored === undefined || stored <= cipher.keyVersion || error.sealedVersion !== stored)
+    return undefined;
+  return new BlindingKeyRotated(cipher.keyVersion, stored);
 }
 
 /** A start-up failure: this process would sign audit checkpoints with a key nobody registered. */
@@ -32,7 +81,9 @@ export const AUDIT_SIGNING_PURPOSE = 'audit-signing';
 
 /**
  * Stores the blinding key's check value and the audit signing public key at first start and
- * compares them at every later start (SPEC section 5).
+ * compares them at every later start (SPEC section 5). After a `key rotate`, the blinding row
+ * holds the new key's version and check value, and each retired key keeps a row of its own
+ * (`blinding-retired-v<n>`), so a start with an old key is told which version it has.
  */
 @Injectable()
 export class KeyCheckService {
@@ -48,15 +99,23 @@ export class KeyCheckService {
     const publicKey = publicKeyBase64(this.signingKey.publicKey);
     await this.uow.write(async (manager) => {
       const repository = manager.getRepository(KeyCheckEntity);
-      const stored = await repository.findOneBy({ purpose: 'blinding' });
+      const stored = await repository.findOneBy({ purpose: BLINDING_PURPOSE });
       if (!stored) {
         await repository.insert({
-          purpose: 'blinding',
+          purpose: BLINDING_PURPOSE,
           keyVersion: this.cipher.keyVersion,
           checkValue,
           createdAt: new Date().toISOString(),
         });
-      } else if (stored.checkValue !== checkValue) {
+      } else if (stored.checkValue === checkValue) {
+        // The key is the current one: seal and open under the version the database records.
+        this.cipher.adoptVersion(stored.keyVersion);
+      } else {
+        // One row per retired version besides the current one (key rotate keeps them).
+        const retired = (await repository.find()).find(
+          (row) => row.purpose.startsWith('blinding-retired-') && row.checkValue === checkValue,
+        );
+        if (retired) throw new RetiredBlindingKey(retired.keyVersion, stored.keyVersion);
         throw new WrongBlindingKey();
       }
       const signing = await repository.findOneBy({ purpose: AUDIT_SIGNING_PURPOSE });
@@ -82,7 +141,7 @@ export class KeyCheckService {
     const publicKey = publicKeyBase64(this.signingKey.publicKey);
     const stored = await this.uow.read((manager) => manager.getRepository(KeyCheckEntity).find());
     const valueOf = (purpose: string) => stored.find((row) => row.purpose === purpose)?.checkValue;
-    if (valueOf('blinding') !== checkValue)
+    if (valueOf(BLINDING_PURPOSE) !== checkValue)
       return 'the blinding key does not match the key check value stored in the database';
     if (valueOf(AUDIT_SIGNING_PURPOSE) !== publicKey)
       return 'the audit signing key does not match the public key registered in the database';

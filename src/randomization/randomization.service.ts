@@ -6,6 +6,7 @@ import { Conflict } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { rotationPastThisServer } from '../crypto/key-check.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
@@ -502,6 +503,8 @@ export class RandomizationService {
         },
       };
     } catch (error) {
+      const rotated = await rotationPastThisServer(manager, this.cipher, error);
+      if (rotated) throw rotated;
       if (!(error instanceof BlindingDecryptionError)) throw error;
       await this.reportSlotFailure(
         manager,

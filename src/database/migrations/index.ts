@@ -9,6 +9,7 @@ import { Sessions1764000006600 } from './1764000006600-sessions';
 import { PasswordFailures1764000007000 } from './1764000007000-password-failures';
 import { CorrectionsAndWithdrawal1764000007300 } from './1764000007300-corrections-and-withdrawal';
 import { Training1764000007600 } from './1764000007600-training';
+import { KeyRotation1764000008400 } from './1764000008400-key-rotation';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   PasswordFailures1764000007000,
   CorrectionsAndWithdrawal1764000007300,
   Training1764000007600,
+  KeyRotation1764000008400,
 ];

@@ -607,6 +607,7 @@ export interface components {
         | 'AUDIT_EXPORTED'
         | 'AUDIT_VERIFIED'
         | 'AUDIT_SIGNING_KEY_ROTATED'
+        | 'BLINDING_KEY_ROTATED'
         | 'AUDIT_HEAD_ACCEPTED';
       participantId: string | null;
       /** @enum {string} */
@@ -1241,6 +1242,7 @@ export interface components {
        *     - `TRAINING_ONLY`: Possible only on a practice instance (TRAINING=true); a clinical list can never be reset
        *     - `THROTTLED`: Too many attempts; wait and try again
        *     - `STORAGE_UNAVAILABLE`: The database could not store the change; retry later
+       *     - `BLINDING_KEY_ROTATED`: The blinding key was rotated: this server holds the old key and must be restarted with the new one
        *     - `NOT_READY`: A readiness check failed (GET /api/health/ready names it): do not route work here
        *     - `INTERNAL_ERROR`: An unexpected error; quote the request id to the administrator
        * @enum {string}
@@ -1282,6 +1284,7 @@ export interface components {
         | 'TRAINING_ONLY'
         | 'THROTTLED'
         | 'STORAGE_UNAVAILABLE'
+        | 'BLINDING_KEY_ROTATED'
         | 'NOT_READY'
         | 'INTERNAL_ERROR';
       /** @description A sentence the user can act on */
@@ -1414,6 +1417,7 @@ export interface operations {
           | 'AUDIT_EXPORTED'
           | 'AUDIT_VERIFIED'
           | 'AUDIT_SIGNING_KEY_ROTATED'
+          | 'BLINDING_KEY_ROTATED'
           | 'AUDIT_HEAD_ACCEPTED';
         /** @description Username */
         actor?: string;

@@ -109,6 +109,8 @@ export const en = {
   'error.THROTTLED': 'Too many attempts. {message}',
   'error.STORAGE_UNAVAILABLE':
     'The server could not store this. Nothing was saved. Try again in a moment.',
+  'error.BLINDING_KEY_ROTATED':
+    'The server is being restarted with a new key. Nothing was saved. Try again in a moment.',
   'error.NOT_READY': 'The server is not ready to take work. Ask the administrator.',
   'error.INTERNAL_ERROR':
     'Something went wrong on the server. Quote the request id to the administrator.',

@@ -108,6 +108,8 @@ export const es: Record<MessageKey, string> = {
   'error.THROTTLED': 'Demasiados intentos. {message}',
   'error.STORAGE_UNAVAILABLE':
     'El servidor no pudo guardarlo. No se ha guardado nada. Vuelva a intentarlo en un momento.',
+  'error.BLINDING_KEY_ROTATED':
+    'El servidor se está reiniciando con una clave nueva. No se ha guardado nada. Vuelva a intentarlo en un momento.',
   'error.NOT_READY': 'El servidor no está listo para trabajar. Avise al administrador.',
   'error.INTERNAL_ERROR':
     'Algo ha fallado en el servidor. Indique el identificador de la petición al administrador.',

@@ -57,6 +57,7 @@ export const AUDIT_ACTION_NAMES = [
   'AUDIT_EXPORTED',
   'AUDIT_VERIFIED',
   'AUDIT_SIGNING_KEY_ROTATED',
+  'BLINDING_KEY_ROTATED',
   'AUDIT_HEAD_ACCEPTED',
 ] as const satisfies readonly AuditAction[];
 
