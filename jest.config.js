@@ -18,6 +18,7 @@ const ON_POSTGRES = [
   'shared-throttle',
   'email-notifications',
   'corrections-and-withdrawal',
+  'key-rotation',
 ];
 
 function postgresInstalled() {

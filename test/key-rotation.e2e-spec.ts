@@ -201,8 +201,9 @@ describe('Blinding key rotation (end to end)', () => {
   });
 
   it('starts with the new key: re-reads, new allocations and unblinding give the limbs of before', async () => {
-    restarted = await createApp(withKey(t.config, newKey));
-    const http = () => request(restarted!.getHttpServer() as Parameters<typeof request>[0]);
+    const app = await createApp(withKey(t.config, newKey));
+    restarted = app;
+    const http = () => request(app.getHttpServer());
     const login = async (username: string) =>
       `Bearer ${
         (
