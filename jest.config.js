@@ -19,6 +19,7 @@ const ON_POSTGRES = [
   'email-notifications',
   'corrections-and-withdrawal',
   'key-rotation',
+  'secrets',
 ];
 
 function postgresInstalled() {

@@ -1,15 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAppConfig } from '../src/config/app-config';
+import { postgresBinDir } from './support/postgres';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { startServerProcess, ServerProcess } from './support/server-process';
-import { newTempDir, testEnv } from './support/test-app';
+import { newTempDir, testDatabaseEnv, testDatabaseKind, testEnv } from './support/test-app';
+import { testDatabaseOf } from './support/test-database';
 
 /**
  * Secrets stay secret (SPEC sections 5 and 6): after a full workflow on a real server process
  * logging at its most verbose, no password, token, seed, nonce, blinding key or token secret is
  * found in the server's output, the audit log (as exported in every format), any error body, or
- * the raw bytes of the database files; and no limb is stored in clear anywhere in the database.
+ * the database (SQLite: the raw bytes of its files; PostgreSQL: every column of every row of every
+ * table as text, and pg_dump's dump where pg_dump is installed); and no limb is stored in clear
+ * anywhere in the database.
  */
 
 const trial = nctTrial();
@@ -43,6 +49,7 @@ describe('Secrets stay secret (end to end, server process)', () => {
   const auditExports: string[] = [];
   let server: ServerProcess;
   let databaseWhileRunning: Buffer[] = [];
+  const onPostgres = testDatabaseKind() === 'postgres';
 
   const call = async (
     method: string,
@@ -91,13 +98,43 @@ describe('Secrets stay secret (end to end, server process)', () => {
     return token;
   };
 
-  const readDatabaseFiles = () =>
+  const readSqliteFiles = () =>
     ['', '-wal', '-shm', '-journal']
       .map((suffix) => `${databasePath}${suffix}`)
       .filter((path) => existsSync(path))
       .map((path) => readFileSync(path));
 
+  /** Every table, all columns of all rows as text (row_to_json), then pg_dump's dump if installed. */
+  const dumpPostgres = async (): Promise<Buffer[]> => {
+    const database = testDatabaseOf(loadAppConfig(env));
+    try {
+      const tables = await database.tables();
+      expect(tables).toEqual(expect.arrayContaining(['slots', 'randomization_lists', 'users']));
+      const text: string[] = [];
+      for (const table of tables) text.push(table, ...(await database.rowsAsText(table)));
+      const dumps = [Buffer.from(text.join('\n'))];
+      const binDir = postgresBinDir();
+      if (binDir && existsSync(join(binDir, 'pg_dump'))) {
+        dumps.push(
+          execFileSync(join(binDir, 'pg_dump'), ['--no-owner', env.DATABASE_URL], {
+            timeout: 60_000,
+            maxBuffer: 256 * 1024 * 1024,
+          }),
+        );
+      }
+      return dumps;
+    } finally {
+      await database.close();
+    }
+  };
+
+  /** What an inspector holding the database sees of it. */
+  const readDatabase = (): Promise<Buffer[]> =>
+    onPostgres ? dumpPostgres() : Promise.resolve(readSqliteFiles());
+
   beforeAll(async () => {
+    // On PostgreSQL (project e2e-postgres) a fresh database of the file's throwaway cluster.
+    Object.assign(env, await testDatabaseEnv({}));
     server = await startServerProcess(env);
     const admin = await login('admin', adminPassword);
     const tokens: Record<string, string> = {};
@@ -267,7 +304,7 @@ describe('Secrets stay secret (end to end, server process)', () => {
         }
       ).valid,
     ).toBe(true);
-    databaseWhileRunning = readDatabaseFiles();
+    databaseWhileRunning = await readDatabase();
     await server.stop();
   }, 120_000);
 
@@ -302,17 +339,19 @@ describe('Secrets stay secret (end to end, server process)', () => {
     expect(errorBodies.filter((text) => secretsIn(text).length > 0)).toEqual([]);
   });
 
-  it('keeps every secret out of the database files, while running (WAL) and after shutdown', () => {
-    const files = [...databaseWhileRunning, ...readDatabaseFiles()];
+  it('keeps every secret out of the database (SQLite: its files, WAL too; PostgreSQL: every table), while running and after shutdown', async () => {
+    const files = [...databaseWhileRunning, ...(await readDatabase())];
     expect(files.length).toBeGreaterThan(1);
+    // The scan reads the real content: the participants and the sealed slots are in it.
+    expect(Buffer.concat(files).includes('ELA-002')).toBe(true);
     expect(files.map((bytes) => secretsIn(bytes))).toEqual(files.map(() => []));
   });
 
-  it('stores no limb in clear: the database files hold neither LEFT nor RIGHT', () => {
+  it('stores no limb in clear: the database holds neither LEFT nor RIGHT', async () => {
     // The slots, the seed and the nonce are sealed with AES-256-GCM; the trial file (which names
     // the targets) is stored as a hash only. A 4-letter run such as LEFT inside random base64url
     // ciphertext is possible but improbable (about 1 in 10^4 runs for this database size).
-    for (const bytes of [...databaseWhileRunning, ...readDatabaseFiles()]) {
+    for (const bytes of [...databaseWhileRunning, ...(await readDatabase())]) {
       expect(bytes.includes('LEFT')).toBe(false);
       expect(bytes.includes('RIGHT')).toBe(false);
     }

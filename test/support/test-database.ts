@@ -17,6 +17,16 @@ export interface TestDatabase {
   count(table: string, where?: string, params?: unknown[]): Promise<number>;
   auditEntries(): Promise<ChainedAuditEntry[]>;
   verifyAudit(): Promise<ChainVerification>;
+  /**
+   * Every table of the server's schema, by name (SQLite: sqlite_master, so sqlite_sequence too;
+   * PostgreSQL: the base tables of the connection's schema, where the migrations create them).
+   */
+  tables(): Promise<string[]>;
+  /**
+   * Every row of a table, each as JSON text holding every column (PostgreSQL: row_to_json, so
+   * every value as the database writes it out), sorted: the same rows give the same list.
+   */
+  rowsAsText(table: string): Promise<string[]>;
   /** Ends the inspector's connection (PostgreSQL); test-app's close() calls it. */
   close(): Promise<void>;
 }
@@ -100,6 +110,26 @@ export function testDatabaseOf(config: AppConfig): TestDatabase {
     auditEntries,
     async verifyAudit() {
       return verifyChain(await auditEntries());
+    },
+    async tables() {
+      const rows = postgres
+        ? await query<{ name: string }>(
+            `SELECT table_name AS name FROM information_schema.tables
+              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+          )
+        : await query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`);
+      return rows.map((row) => row.name).sort();
+    },
+    async rowsAsText(table) {
+      const quoted = `"${table.replace(/"/g, '""')}"`;
+      const rows = postgres
+        ? (await query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${quoted} t`)).map(
+            (row) => row.row,
+          )
+        : (await query<Record<string, unknown>>(`SELECT * FROM ${quoted}`)).map((row) =>
+            JSON.stringify(row),
+          );
+      return rows.sort();
     },
     async close() {
       const open = client;
