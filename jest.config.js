@@ -20,6 +20,7 @@ const ON_POSTGRES = [
   'corrections-and-withdrawal',
   'key-rotation',
   'secrets',
+  'list-integrity',
 ];
 
 function postgresInstalled() {

@@ -1,28 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
-import { auditEntriesOf } from './support/database-file';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { newTempDir, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
 const trial = nctTrial();
 
-const auditActions = (t: TestApp): string[] =>
-  auditEntriesOf(t.config.databasePath).map((e) => e.action);
+const auditActions = async (t: TestApp): Promise<string[]> =>
+  (await t.database.auditEntries()).map((e) => e.action);
 
-/** What someone holding the database file could do: drop the guard triggers and edit rows. */
-function tamper(path: string, statements: string[]): void {
-  const db = new Database(path);
-  try {
-    db.exec('DROP TRIGGER IF EXISTS slots_no_column_update;');
-    for (const sql of statements) db.exec(sql);
-  } finally {
-    db.close();
-  }
+/**
+ * What someone holding the database file (or a PostgreSQL login that owns the tables) could do:
+ * drop the guard trigger of the sealed columns and edit rows, from outside the server.
+ */
+async function tamper(t: TestApp, statements: string[]): Promise<void> {
+  await t.database.execute(
+    t.database.kind === 'postgres'
+      ? 'DROP TRIGGER IF EXISTS slots_guard ON slots'
+      : 'DROP TRIGGER IF EXISTS slots_no_column_update',
+  );
+  for (const sql of statements) await t.database.execute(sql);
 }
+
+/** Slot `to` gets the ciphertext of slot `from` (of the same list and stratum). */
+const swapCiphertext = (from: number, to: number) =>
+  `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = ${from}) WHERE slot = ${to}`;
 
 describe('Integrity of the sealed list (end to end)', () => {
   let t: TestApp;
@@ -49,38 +53,39 @@ describe('Integrity of the sealed list (end to end)', () => {
   });
   afterEach(() => t?.close());
 
-  it('refuses to change a sealed slot, re-assign a claimed one or delete one at the database level', () => {
-    const db = new Database(t.config.databasePath);
-    try {
-      expect(() => db.prepare("UPDATE slots SET target_sealed = 'x' WHERE slot = 1").run()).toThrow(
-        /cannot change/,
+  it('refuses to change a sealed slot, re-assign a claimed one or delete one at the database level', async () => {
+    const db = t.database;
+    // The database's own message (better-sqlite3's errors come from another realm than jest's).
+    const refusal = (sql: string) =>
+      db.execute(sql).then(
+        () => 'accepted',
+        (error: Error) => error.message,
       );
-      expect(() => db.prepare('DELETE FROM slots WHERE slot = 1').run()).toThrow(/cannot change/);
-      db.prepare(
-        "UPDATE slots SET participant_id = 'ELA-001', allocated_at = 'now' WHERE slot = 1",
-      ).run();
-      expect(() =>
-        db.prepare("UPDATE slots SET participant_id = 'ELA-002' WHERE slot = 1").run(),
-      ).toThrow(/cannot change once participant_id is set/);
-      expect(() =>
-        db.prepare('UPDATE slots SET participant_id = NULL WHERE slot = 1').run(),
-      ).toThrow(/cannot change once participant_id is set/);
-    } finally {
-      db.close();
-    }
+    expect(await refusal("UPDATE slots SET target_sealed = 'x' WHERE slot = 1")).toMatch(
+      /cannot change/,
+    );
+    expect(await refusal('DELETE FROM slots WHERE slot = 1')).toMatch(/cannot change/);
+    await db.execute('UPDATE slots SET participant_id = ?, allocated_at = ? WHERE slot = 1', [
+      'ELA-001',
+      new Date().toISOString(),
+    ]);
+    expect(await refusal("UPDATE slots SET participant_id = 'ELA-002' WHERE slot = 1")).toMatch(
+      /cannot change once participant_id is set/,
+    );
+    expect(await refusal('UPDATE slots SET participant_id = NULL WHERE slot = 1')).toMatch(
+      /cannot change once participant_id is set/,
+    );
   });
 
   it('blocks allocation of a slot whose ciphertext was swapped with another, and audits it', async () => {
-    tamper(t.config.databasePath, [
-      `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 2) WHERE slot = 1`,
-    ]);
+    await tamper(t, [swapCiphertext(2, 1)]);
     const response = await t
       .http()
       .post('/api/participants/ELA-001/allocation')
       .set('Authorization', pharmacist)
       .expect(409);
     expect((response.body as { message: string }).message).toMatch(/integrity check/);
-    expect(auditActions(t)).toContain('ALLOCATION_REFUSED');
+    expect(await auditActions(t)).toContain('ALLOCATION_REFUSED');
     const participant = await t
       .http()
       .get('/api/participants/ELA-001')
@@ -90,9 +95,7 @@ describe('Integrity of the sealed list (end to end)', () => {
   });
 
   it('finds an edited list at start, audits LIST_INTEGRITY_FAILED and blocks every allocation', async () => {
-    tamper(t.config.databasePath, [
-      `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5`,
-    ]);
+    await tamper(t, [swapCiphertext(6, 5)]);
     await t.app.close();
     const restarted = await createApp(t.config);
     try {
@@ -110,7 +113,7 @@ describe('Integrity of the sealed list (end to end)', () => {
     } finally {
       await restarted.close();
     }
-    expect(auditActions(t)).toContain('LIST_INTEGRITY_FAILED');
+    expect(await auditActions(t)).toContain('LIST_INTEGRITY_FAILED');
   });
 
   it('refuses to start when the trial file changed after the list was generated', async () => {
@@ -159,9 +162,7 @@ describe('Integrity of a list generated by another process (end to end)', () => 
         .set('Authorization', pharmacist)
         .send(registration(trial, 'SCR-1'))
         .expect(201);
-      tamper(first.config.databasePath, [
-        `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5`,
-      ]);
+      await tamper(first, [swapCiphertext(6, 5)]);
       const http = () => request(second.getHttpServer());
       // Slot 1 itself is intact: only the whole-list check can refuse this allocation.
       const refused = await http()
@@ -169,7 +170,7 @@ describe('Integrity of a list generated by another process (end to end)', () => 
         .set('Authorization', pharmacist)
         .expect(409);
       expect((refused.body as { message: string }).message).toMatch(/failed its integrity check/);
-      expect(auditActions(first)).toContain('LIST_INTEGRITY_FAILED');
+      expect(await auditActions(first)).toContain('LIST_INTEGRITY_FAILED');
     } finally {
       await second.close();
       await first.close();
