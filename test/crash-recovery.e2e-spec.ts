@@ -1,14 +1,23 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
+import { loadAppConfig } from '../src/config/app-config';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
-import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+import {
+  ADMIN_PASSWORD,
+  newTempDir,
+  testDatabaseEnv,
+  testEnv,
+  USER_PASSWORD,
+} from './support/test-app';
+import { TestDatabase, testDatabaseOf } from './support/test-database';
 import { Answer, call, expectStatus, login, pool } from './support/http-client';
 
 /**
  * A server killed with SIGKILL in the middle of an allocation load loses nothing it answered,
- * keeps an intact file, a valid chain, and exactly one ALLOCATED entry per allocated slot.
+ * keeps an intact file, a valid chain, and exactly one ALLOCATED entry per allocated slot. On
+ * PostgreSQL (project e2e-postgres) the server process dies the same way while the database server
+ * lives on: the killed process's connections and open transactions are the database's to end.
  */
 
 /** Kill-and-restart rounds; a longer soak: CRASH_ROUNDS=200 npx jest test/crash-recovery. */
@@ -49,62 +58,61 @@ interface Ledger {
   attempted: Set<string>;
 }
 
-/** One final read of the file, checked against the ledger; returns how many slots are taken. */
-function checkDatabase(databasePath: string, ledger: Ledger, round: number): number {
+/** One final read of the database, checked against the ledger; returns how many slots are taken. */
+async function checkDatabase(
+  database: TestDatabase,
+  ledger: Ledger,
+  round: number,
+): Promise<number> {
   const where = `after restart ${round}`;
-  const db = openDatabaseFile(databasePath);
-  try {
-    expect({ where, integrity: db.pragma('integrity_check', { simple: true }) }).toEqual({
+  if (database.kind === 'sqlite') {
+    expect({ where, integrity: await database.query('PRAGMA integrity_check') }).toEqual({
       where,
-      integrity: 'ok',
+      integrity: [{ integrity_check: 'ok' }],
     });
-    const slots = db
-      .prepare(
-        'SELECT participant_id AS participantId, slot FROM slots WHERE participant_id IS NOT NULL',
-      )
-      .all() as { participantId: string; slot: number }[];
-    const slotOf = new Map(slots.map((s) => [s.participantId, s.slot]));
-    const markedAllocated = (
-      db
-        .prepare('SELECT participant_id AS id FROM participants WHERE allocated_at IS NOT NULL')
-        .all() as {
-        id: string;
-      }[]
-    ).map((p) => p.id);
-
-    const entries = readAuditEntries(db);
-    const allocatedEntries = entries.filter((e) => e.action === 'ALLOCATED');
-    const entriesOf = new Map<string, number[]>();
-    for (const entry of allocatedEntries) {
-      const id = entry.participantId ?? '(none)';
-      entriesOf.set(id, [...(entriesOf.get(id) ?? []), entry.details.slot as number]);
-    }
-
-    // Every ALLOCATED entry names exactly one allocated slot, and every allocated slot has one entry.
-    const mismatched = [...entriesOf].filter(
-      ([id, entrySlots]) => entrySlots.length !== 1 || slotOf.get(id) !== entrySlots[0],
-    );
-    const withoutEntry = slots.filter((s) => !entriesOf.has(s.participantId));
-    expect({ where, mismatched, withoutEntry }).toEqual({
-      where,
-      mismatched: [],
-      withoutEntry: [],
-    });
-    expect(allocatedEntries).toHaveLength(slots.length);
-    // The participant row and the slot row were committed together.
-    expect({ where, marked: [...markedAllocated].sort() }).toEqual({
-      where,
-      marked: [...slotOf.keys()].sort(),
-    });
-    // Nothing answered 201 is lost or moved; nothing appears that no client asked for.
-    const lost = [...ledger.allocated].filter(([id, slot]) => slotOf.get(id) !== slot);
-    const unexpected = [...slotOf.keys()].filter((id) => !ledger.attempted.has(id));
-    expect({ where, lost, unexpected }).toEqual({ where, lost: [], unexpected: [] });
-    expect(entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED')).toEqual([]);
-    return slots.length;
-  } finally {
-    db.close();
   }
+  const slots = (
+    await database.query<{ participantId: string; slot: number | string }>(
+      'SELECT participant_id AS "participantId", slot FROM slots WHERE participant_id IS NOT NULL',
+    )
+  ).map((s) => ({ participantId: s.participantId, slot: Number(s.slot) }));
+  const slotOf = new Map(slots.map((s) => [s.participantId, s.slot]));
+  const markedAllocated = (
+    await database.query<{ id: string }>(
+      'SELECT participant_id AS id FROM participants WHERE allocated_at IS NOT NULL',
+    )
+  ).map((p) => p.id);
+
+  const entries = await database.auditEntries();
+  const allocatedEntries = entries.filter((e) => e.action === 'ALLOCATED');
+  const entriesOf = new Map<string, number[]>();
+  for (const entry of allocatedEntries) {
+    const id = entry.participantId ?? '(none)';
+    entriesOf.set(id, [...(entriesOf.get(id) ?? []), entry.details.slot as number]);
+  }
+
+  // Every ALLOCATED entry names exactly one allocated slot, and every allocated slot has one entry.
+  const mismatched = [...entriesOf].filter(
+    ([id, entrySlots]) => entrySlots.length !== 1 || slotOf.get(id) !== entrySlots[0],
+  );
+  const withoutEntry = slots.filter((s) => !entriesOf.has(s.participantId));
+  expect({ where, mismatched, withoutEntry }).toEqual({
+    where,
+    mismatched: [],
+    withoutEntry: [],
+  });
+  expect(allocatedEntries).toHaveLength(slots.length);
+  // The participant row and the slot row were committed together.
+  expect({ where, marked: [...markedAllocated].sort() }).toEqual({
+    where,
+    marked: [...slotOf.keys()].sort(),
+  });
+  // Nothing answered 201 is lost or moved; nothing appears that no client asked for.
+  const lost = [...ledger.allocated].filter(([id, slot]) => slotOf.get(id) !== slot);
+  const unexpected = [...slotOf.keys()].filter((id) => !ledger.attempted.has(id));
+  expect({ where, lost, unexpected }).toEqual({ where, lost: [], unexpected: [] });
+  expect(entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED')).toEqual([]);
+  return slots.length;
 }
 
 /**
@@ -175,8 +183,10 @@ describe('Crash recovery (SIGKILL under allocation load)', () => {
           participantIds: { prefix: 'ELA-', digits: 4 },
         }),
       );
-      const env = testEnv(dataDir, { TRIAL_CONFIG: trialFile });
-      const databasePath = join(dataDir, 'trial.sqlite');
+      // SQLite: trial.sqlite in the data directory; PostgreSQL: a database of the file's cluster.
+      const env = testEnv(dataDir, { TRIAL_CONFIG: trialFile, ...(await testDatabaseEnv({})) });
+      // Read from outside the server, as an inspector would: its own connection, never the server's.
+      const database = testDatabaseOf(loadAppConfig(env));
       let server: ServerProcess | undefined;
       try {
         server = await startServerProcess(env);
@@ -238,11 +248,11 @@ describe('Crash recovery (SIGKILL under allocation load)', () => {
           const { cut } = await allocateThenKill(server, pharmacist, batch, ledger);
           totalCut += cut;
           server = await startServerProcess(env);
-          expect({ round, chain: verifyAuditFile(databasePath) }).toMatchObject({
+          expect({ round, chain: await database.verifyAudit() }).toMatchObject({
             round,
             chain: { valid: true },
           });
-          checkDatabase(databasePath, ledger, round);
+          await checkDatabase(database, ledger, round);
         }
         // The load really was cut mid-flight, and really allocated.
         expect(totalCut).toBeGreaterThan(0);
@@ -252,6 +262,7 @@ describe('Crash recovery (SIGKILL under allocation load)', () => {
         throw error;
       } finally {
         await server?.stop('SIGKILL');
+        await database.close();
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
