@@ -15,6 +15,7 @@ import { ERROR_CODES } from './common/domain-errors';
 import { BEARER_SCHEME, withDocumentConventions } from './common/openapi';
 import { TrialDefinition } from './config/trial-definition';
 import { hideBodyParseDetails } from './common/http-exception.filter';
+import { refuseNulCharacters } from './common/nul-characters';
 import { jsonBodiesOnly } from './common/request-body';
 import { requestIdMiddleware } from './common/request-context';
 import { withoutBodyDerivedHeaders } from './common/response-headers';
@@ -109,6 +110,7 @@ async function startApp(
   app.use(jsonBodiesOnly);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, strict: true });
   app.use(hideBodyParseDetails);
+  app.use(refuseNulCharacters);
   app.setGlobalPrefix(API_PREFIX);
   serveWebInterface(app);
   // Behind a load balancer, the client's address (audit, throttling) comes from X-Forwarded-For.

@@ -126,6 +126,26 @@ describe('Deliberate input (end to end)', () => {
     });
   });
 
+  it('refuses U+0000 in a path, a query or a body with 400, on either database, and audits it', async () => {
+    for (const call of [
+      t.http().get('/api/participants/ELA%00001').set('Authorization', everyRole),
+      t.http().get('/api/audit-log?actor=x%00').set('Authorization', everyRole),
+      t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, 'SCR-\u0000-NUL')),
+    ]) {
+      const response = await call.expect(400);
+      expect(response.body as ErrorBody).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((response.body as ErrorBody).message).toMatch(/U\+0000/);
+    }
+    const refusals = await t.database.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM audit_entries WHERE outcome <> 'SUCCESS' AND reason LIKE '%U+0000%'",
+    );
+    expect(Number(refusals[0].n)).toBeGreaterThanOrEqual(3);
+  });
+
   describe('request bodies only as application/json', () => {
     const listGenerated = async (): Promise<boolean> => {
       const trialView = await t.http().get('/api/trial').set('Authorization', statistician);
