@@ -16,6 +16,7 @@ const ON_POSTGRES = [
   'api-additions',
   'response-headers',
   'shared-throttle',
+  'hostile-input',
   'email-notifications',
   'corrections-and-withdrawal',
   'key-rotation',
