@@ -267,6 +267,8 @@ export const en = {
     'Participant {participantId}, screening number {screeningNumber}, gets the next free slot of the randomization list. An allocation is final: it cannot be undone or repeated.',
   'allocate.confirm': 'Allocate now',
   'allocate.allocating': 'Allocating…',
+  'allocate.withdrawnUnallocated':
+    'This participant was withdrawn before allocation: there is nothing to allocate or to show.',
   'allocate.alreadyAllocated':
     'This participant is already allocated. Showing the allocation again is recorded in the audit log.',
   'allocate.reread': 'Show allocation again',

@@ -268,6 +268,8 @@ export const es: Record<MessageKey, string> = {
     'El participante {participantId}, con número de selección {screeningNumber}, recibe la siguiente posición libre de la lista de aleatorización. La asignación es definitiva: no se puede deshacer ni repetir.',
   'allocate.confirm': 'Asignar ahora',
   'allocate.allocating': 'Asignando…',
+  'allocate.withdrawnUnallocated':
+    'Este participante se retiró antes de la asignación: no hay nada que asignar ni que mostrar.',
   'allocate.alreadyAllocated':
     'Este participante ya está asignado. Volver a mostrar la asignación queda registrado en el registro de auditoría.',
   'allocate.reread': 'Mostrar de nuevo la asignación',

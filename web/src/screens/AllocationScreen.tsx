@@ -173,6 +173,8 @@ export function AllocationScreen() {
                 {t('allocate.allocate')}
               </button>
             </div>
+          ) : actionFor(chosen) === 'none' ? (
+            <p role="status">{t('allocate.withdrawnUnallocated')}</p>
           ) : (
             !allocation && (
               <>

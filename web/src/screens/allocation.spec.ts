@@ -69,6 +69,14 @@ describe('actionFor', () => {
   });
 });
 
+describe('actionFor a withdrawn participant', () => {
+  it('re-reads one withdrawn after allocation, and offers nothing for one withdrawn before', () => {
+    const [registered, allocated] = [participants[0]!, participants[1]!];
+    expect(actionFor({ ...allocated, status: 'WITHDRAWN' })).toBe('reread');
+    expect(actionFor({ ...registered, status: 'WITHDRAWN', allocatedAt: null })).toBe('none');
+  });
+});
+
 const allocation = (cell: 'LEFT' | 'RIGHT'): Allocation => {
   const other = cell === 'LEFT' ? 'RIGHT' : 'LEFT';
   const label = (limb: string) => (limb === 'LEFT' ? 'Left lower limb' : 'Right lower limb');

@@ -33,8 +33,10 @@ export function findParticipant(
 }
 
 /** What the pharmacist can do for a participant: allocate it, or read its allocation again. */
-export function actionFor(participant: Participant): 'allocate' | 'reread' {
-  return participant.status === 'REGISTERED' ? 'allocate' : 'reread';
+export function actionFor(participant: Participant): 'allocate' | 'reread' | 'none' {
+  if (participant.status === 'REGISTERED') return 'allocate';
+  // Withdrawn before allocation: there is nothing to allocate and nothing to show again.
+  return participant.allocatedAt ? 'reread' : 'none';
 }
 
 /** One line of the result panel: what goes in a syringe, and where it goes. */
