@@ -323,7 +323,9 @@ describe('Email on a list integrity failure (end to end)', () => {
         await t.app.close();
         const db = new Database(t.config.databasePath);
         try {
-          db.exec('DROP TRIGGER IF EXISTS slots_no_column_update;');
+          db.exec(
+            'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
+          );
           db.exec(
             'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5',
           );
@@ -397,7 +399,9 @@ describe('Email on a list integrity failure (end to end)', () => {
           .expect(201);
         const db = new Database(t.config.databasePath);
         try {
-          db.exec('DROP TRIGGER IF EXISTS slots_no_column_update;');
+          db.exec(
+            'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
+          );
           db.exec(
             'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 2) WHERE slot = 1',
           );

@@ -268,7 +268,11 @@ describe('Observability (end to end)', () => {
     it('answers GET /api/health and /api/health/live with {status:"ok"}, and ready with every check passing', async () => {
       const t = await startTestApp();
       try {
-        expect((await t.http().get('/api/health').expect(200)).body).toEqual({ status: 'ok' });
+        // SPEC section 4's {status:'ok'}, extended by the training flag.
+        expect((await t.http().get('/api/health').expect(200)).body).toEqual({
+          status: 'ok',
+          training: false,
+        });
         expect((await t.http().get('/api/health/live').expect(200)).body).toEqual({
           status: 'ok',
         });
@@ -298,7 +302,9 @@ describe('Observability (end to end)', () => {
       await t.app.close();
       const db = new Database(t.config.databasePath);
       try {
-        db.exec('DROP TRIGGER IF EXISTS slots_no_column_update;');
+        db.exec(
+          'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
+        );
         db.exec(
           'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5',
         );
