@@ -176,12 +176,7 @@ export async function dumpAndCheck(
   const env = libpqEnvironment(pg, process.env);
   const version = await runTool(pgDump, ['--version'], env);
   const pgDumpVersion = version.stdout.trim();
-  const dump = await runTool(
-    pgDump,
-    ['--format=custom', '--no-password'],
-    env,
-    output.fd,
-  );
+  const dump = await runTool(pgDump, ['--format=custom', '--no-password'], env, output.fd);
   if (dump.code !== 0) {
     throw new PostgresBackupInputError(
       `pg_dump of ${pg.display} failed (exit ${dump.code}): ${dump.stderr.trim()}`,
