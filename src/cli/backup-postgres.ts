@@ -41,7 +41,7 @@ export function findPostgresTool(tool: string, binDir?: string): string | undefi
 /** The libpq environment for the configured server; DATABASE_URL itself is not passed on. */
 export function libpqEnvironment(
   pg: PostgresConfig,
-  inherited: NodeJS.ProcessEnv,
+  inherited: Readonly<Record<string, string | undefined>>,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(inherited)) {
@@ -162,8 +162,9 @@ async function verifyAuditChain(
 
 /**
  * Dumps the configured database into `output` (an open, empty file) and checks the copy (with
- * `restore` false, only by pg_restore --list). The caller keeps the file only when `problem` is
- * undefined.
+ * `restore` false, only by pg_restore --list). `inherited` is the command line's environment
+ * (commandLineEnvironment()), of which the tools get what libpqEnvironment() keeps. The caller
+ * keeps the file only when `problem` is undefined.
  */
 export async function dumpAndCheck(
   pg: PostgresConfig,
@@ -172,8 +173,9 @@ export async function dumpAndCheck(
   pgDump: string,
   pgRestore: string,
   restore: boolean,
+  inherited: Readonly<Record<string, string | undefined>>,
 ): Promise<PostgresCopyCheck> {
-  const env = libpqEnvironment(pg, process.env);
+  const env = libpqEnvironment(pg, inherited);
   const version = await runTool(pgDump, ['--version'], env);
   const pgDumpVersion = version.stdout.trim();
   const dump = await runTool(pgDump, ['--format=custom', '--no-password'], env, output.fd);

@@ -16,7 +16,12 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { ConfigError, loadAppConfigFromEnvironment, PostgresConfig } from '../config/app-config';
+import {
+  commandLineEnvironment,
+  ConfigError,
+  loadAppConfigFromEnvironment,
+  PostgresConfig,
+} from '../config/app-config';
 import { BUSY_TIMEOUT_MS } from '../database/data-source-options';
 import {
   CliCommand,
@@ -63,13 +68,17 @@ class InputError extends Error {}
  * The partial is removed on every exit path, SIGINT and SIGTERM included; one left by a SIGKILL
  * is named and removed by the next run.
  */
-export function createBackupCommand(defaultDatabase: () => string | PostgresConfig): CliCommand {
+export function createBackupCommand(
+  defaultDatabase: () => string | PostgresConfig,
+  /** What pg_dump and pg_restore inherit (less DATABASE_URL and PG*: backup-postgres.ts). */
+  environment: () => Readonly<Record<string, string | undefined>> = commandLineEnvironment,
+): CliCommand {
   return {
     words: ['backup'],
     usage: 'backup <destination-file> [--database <path>] [--pg-bin <dir>] [--list-only]',
     summary:
       'Copy the live database (default: DATABASE_PATH, or DATABASE_URL: a pg_dump custom-format archive, restored into a scratch database to be checked unless --list-only) consistently while the server runs; never overwrites. The blinding key is not in it: back that up separately.',
-    run: (args, io) => runBackup(args, io, defaultDatabase),
+    run: (args, io) => runBackup(args, io, defaultDatabase, environment),
   };
 }
 
@@ -82,6 +91,7 @@ async function runBackup(
   args: string[],
   io: CliIo,
   defaultDatabase: () => string | PostgresConfig,
+  environment: () => Readonly<Record<string, string | undefined>>,
 ): Promise<number> {
   const { positional, options, flags } = parseOptions(args, ['database', 'pg-bin'], ['list-only']);
   if (positional.length !== 1) {
@@ -110,6 +120,7 @@ async function runBackup(
         pgDump,
         pgRestore,
         restore: !flags.has('list-only'),
+        environment: environment(),
       });
     }
     if (flags.has('list-only') || options.has('pg-bin')) {
@@ -267,7 +278,12 @@ async function copyPostgres(
   pg: PostgresConfig,
   destination: string,
   io: CliIo,
-  tools: { pgDump: string; pgRestore: string; restore: boolean },
+  tools: {
+    pgDump: string;
+    pgRestore: string;
+    restore: boolean;
+    environment: Readonly<Record<string, string | undefined>>;
+  },
 ): Promise<number> {
   const started = performance.now();
   const partial = join(
@@ -297,7 +313,15 @@ async function copyPostgres(
     let bytes: number;
     try {
       await handle.chmod(0o600);
-      check = await dumpAndCheck(pg, handle, partial, tools.pgDump, tools.pgRestore, tools.restore);
+      check = await dumpAndCheck(
+        pg,
+        handle,
+        partial,
+        tools.pgDump,
+        tools.pgRestore,
+        tools.restore,
+        tools.environment,
+      );
       const stats = await handle.stat();
       written = { dev: stats.dev, ino: stats.ino };
       bytes = stats.size;

@@ -414,6 +414,15 @@ export function loadAppConfigFromEnvironment(): AppConfig {
 }
 
 /**
+ * The environment the command line hands on to the tools it runs (pg_dump, pg_restore): PATH,
+ * HOME, locale and the like. Read here, like every other read of the process environment; the
+ * command decides what of it a child gets (backup-postgres.ts drops DATABASE_URL and PG*).
+ */
+export function commandLineEnvironment(): Env {
+  return { ...process.env };
+}
+
+/**
  * Whether the environment names an installation (DATA_DIR, DATABASE_PATH or DATABASE_URL) rather
  * than leaving the defaults: `npm run validate` reports a list commitment only from one it was
  * pointed at, never from whatever ./data happens to hold.
