@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { FIRST_PAGE_LIMIT_BYTES, firstPageWeight } from '../src/web/page-weight';
-import { WEB_ROOT } from '../src/web/web-interface';
+import { FIRST_PAGE_LIMIT_BYTES, firstPageWeight } from '../src/web-interface/page-weight';
+import { WEB_ROOT } from '../src/web-interface/web-interface';
 import { BenchResult, fmt, fmtInt, nowMs, progress, runStandalone } from './support/report';
 import { ROOT } from './support/server';
 

@@ -24,7 +24,7 @@ import { accessLogMiddleware } from './observability/access-log';
 import { JsonLogger } from './observability/json-logger';
 import { RandomizationService } from './randomization/randomization.service';
 import { AppRuntime, resolveRuntime } from './runtime';
-import { serveWebInterface, WEB_CONTENT_SECURITY_POLICY } from './web/web-interface';
+import { serveWebInterface, WEB_CONTENT_SECURITY_POLICY } from './web-interface/web-interface';
 import { TrialSetupService } from './trial/trial-setup.service';
 import { AdminBootstrapService } from './users/admin-bootstrap.service';
 import { markTrainingResponses } from './training/training-header';

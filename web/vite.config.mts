@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The interface is built into dist/web, which the server serves at `/` (src/web/web-interface.ts).
+// The interface is built into dist/web, which the server serves at `/` (src/web-interface/web-interface.ts).
 // Everything is bundled: no CDN, no font or script from another origin (SPEC section 11).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

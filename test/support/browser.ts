@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { WEB_ROOT } from '../../src/web/web-interface';
+import { WEB_ROOT } from '../../src/web-interface/web-interface';
 import { startTestApp, type TestApp } from './test-app';
 
 /**

@@ -22,21 +22,24 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the real server as a child process on 127.0.0.1 and waits until /api/health answers. */
+/** The server from its TypeScript sources, as the tests run it. */
+const FROM_SOURCES = ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')];
+
+/**
+ * Starts the real server as a child process on 127.0.0.1 and waits until /api/health answers.
+ * `nodeArguments` says what node runs: the sources by default, or `[dist/main.js]` as `npm start`.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 180_000,
+  nodeArguments: string[] = FROM_SOURCES,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, nodeArguments, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

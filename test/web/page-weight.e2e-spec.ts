@@ -1,5 +1,5 @@
-import { FIRST_PAGE_LIMIT_BYTES, firstPageWeight } from '../../src/web/page-weight';
-import { WEB_ROOT } from '../../src/web/web-interface';
+import { FIRST_PAGE_LIMIT_BYTES, firstPageWeight } from '../../src/web-interface/page-weight';
+import { WEB_ROOT } from '../../src/web-interface/web-interface';
 import { webBuilt } from '../support/browser';
 
 // Sizes, not times: the same on any machine. `npm test` builds the interface first (pretest).
