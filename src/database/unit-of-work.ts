@@ -87,7 +87,12 @@ export class UnitOfWork {
           this.logger.debug(`A unit of work lost a race (${race}): attempt ${attempt + 1}`);
           continue;
         }
-        const cause = storageFaultOf(error);
+        // A connection the server ended (pg_terminate_backend, a restart) emits 'error', on which
+        // TypeORM releases the runner: the unit's next query or its COMMIT then throws
+        // QueryRunnerAlreadyReleasedError, which carries no code. Nothing was committed.
+        const cause =
+          storageFaultOf(error) ??
+          (runner.isReleased ? 'the connection to the database server was lost' : undefined);
         if (cause === undefined) throw error;
         this.logger.error(`The database could not store a change (${cause}): ${String(error)}`);
         throw new StorageUnavailable(cause);

@@ -82,6 +82,18 @@ export interface PostgresCluster {
   createDatabase(): Promise<string>;
   /** A client connected to this database URL (the caller ends it). */
   connect(url: string): Promise<Client>;
+  /**
+   * Stops the database server and keeps its files (`pg_ctl stop`; `immediate` is a crash: no
+   * checkpoint, every connection cut, recovery from the WAL at the next start).
+   */
+  halt(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again, on the same port and data directory. */
+  resume(): Promise<void>;
+  /**
+   * Ends every connection to the database of this URL but the caller's own
+   * (pg_terminate_backend, as an operator or a failover would); returns how many were ended.
+   */
+  terminateConnections(url: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -140,18 +152,20 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       '-c max_connections=200',
       '-c shared_buffers=32MB',
     ].join(' ');
-    runBinary(binDir, 'pg_ctl', [
-      '-D',
-      dataDir,
-      '-l',
-      join(dir, 'server.log'),
-      '-o',
-      options,
-      '-w',
-      '-t',
-      '120',
-      'start',
-    ]);
+    const startServer = () =>
+      runBinary(binDir, 'pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        join(dir, 'server.log'),
+        '-o',
+        options,
+        '-w',
+        '-t',
+        '120',
+        'start',
+      ]);
+    startServer();
     const host = '127.0.0.1';
     const url = (database: string) =>
       `postgres://${SUPERUSER}:${password}@${host}:${port}/${database}`;
@@ -176,6 +190,27 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
           await admin.end();
         }
         return url(name);
+      },
+      halt(mode) {
+        runBinary(binDir, 'pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '120', 'stop']);
+        return Promise.resolve();
+      },
+      resume() {
+        startServer();
+        return Promise.resolve();
+      },
+      async terminateConnections(target) {
+        const admin = await connect(url('postgres'));
+        try {
+          const ended = await admin.query<{ ended: boolean }>(
+            `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+              WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [new URL(target).pathname.slice(1)],
+          );
+          return ended.rows.filter((row) => row.ended).length;
+        } finally {
+          await admin.end();
+        }
       },
       stop() {
         process.removeListener('exit', onExit);
