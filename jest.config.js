@@ -22,6 +22,7 @@ const ON_POSTGRES = [
   'key-rotation',
   'secrets',
   'list-integrity',
+  'blinding-assessment',
 ];
 
 /**

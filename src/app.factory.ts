@@ -158,6 +158,7 @@ const TAGS: [name: string, description: string][] = [
   ['participants', 'Registration and the blinded participant table'],
   ['allocation', 'Allocation and the preparation sheet (pharmacist)'],
   ['unblinding', 'Emergency unblinding, its review and the blinding register'],
+  ['blinding assessment', 'Guesses of the allocation, and Bang’s blinding index after lock'],
   ['audit log', 'The chained audit log: export, verification, signed checkpoints'],
 ];
 

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AllocationModule } from './allocation/allocation.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BlindingAssessmentModule } from './blinding-assessment/blinding-assessment.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { BlindingCipher } from './crypto/blinding-cipher';
@@ -52,6 +53,7 @@ export class AppModule {
         AllocationModule,
         NotificationsModule,
         UnblindingModule,
+        BlindingAssessmentModule,
         HealthModule,
       ],
       providers: [

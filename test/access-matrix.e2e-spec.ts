@@ -49,6 +49,8 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'POST /api/participants/:id/unblinding/review': ['admin', 'unblinder'],
   'GET /api/unblindings': ['admin', 'monitor', 'unblinder'],
   'GET /api/blinding-register': ['admin', 'monitor'],
+  'POST /api/participants/:id/blinding-guesses': ['assessor', 'investigator'],
+  'GET /api/blinding-assessment': ['statistician'],
   'GET /api/audit-log': ['monitor', 'admin'],
   'GET /api/audit-log/verify': ['monitor', 'admin'],
   'GET /api/audit-log/checkpoint': ['monitor', 'admin'],
@@ -62,6 +64,24 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'GET /api/docs-json': ['public'],
   'GET /api/docs-yaml': ['public'],
 };
+
+/**
+ * The routes whose answer can name a target (a limb): an allocation, the sheet, an unblinding, the
+ * full list after lock, the per-arm blinding index after lock. No blinded role is granted any.
+ */
+const LIMB_ROUTES = new Set([
+  'POST /api/participants/:id/allocation',
+  'GET /api/participants/:id/allocation',
+  'GET /api/participants/:id/preparation-sheet',
+  'POST /api/participants/:id/unblinding',
+  'GET /api/randomization-list/export',
+  'GET /api/randomization-list/export/csv',
+  'GET /api/randomization-list/report',
+  'GET /api/blinding-assessment',
+]);
+
+/** The roles that never see which limb got the cells (SPEC section 2). */
+const BLINDED_ROLES: readonly Role[] = ['admin', 'investigator', 'monitor', 'assessor'];
 
 /** The routes that admit `Bearer <METRICS_TOKEN>` besides their roles; every other refuses it. */
 const METRICS_TOKEN_ROUTES = new Set(['GET /api/metrics']);
@@ -295,6 +315,23 @@ describe('Access matrix: every route × every kind of caller (end to end)', () =
       return operation?.['x-metrics-token'] === true;
     });
     expect(admittingMetricsToken).toEqual([...METRICS_TOKEN_ROUTES]);
+  });
+
+  it('keeps the assessor blinded: no route that can answer with a limb, no blinding register, nothing the investigator lacks but recording guesses', () => {
+    const grantedTo = (role: Role) =>
+      Object.entries(EXPECTED)
+        .filter(([, grants]) => grants.includes(role))
+        .map(([route]) => route);
+    for (const role of BLINDED_ROLES) {
+      expect({
+        role,
+        limbRoutes: grantedTo(role).filter((route) => LIMB_ROUTES.has(route)),
+      }).toEqual({ role, limbRoutes: [] });
+    }
+    const investigator = new Set(grantedTo('investigator'));
+    expect(grantedTo('assessor').filter((route) => !investigator.has(route))).toEqual([]);
+    expect(grantedTo('assessor')).not.toContain('GET /api/blinding-register');
+    expect(grantedTo('assessor')).not.toContain('GET /api/unblindings');
   });
 
   it.each(Object.entries(EXPECTED))(

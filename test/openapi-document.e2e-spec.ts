@@ -302,13 +302,21 @@ describe('OpenAPI document (end to end)', () => {
         )
         .map(({ operation }) => operation.operationId)
         .sort();
-      expect(revealing).toEqual(['allocate', 'exportList', 'getAllocation', 'unblind']);
+      // getBlindingAssessment: per-arm counts, to the statistician after lock only.
+      expect(revealing).toEqual([
+        'allocate',
+        'exportList',
+        'getAllocation',
+        'getBlindingAssessment',
+        'unblind',
+      ]);
       const schemas = document.components.schemas;
       for (const [schema, property] of [
         ['AllocationDto', 'cellLimb'],
         ['UnblindingDto', 'cellLimb'],
         ['SyringeDto', 'limb'],
         ['ExportedSlotDto', 'limb'],
+        ['ArmIndexDto', 'arm'],
       ])
         expect(schemas[schema].properties?.[property]?.enum).toEqual(TARGET_IDS);
       for (const schema of ['AllocationDto', 'UnblindingDto'])
@@ -519,6 +527,14 @@ describe('OpenAPI document (end to end)', () => {
         'getParticipant',
         await http().get(`/api/participants/${id}`).set('Authorization', investigator),
       );
+      const assessor = await t.userWith('doc-assessor', ['assessor']);
+      expectDocumented(
+        'recordBlindingGuess',
+        await http()
+          .post(`/api/participants/${id}/blinding-guesses`)
+          .set('Authorization', assessor)
+          .send({ guesser: 'ASSESSOR', guess: 'DONT_KNOW' }),
+      );
       expectDocumented(
         'unblind',
         await http()
@@ -569,6 +585,10 @@ describe('OpenAPI document (end to end)', () => {
           .post('/api/study/lock')
           .set('Authorization', admin)
           .send({ reason: 'Last participant completed follow-up' }),
+      );
+      expectDocumented(
+        'getBlindingAssessment',
+        await http().get('/api/blinding-assessment').set('Authorization', statistician),
       );
       expectDocumented(
         'exportList',

@@ -71,6 +71,22 @@ describe('user create (command line)', () => {
     });
   });
 
+  it('creates an outcome assessor, the blinded role that records guesses, and names every role in its usage', async () => {
+    expect(await run(['assessor1', '--role', 'assessor'])).toBe(0);
+    const db = openDatabaseFile(config.databasePath);
+    try {
+      const row = db.prepare("SELECT roles FROM users WHERE username = 'assessor1'").get() as {
+        roles: string;
+      };
+      expect(row.roles).toBe('assessor');
+    } finally {
+      db.close();
+    }
+    expect(command(config).usage).toContain(
+      'roles: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor',
+    );
+  });
+
   it.each([
     [
       'a duplicate',

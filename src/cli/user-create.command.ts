@@ -16,6 +16,7 @@ import {
   UsageError,
 } from './cli-io';
 import { cliActor, MaintenanceDatabase, openMaintenanceDatabase } from './maintenance-database';
+import { ROLES } from '../users/role';
 
 /** Reads the password from standard input (first line), so it never appears in a process list. */
 async function passwordFromStdin(): Promise<string> {
@@ -46,7 +47,8 @@ export function createUserCreateCommand(
   return {
     words: ['user', 'create'],
     usage:
-      'user create <username> --role <role> [--role <role>…] [--display-name <name>]  (password on stdin)',
+      'user create <username> --role <role> [--role <role>…] [--display-name <name>]  (password on stdin; ' +
+      `roles: ${ROLES.join(', ')})`,
     summary:
       'Create a user on a database the server has set up, as an admin would through the API.',
     run: (args, io) => runUserCreate(args, io, loadConfig, readPassword),

@@ -51,6 +51,12 @@ export const ERROR_CODES = {
   LAST_ADMIN: 'The change would leave no active admin to manage users',
   SIGNATURE_FAILED: 'The re-entered password (electronic signature) is wrong',
   SELF_REVIEW: 'An unblinding cannot be reviewed by the user who did it',
+  ALREADY_GUESSED:
+    'This guesser’s guess for this participant is already recorded; a guess is never changed',
+  GUESSER_NOT_BLINDED:
+    'A user holding a role that sees allocations (pharmacist, unblinder) cannot record a guess',
+  SEAL_BROKEN:
+    'The participant was unblinded: a guess of the allocation can no longer be recorded for them',
   INVALID_DESIGN: 'The list design breaks a rule of the trial file’s randomization section',
   SIMULATION_TOO_LARGE: 'The simulation asks for more runs or slots than one request may take',
   TRAINING_ONLY:

@@ -1,5 +1,6 @@
 import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { BlindingGuessEntity } from '../blinding-assessment/blinding-guess.entity';
 import { KeyCheckEntity } from '../crypto/key-check.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { ParticipantEntity } from '../participants/participant.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   UnblindingReviewEntity,
   NotificationEntity,
+  BlindingGuessEntity,
 ];

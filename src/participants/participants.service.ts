@@ -352,6 +352,24 @@ export class ParticipantsService {
     );
   }
 
+  /**
+   * What a guess of the participant's allocation needs to know of them (blinding assessment),
+   * read in the caller's transaction and held until it ends: FOR SHARE on PostgreSQL, so that an
+   * unblinding in flight either commits before the read (and is seen) or waits for the caller;
+   * SQLite's write lock already orders them. Undefined for an unknown participant.
+   */
+  async sealForGuess(
+    manager: EntityManager,
+    participantId: string,
+  ): Promise<{ allocated: boolean; unblindedAt: string | null } | undefined> {
+    const repository = manager.getRepository(ParticipantEntity);
+    const participant = isPostgres(manager)
+      ? await repository.findOne({ where: { participantId }, lock: { mode: 'pessimistic_read' } })
+      : await repository.findOneBy({ participantId });
+    if (!participant) return undefined;
+    return { allocated: participant.allocatedAt !== null, unblindedAt: participant.unblindedAt };
+  }
+
   /** The participant's row, held FOR UPDATE on PostgreSQL against an allocation in flight. */
   private lockParticipant(
     manager: EntityManager,

@@ -17,6 +17,7 @@ import { trialDefinitionHash } from '../trial/trial-definition-hash';
 import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { ParticipantEntity } from '../participants/participant.entity';
+import { BlindingGuessEntity } from '../blinding-assessment/blinding-guess.entity';
 import { UnblindingReviewEntity } from '../unblinding/unblinding-review.entity';
 import { TrialEntity } from '../trial/trial.entity';
 import { ListExportDto, ListGeneratedDto, TrainingListResetDto } from './dto/randomization.dto';
@@ -258,7 +259,7 @@ export class RandomizationService {
 
   /**
    * Training mode only: clears the practice instance's list, slots and participants (with their
-   * allocations, unblindings, reviews and pending notices) and the study lock, so that a new
+   * allocations, unblindings, reviews, blinding guesses and pending notices) and the study lock, so that a new
    * course starts from an empty trial. The audit log keeps every earlier entry and gains a
    * TRAINING_RESET entry in the same transaction. The one place that writes other modules'
    * tables, on purpose: the reset is one transaction or nothing. On a clinical database it is
@@ -287,7 +288,12 @@ export class RandomizationService {
         const clearedParticipants = await manager.getRepository(ParticipantEntity).count();
         const clearedSlots = await manager.getRepository(SlotEntity).count();
         // Children before parents (foreign keys); each statement is the same on both dialects.
-        for (const entity of [IdempotencyKeyEntity, UnblindingReviewEntity, SlotEntity]) {
+        for (const entity of [
+          IdempotencyKeyEntity,
+          UnblindingReviewEntity,
+          BlindingGuessEntity,
+          SlotEntity,
+        ]) {
           await manager.createQueryBuilder().delete().from(entity).execute();
         }
         await manager

@@ -1,4 +1,8 @@
-/** The roles of SPEC section 2. A user holds one or more. */
+/**
+ * The roles of SPEC section 2. A user holds one or more. Appended, never reordered: the stored
+ * form (encodeRoles) follows this order. `assessor`: an outcome assessor, blinded, who records
+ * guesses of which leg got the cells (docs/blinding-assessment.md).
+ */
 export const ROLES = [
   'admin',
   'statistician',
@@ -6,6 +10,7 @@ export const ROLES = [
   'investigator',
   'unblinder',
   'monitor',
+  'assessor',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -85,3 +85,38 @@ export async function refuseChangeOnceSet(
     `CREATE TRIGGER ${name} BEFORE UPDATE OF ${columns.join(', ')} ON ${table} WHEN OLD.${setOnce} IS NOT NULL BEGIN SELECT RAISE(ABORT, '${message}'); END`,
   );
 }
+
+/** A delete is refused unless there is a trial row and every trial row is a training one. */
+const SQLITE_NOT_TRAINING =
+  '(NOT EXISTS (SELECT 1 FROM trials) OR EXISTS (SELECT 1 FROM trials WHERE NOT training))';
+const POSTGRES_TRAINING =
+  'EXISTS (SELECT 1 FROM trials) AND NOT EXISTS (SELECT 1 FROM trials WHERE NOT training)';
+
+/**
+ * Refuses every UPDATE, and every DELETE except in a practice database (every trial row says
+ * training), whose reset clears the table: the rule Training1764000007600 gave the list's rows.
+ */
+export async function refuseUpdateAndDeleteOutsideTraining(
+  runner: QueryRunner,
+  table: string,
+): Promise<void> {
+  const message = `${table} rows are append-only`;
+  if (isPostgres(runner)) {
+    await runner.query(`
+      CREATE OR REPLACE FUNCTION refuse_${table}_change() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' AND ${POSTGRES_TRAINING} THEN RETURN OLD; END IF;
+        RAISE EXCEPTION '${message}';
+      END; $$ LANGUAGE plpgsql`);
+    await runner.query(
+      `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_${table}_change()`,
+    );
+    return;
+  }
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} WHEN ${SQLITE_NOT_TRAINING} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+  );
+}

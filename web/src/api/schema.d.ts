@@ -498,6 +498,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/participants/{id}/blinding-guesses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a guess of which target the participant got (the participant’s, or your own as assessor); never changed
+     * @description Before the participant’s seal is broken and before the lock. One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.
+     */
+    post: operations['recordBlindingGuess'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/blinding-assessment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts */
+    get: operations['getBlindingAssessment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/health': {
     parameters: {
       query?: never;
@@ -593,6 +630,9 @@ export interface components {
         | 'SIGNATURE_FAILED'
         | 'UNBLINDING_REVIEWED'
         | 'UNBLINDING_REVIEW_REFUSED'
+        | 'BLINDING_GUESS_RECORDED'
+        | 'BLINDING_GUESS_REFUSED'
+        | 'BLINDING_ASSESSMENT_REFUSED'
         | 'NOTIFICATION_SENT'
         | 'NOTIFICATION_FAILED'
         | 'ACCESS_DENIED'
@@ -658,13 +698,29 @@ export interface components {
        *       "pharmacist"
        *     ]
        */
-      roles: ('admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor')[];
+      roles: (
+        | 'admin'
+        | 'statistician'
+        | 'pharmacist'
+        | 'investigator'
+        | 'unblinder'
+        | 'monitor'
+        | 'assessor'
+      )[];
       /** @example Hospital pharmacist */
       displayName?: string;
     };
     UserResponseDto: {
       username: string;
-      roles: ('admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor')[];
+      roles: (
+        | 'admin'
+        | 'statistician'
+        | 'pharmacist'
+        | 'investigator'
+        | 'unblinder'
+        | 'monitor'
+        | 'assessor'
+      )[];
       active: boolean;
       displayName: string | null;
       createdAt: string;
@@ -672,7 +728,13 @@ export interface components {
     };
     UpdateUserDto: {
       roles?: (
-        'admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor'
+        | 'admin'
+        | 'statistician'
+        | 'pharmacist'
+        | 'investigator'
+        | 'unblinder'
+        | 'monitor'
+        | 'assessor'
       )[];
       active?: boolean;
       password?: string;
@@ -685,7 +747,15 @@ export interface components {
     };
     SessionUserDto: {
       username: string;
-      roles: ('admin' | 'statistician' | 'pharmacist' | 'investigator' | 'unblinder' | 'monitor')[];
+      roles: (
+        | 'admin'
+        | 'statistician'
+        | 'pharmacist'
+        | 'investigator'
+        | 'unblinder'
+        | 'monitor'
+        | 'assessor'
+      )[];
     };
     LoginResponseDto: {
       accessToken: string;
@@ -1158,6 +1228,72 @@ export interface components {
       /** @description Final exports of the whole list after lock: each exposes every participant */
       fullListExports: components['schemas']['FullListExportDto'][];
     };
+    RecordGuessDto: {
+      /**
+       * @description PARTICIPANT: the participant’s own guess, asked and entered by you; ASSESSOR: your own guess as an outcome assessor
+       * @enum {string}
+       */
+      guesser: 'PARTICIPANT' | 'ASSESSOR';
+      /**
+       * @description Which target the participant got (for NCT02286011: which leg got the cells): one of the trial’s target ids (GET /api/trial, targets), or DONT_KNOW
+       * @example DONT_KNOW
+       */
+      guess: string;
+    };
+    RecordedGuessDto: {
+      participantId: string;
+      /** @enum {string} */
+      guesserGroup: 'PARTICIPANT' | 'ASSESSOR';
+      /** @description The assessor’s username, or the participant’s id for the participant’s own guess */
+      guesser: string;
+      recordedAt: string;
+      recordedBy: string;
+    };
+    ConfidenceIntervalDto: {
+      lower: number;
+      upper: number;
+    };
+    ArmIndexDto: {
+      /**
+       * @description The arm: the target the participants of this row got (for NCT02286011: the leg that got the cells)
+       * @enum {string}
+       */
+      arm: 'LEFT' | 'RIGHT';
+      /** @description Guesses that named this arm */
+      correct: number;
+      /** @description Guesses that named another target */
+      incorrect: number;
+      /** @description Guesses of DONT_KNOW */
+      dontKnow: number;
+      n: number;
+      /** @description Bang’s blinding index (correct − incorrect) / n; null when n = 0 */
+      index: number | null;
+      standardError: number | null;
+      /** @description Wald 95% interval bounded to [-1, 1]; null when not estimable (no guess, or every guess in one category) */
+      ci95: components['schemas']['ConfidenceIntervalDto'] | null;
+      /**
+       * @description NO_GUESSES: no guess in this arm; ZERO_VARIANCE: every guess in one category, so the Wald interval would be a point
+       * @enum {string|null}
+       */
+      notEstimable: 'NO_GUESSES' | 'ZERO_VARIANCE' | null;
+    };
+    GuesserGroupIndexDto: {
+      /** @enum {string} */
+      group: 'PARTICIPANT' | 'ASSESSOR';
+      /** @description Guesses recorded in this group */
+      guesses: number;
+      /** @description Distinct guessers (participants, or assessors) */
+      guessers: number;
+      /** @description One row per arm, in the trial file’s order */
+      arms: components['schemas']['ArmIndexDto'][];
+    };
+    BlindingAssessmentDto: {
+      protocolId: string;
+      lockedAt: string;
+      /** @example Bang, Ni & Davis 2004, per arm; Wald 95% interval */
+      method: string;
+      groups: components['schemas']['GuesserGroupIndexDto'][];
+    };
     HealthDto: {
       /** @enum {string} */
       status: 'ok';
@@ -1237,6 +1373,9 @@ export interface components {
        *     - `LAST_ADMIN`: The change would leave no active admin to manage users
        *     - `SIGNATURE_FAILED`: The re-entered password (electronic signature) is wrong
        *     - `SELF_REVIEW`: An unblinding cannot be reviewed by the user who did it
+       *     - `ALREADY_GUESSED`: This guesser’s guess for this participant is already recorded; a guess is never changed
+       *     - `GUESSER_NOT_BLINDED`: A user holding a role that sees allocations (pharmacist, unblinder) cannot record a guess
+       *     - `SEAL_BROKEN`: The participant was unblinded: a guess of the allocation can no longer be recorded for them
        *     - `INVALID_DESIGN`: The list design breaks a rule of the trial file’s randomization section
        *     - `SIMULATION_TOO_LARGE`: The simulation asks for more runs or slots than one request may take
        *     - `TRAINING_ONLY`: Possible only on a practice instance (TRAINING=true); a clinical list can never be reset
@@ -1279,6 +1418,9 @@ export interface components {
         | 'LAST_ADMIN'
         | 'SIGNATURE_FAILED'
         | 'SELF_REVIEW'
+        | 'ALREADY_GUESSED'
+        | 'GUESSER_NOT_BLINDED'
+        | 'SEAL_BROKEN'
         | 'INVALID_DESIGN'
         | 'SIMULATION_TOO_LARGE'
         | 'TRAINING_ONLY'
@@ -1403,6 +1545,9 @@ export interface operations {
           | 'SIGNATURE_FAILED'
           | 'UNBLINDING_REVIEWED'
           | 'UNBLINDING_REVIEW_REFUSED'
+          | 'BLINDING_GUESS_RECORDED'
+          | 'BLINDING_GUESS_REFUSED'
+          | 'BLINDING_ASSESSMENT_REFUSED'
           | 'NOTIFICATION_SENT'
           | 'NOTIFICATION_FAILED'
           | 'ACCESS_DENIED'
@@ -1977,7 +2122,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2045,7 +2190,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2108,7 +2253,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2172,7 +2317,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2785,7 +2930,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2938,7 +3083,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor */
+      /** @description Granted only to: admin, statistician, pharmacist, investigator, unblinder, monitor, assessor */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3723,6 +3868,177 @@ export interface operations {
       };
       /** @description Granted only to: admin, monitor */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  recordBlindingGuess: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Participant id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordGuessDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordedGuessDto'];
+        };
+      };
+      /** @description A guess that is neither a target of the trial nor DONT_KNOW */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: assessor, investigator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown participant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not allocated (NOT_ALLOCATED), unblinded (SEAL_BROKEN), already guessed (ALREADY_GUESSED), or locked (STUDY_LOCKED) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getBlindingAssessment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BlindingAssessmentDto'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Before lock (NOT_LOCKED) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -35,6 +35,7 @@ export const en = {
   'role.investigator': 'investigator',
   'role.unblinder': 'unblinder',
   'role.monitor': 'monitor',
+  'role.assessor': 'outcome assessor',
   'limb.LEFT': 'LEFT leg',
   'limb.RIGHT': 'RIGHT leg',
 
@@ -102,6 +103,12 @@ export const en = {
     'This would leave no active administrator. Create or enable another administrator first.',
   'error.SIGNATURE_FAILED': 'The password is wrong. Nothing was done.',
   'error.SELF_REVIEW': 'You cannot review an unblinding that you did yourself.',
+  'error.ALREADY_GUESSED':
+    'This guess is already recorded for this participant. A guess is never changed.',
+  'error.GUESSER_NOT_BLINDED':
+    'You hold a role that sees allocations (pharmacist or unblinder): a blinded assessor or investigator must record this guess.',
+  'error.SEAL_BROKEN':
+    'This participant was unblinded: a guess can no longer be recorded for them.',
   'error.INVALID_DESIGN': 'The design breaks a rule of the trial: {message}',
   'error.SIMULATION_TOO_LARGE': 'The simulation is too large: {message}',
   'error.TRAINING_ONLY':

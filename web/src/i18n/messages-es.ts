@@ -32,6 +32,7 @@ export const es: Record<MessageKey, string> = {
   'role.investigator': 'investigador',
   'role.unblinder': 'desenmascarador',
   'role.monitor': 'monitor',
+  'role.assessor': 'evaluador de resultados',
   'limb.LEFT': 'pierna IZQUIERDA',
   'limb.RIGHT': 'pierna DERECHA',
 
@@ -101,6 +102,12 @@ export const es: Record<MessageKey, string> = {
     'Así no quedaría ningún administrador activo. Cree o habilite antes otro administrador.',
   'error.SIGNATURE_FAILED': 'La contraseña es incorrecta. No se ha hecho nada.',
   'error.SELF_REVIEW': 'No puede revisar un desenmascaramiento que hizo usted mismo.',
+  'error.ALREADY_GUESSED':
+    'Esta respuesta ya está registrada para este participante. Una respuesta nunca se cambia.',
+  'error.GUESSER_NOT_BLINDED':
+    'Usted tiene un rol que ve las asignaciones (farmacéutico o desenmascarador): debe registrar esta respuesta un evaluador o investigador enmascarado.',
+  'error.SEAL_BROKEN':
+    'Este participante fue desenmascarado: ya no se puede registrar una respuesta para él.',
   'error.INVALID_DESIGN': 'El diseño incumple una regla del ensayo: {message}',
   'error.SIMULATION_TOO_LARGE': 'La simulación es demasiado grande: {message}',
   'error.TRAINING_ONLY':

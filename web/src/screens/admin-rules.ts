@@ -27,6 +27,7 @@ const ROLE_ORDER: Record<Role, number> = {
   investigator: 3,
   unblinder: 4,
   monitor: 5,
+  assessor: 6,
 };
 
 export const ALL_ROLES: readonly Role[] = (Object.keys(ROLE_ORDER) as Role[]).sort(

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../common/decorators';
+import { PARTICIPANT_ID_PARAM } from '../participants/dto/participant.dto';
+import { BlindingAssessmentService } from './blinding-assessment.service';
+import {
+  BlindingAssessmentDto,
+  RecordedGuessDto,
+  RecordGuessDto,
+} from './dto/blinding-assessment.dto';
+
+@ApiTags('blinding assessment')
+@Controller()
+export class BlindingAssessmentController {
+  constructor(private readonly assessment: BlindingAssessmentService) {}
+
+  @Post('participants/:id/blinding-guesses')
+  @HttpCode(201)
+  @Roles('assessor', 'investigator')
+  @ApiOperation({
+    operationId: 'recordBlindingGuess',
+    summary:
+      'Record a guess of which target the participant got (the participant’s, or your own as assessor); never changed',
+    description:
+      'Before the participant’s seal is broken and before the lock. One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.',
+  })
+  @ApiParam(PARTICIPANT_ID_PARAM)
+  @ApiCreatedResponse({ type: RecordedGuessDto })
+  @ApiBadRequestResponse({
+    description: 'A guess that is neither a target of the trial nor DONT_KNOW',
+  })
+  @ApiNotFoundResponse({ description: 'Unknown participant' })
+  @ApiConflictResponse({
+    description:
+      'Not allocated (NOT_ALLOCATED), unblinded (SEAL_BROKEN), already guessed (ALREADY_GUESSED), or locked (STUDY_LOCKED)',
+  })
+  recordGuess(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() dto: RecordGuessDto,
+  ): Promise<RecordedGuessDto> {
+    return this.assessment.recordGuess(actor, id, dto);
+  }
+
+  @Get('blinding-assessment')
+  @Header('Cache-Control', 'no-store')
+  @Roles('statistician')
+  @ApiOperation({
+    operationId: 'getBlindingAssessment',
+    summary:
+      'After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts',
+  })
+  @ApiOkResponse({ type: BlindingAssessmentDto })
+  @ApiConflictResponse({ description: 'Before lock (NOT_LOCKED)' })
+  get(@CurrentActor() actor: Actor): Promise<BlindingAssessmentDto> {
+    return this.assessment.assessment(actor);
+  }
+}

@@ -1,0 +1,453 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../src/crypto/canonical-json';
+import { nctTrial, registration } from './support/trial-fixtures';
+import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+
+/**
+ * The blinding assessment (issue 16 item 4; docs/blinding-assessment.md): guesses of which leg got
+ * the cells, recorded before a participant's seal is broken and before the lock, by an assessor or
+ * an investigator, audited and never changed; after lock, Bang's index per guesser group and arm
+ * for the statistician, computed from the real allocations.
+ */
+
+const trial = nctTrial();
+const REASON = 'Severe adverse event: the treating physician must know';
+
+interface ArmRow {
+  arm: string;
+  correct: number;
+  incorrect: number;
+  dontKnow: number;
+  n: number;
+  index: number | null;
+  standardError: number | null;
+  ci95: { lower: number; upper: number } | null;
+  notEstimable: string | null;
+}
+interface Assessment {
+  protocolId: string;
+  lockedAt: string;
+  method: string;
+  groups: { group: string; guesses: number; guessers: number; arms: ArmRow[] }[];
+}
+
+const other = (limb: string) => (limb === 'LEFT' ? 'RIGHT' : 'LEFT');
+
+describe('Blinding assessment (end to end)', () => {
+  let t: TestApp;
+  let tokens: Record<string, string>;
+  /** The leg that got the cells, as the pharmacist saw it at allocation. */
+  const limbs: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tokens = {
+      admin: await t.login('admin', ADMIN_PASSWORD),
+      pharmacist: await t.userWith('pharm', ['pharmacist']),
+      statistician: await t.userWith('stat', ['statistician']),
+      investigator: await t.userWith('inv', ['investigator']),
+      assessor: await t.userWith('assessor-a', ['assessor']),
+      assessor2: await t.userWith('assessor-b', ['assessor']),
+      monitor: await t.userWith('mon', ['monitor']),
+      unblinder: await t.userWith('unb', ['unblinder']),
+      investigatingPharmacist: await t.userWith('inv-pharm', ['investigator', 'pharmacist']),
+    };
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', tokens.statistician)
+      .send({ seed: 'blinding-assessment-e2e-seed' })
+      .expect(201);
+    // ELA-001..ELA-006 allocated, ELA-007 registered only.
+    for (let i = 1; i <= 7; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', tokens.investigator)
+        .send(registration(trial, `SCR-BI-${i}`))
+        .expect(201);
+      if (i === 7) continue;
+      const allocated = await t
+        .http()
+        .post(`/api/participants/ELA-00${i}/allocation`)
+        .set('Authorization', tokens.pharmacist)
+        .expect(201);
+      limbs[`ELA-00${i}`] = (allocated.body as { cellLimb: string }).cellLimb;
+    }
+  });
+  afterAll(() => t?.close());
+
+  const guess = (token: string, id: string, body: object) =>
+    t
+      .http()
+      .post(`/api/participants/${id}/blinding-guesses`)
+      .set('Authorization', token)
+      .send(body);
+  const lastEntry = async () => (await t.database.auditEntries()).at(-1)!;
+
+  it('records an assessor’s own guess: 201 naming no target, audited with no target word', async () => {
+    const response = await guess(tokens.assessor, 'ELA-001', {
+      guesser: 'ASSESSOR',
+      guess: limbs['ELA-001'],
+    }).expect(201);
+    expect(response.body).toEqual({
+      participantId: 'ELA-001',
+      guesserGroup: 'ASSESSOR',
+      guesser: 'assessor-a',
+      recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+      recordedBy: 'assessor-a',
+    });
+    expect(JSON.stringify(response.body)).not.toMatch(/LEFT|RIGHT/);
+    const entry = await lastEntry();
+    expect(entry).toMatchObject({
+      action: 'BLINDING_GUESS_RECORDED',
+      outcome: 'SUCCESS',
+      actor: 'assessor-a',
+      participantId: 'ELA-001',
+      details: { guesserGroup: 'ASSESSOR', guesser: 'assessor-a' },
+    });
+    expect(JSON.stringify(entry)).not.toMatch(/LEFT|RIGHT/);
+  });
+
+  it('ties the stored row to its audit entry by the SHA-256 of the row', async () => {
+    const [row] = await t.database.query<Record<string, string>>(
+      "SELECT participant_id, guesser_group, guesser, guess, recorded_at, recorded_by FROM blinding_guesses WHERE guesser = 'assessor-a' AND participant_id = 'ELA-001'",
+    );
+    const hash = createHash('sha256')
+      .update(
+        canonicalJson({
+          participantId: row.participant_id,
+          guesserGroup: row.guesser_group,
+          guesser: row.guesser,
+          guess: row.guess,
+          recordedAt: row.recorded_at,
+          recordedBy: row.recorded_by,
+        }),
+      )
+      .digest('hex');
+    const entry = (await t.database.auditEntries()).find(
+      (e) => e.action === 'BLINDING_GUESS_RECORDED' && e.participantId === 'ELA-001',
+    );
+    expect(entry?.details.recordSha256).toBe(hash);
+    expect(row.guess).toBe(limbs['ELA-001']);
+  });
+
+  it('records the participant’s own guess, entered by an investigator, under the participant’s id', async () => {
+    const response = await guess(tokens.investigator, 'ELA-001', {
+      guesser: 'PARTICIPANT',
+      guess: limbs['ELA-001'],
+    }).expect(201);
+    expect(response.body).toMatchObject({
+      guesserGroup: 'PARTICIPANT',
+      guesser: 'ELA-001',
+      recordedBy: 'inv',
+    });
+  });
+
+  it('refuses a second guess by the same guesser with 409 ALREADY_GUESSED, audited, and keeps the first', async () => {
+    for (const [token, body] of [
+      [tokens.assessor, { guesser: 'ASSESSOR', guess: 'DONT_KNOW' }],
+      // The participant's guess, whoever enters it the second time.
+      [tokens.assessor2, { guesser: 'PARTICIPANT', guess: 'DONT_KNOW' }],
+    ] as const) {
+      const response = await guess(token, 'ELA-001', body).expect(409);
+      expect(response.body).toMatchObject({ code: 'ALREADY_GUESSED' });
+      expect(await lastEntry()).toMatchObject({
+        action: 'BLINDING_GUESS_REFUSED',
+        outcome: 'DENIED',
+        participantId: 'ELA-001',
+        details: { code: 'ALREADY_GUESSED', status: 409 },
+      });
+    }
+    expect(
+      await t.database.count('blinding_guesses', "participant_id = 'ELA-001' AND guess = ?", [
+        'DONT_KNOW',
+      ]),
+    ).toBe(0);
+  });
+
+  it('takes one guess only when two arrive at once', async () => {
+    const answers = await Promise.all(
+      [0, 1, 2].map(() =>
+        guess(tokens.assessor2, 'ELA-002', { guesser: 'ASSESSOR', guess: 'DONT_KNOW' }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    expect(
+      await t.database.count(
+        'blinding_guesses',
+        "participant_id = 'ELA-002' AND guesser = 'assessor-b'",
+      ),
+    ).toBe(1);
+  });
+
+  it('refuses a guess that is neither a target nor DONT_KNOW, and an unknown guesser group (400)', async () => {
+    for (const body of [
+      { guesser: 'ASSESSOR', guess: 'UP' },
+      { guesser: 'ASSESSOR', guess: 'left' },
+      { guesser: 'PHARMACIST', guess: 'LEFT' },
+      { guesser: 'ASSESSOR' },
+    ]) {
+      const response = await guess(tokens.assessor, 'ELA-003', body).expect(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(await t.database.count('blinding_guesses', "participant_id = 'ELA-003'")).toBe(0);
+  });
+
+  it('refuses an unknown participant (404) and one not yet allocated (409 NOT_ALLOCATED), audited', async () => {
+    const unknown = await guess(tokens.assessor, 'ELA-999', {
+      guesser: 'ASSESSOR',
+      guess: 'DONT_KNOW',
+    }).expect(404);
+    expect(unknown.body).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await lastEntry()).toMatchObject({
+      action: 'BLINDING_GUESS_REFUSED',
+      outcome: 'REJECTED',
+    });
+    const registered = await guess(tokens.assessor, 'ELA-007', {
+      guesser: 'ASSESSOR',
+      guess: 'DONT_KNOW',
+    }).expect(409);
+    expect(registered.body).toMatchObject({ code: 'NOT_ALLOCATED' });
+    expect(await lastEntry()).toMatchObject({
+      action: 'BLINDING_GUESS_REFUSED',
+      participantId: 'ELA-007',
+      details: { code: 'NOT_ALLOCATED' },
+    });
+  });
+
+  it('refuses roles other than assessor and investigator (403), and an investigator who is also a pharmacist (403 GUESSER_NOT_BLINDED)', async () => {
+    for (const role of ['admin', 'pharmacist', 'statistician', 'monitor', 'unblinder']) {
+      const response = await guess(tokens[role], 'ELA-003', {
+        guesser: 'ASSESSOR',
+        guess: 'DONT_KNOW',
+      });
+      expect({ role, status: response.status }).toEqual({ role, status: 403 });
+    }
+    const mixed = await guess(tokens.investigatingPharmacist, 'ELA-003', {
+      guesser: 'PARTICIPANT',
+      guess: 'DONT_KNOW',
+    }).expect(403);
+    expect(mixed.body).toMatchObject({ code: 'GUESSER_NOT_BLINDED' });
+    expect(await lastEntry()).toMatchObject({
+      action: 'BLINDING_GUESS_REFUSED',
+      actor: 'inv-pharm',
+      details: { code: 'GUESSER_NOT_BLINDED', status: 403 },
+    });
+    expect(await t.database.count('blinding_guesses', "participant_id = 'ELA-003'")).toBe(0);
+  });
+
+  it('refuses a guess once the participant was unblinded (409 SEAL_BROKEN), audited', async () => {
+    await t
+      .http()
+      .post('/api/participants/ELA-006/unblinding')
+      .set('Authorization', tokens.unblinder)
+      .send({ reason: REASON, password: USER_PASSWORD })
+      .expect(200);
+    for (const [token, guesser] of [
+      [tokens.assessor, 'ASSESSOR'],
+      [tokens.investigator, 'PARTICIPANT'],
+    ]) {
+      const response = await guess(token, 'ELA-006', { guesser, guess: 'DONT_KNOW' }).expect(409);
+      expect(response.body).toMatchObject({ code: 'SEAL_BROKEN' });
+      expect(await lastEntry()).toMatchObject({
+        action: 'BLINDING_GUESS_REFUSED',
+        outcome: 'DENIED',
+        participantId: 'ELA-006',
+        details: { code: 'SEAL_BROKEN', status: 409 },
+      });
+    }
+    expect(await t.database.count('blinding_guesses', "participant_id = 'ELA-006'")).toBe(0);
+  });
+
+  it('refuses UPDATE and DELETE of a guess in the database itself', async () => {
+    await expect(
+      t.database.execute("UPDATE blinding_guesses SET guess = 'DONT_KNOW'"),
+    ).rejects.toThrow(/append-only/);
+    await expect(t.database.execute('DELETE FROM blinding_guesses')).rejects.toThrow(/append-only/);
+    expect(await t.database.count('blinding_guesses')).toBe(3);
+  });
+
+  it('gives no index before lock: 409 NOT_LOCKED, audited, and only to the statistician', async () => {
+    const response = await t
+      .http()
+      .get('/api/blinding-assessment')
+      .set('Authorization', tokens.statistician)
+      .expect(409);
+    expect(response.body).toMatchObject({ code: 'NOT_LOCKED' });
+    expect(await lastEntry()).toMatchObject({
+      action: 'BLINDING_ASSESSMENT_REFUSED',
+      outcome: 'DENIED',
+      details: { code: 'NOT_LOCKED', status: 409 },
+    });
+    for (const role of ['admin', 'investigator', 'assessor', 'monitor', 'pharmacist']) {
+      await t.http().get('/api/blinding-assessment').set('Authorization', tokens[role]).expect(403);
+    }
+  });
+
+  it('after lock: refuses every guess and gives Bang’s index per group and arm', async () => {
+    // The rest of the design, before lock. Participants: ELA-001 correct (above), ELA-002 wrong,
+    // ELA-003..005 don't know. Assessor A: correct for ELA-002..005 (and ELA-001 above);
+    // assessor B (an investigator here): wrong for ELA-001, 003, 004, 005 (and don't know for 002).
+    await guess(tokens.investigator, 'ELA-002', {
+      guesser: 'PARTICIPANT',
+      guess: other(limbs['ELA-002']),
+    }).expect(201);
+    for (const id of ['ELA-003', 'ELA-004', 'ELA-005']) {
+      await guess(tokens.assessor, id, { guesser: 'PARTICIPANT', guess: 'DONT_KNOW' }).expect(201);
+    }
+    for (const id of ['ELA-002', 'ELA-003', 'ELA-004', 'ELA-005']) {
+      await guess(tokens.assessor, id, { guesser: 'ASSESSOR', guess: limbs[id] }).expect(201);
+    }
+    for (const id of ['ELA-001', 'ELA-003', 'ELA-004', 'ELA-005']) {
+      await guess(tokens.investigator, id, { guesser: 'ASSESSOR', guess: other(limbs[id]) }).expect(
+        201,
+      );
+    }
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', tokens.admin)
+      .send({ reason: 'Last participant completed follow-up' })
+      .expect(200);
+    const late = await guess(tokens.assessor2, 'ELA-003', {
+      guesser: 'ASSESSOR',
+      guess: 'DONT_KNOW',
+    }).expect(409);
+    expect(late.body).toMatchObject({ code: 'STUDY_LOCKED' });
+    expect(await lastEntry()).toMatchObject({
+      action: 'BLINDING_GUESS_REFUSED',
+      details: { code: 'STUDY_LOCKED' },
+    });
+
+    const response = await t
+      .http()
+      .get('/api/blinding-assessment')
+      .set('Authorization', tokens.statistician)
+      .expect(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.body as Assessment;
+    expect(JSON.stringify(body)).not.toMatch(/NaN|Infinity/);
+    expect(body.groups.map((g) => [g.group, g.guesses, g.guessers])).toEqual([
+      ['PARTICIPANT', 5, 5],
+      ['ASSESSOR', 10, 3],
+    ]);
+
+    // The expected table, from the limbs the pharmacist saw and the guesses made above.
+    const inArm = (arm: string, ids: string[]) => ids.filter((id) => limbs[id] === arm).length;
+    const expectedArm = (arm: string, correct: number, incorrect: number, dontKnow: number) => {
+      const n = correct + incorrect + dontKnow;
+      const p1 = correct / n;
+      const p2 = incorrect / n;
+      const se = Math.sqrt((p1 * (1 - p1) + p2 * (1 - p2) + 2 * p1 * p2) / n);
+      return {
+        arm,
+        correct,
+        incorrect,
+        dontKnow,
+        n,
+        index: n ? (correct - incorrect) / n : null,
+        se,
+      };
+    };
+    const check = (row: ArmRow, expected: ReturnType<typeof expectedArm>) => {
+      expect(row).toMatchObject({
+        arm: expected.arm,
+        correct: expected.correct,
+        incorrect: expected.incorrect,
+        dontKnow: expected.dontKnow,
+        n: expected.n,
+      });
+      if (expected.n === 0) {
+        expect(row).toMatchObject({ index: null, ci95: null, notEstimable: 'NO_GUESSES' });
+        return;
+      }
+      expect(row.index).toBeCloseTo(expected.index!, 12);
+      expect(row.standardError).toBeCloseTo(expected.se, 12);
+      if (expected.se === 0) {
+        expect(row).toMatchObject({ ci95: null, notEstimable: 'ZERO_VARIANCE' });
+      } else {
+        expect(row.ci95?.lower).toBeCloseTo(
+          Math.max(-1, expected.index! - 1.959964 * expected.se),
+          5,
+        );
+        expect(row.ci95?.upper).toBeCloseTo(
+          Math.min(1, expected.index! + 1.959964 * expected.se),
+          5,
+        );
+      }
+    };
+    const [participants, assessors] = body.groups;
+    expect(participants.arms.map((a) => a.arm)).toEqual(['LEFT', 'RIGHT']);
+    for (const [i, arm] of ['LEFT', 'RIGHT'].entries()) {
+      check(
+        participants.arms[i],
+        expectedArm(
+          arm,
+          inArm(arm, ['ELA-001']),
+          inArm(arm, ['ELA-002']),
+          inArm(arm, ['ELA-003', 'ELA-004', 'ELA-005']),
+        ),
+      );
+      check(
+        assessors.arms[i],
+        expectedArm(
+          arm,
+          inArm(arm, ['ELA-001', 'ELA-002', 'ELA-003', 'ELA-004', 'ELA-005']),
+          inArm(arm, ['ELA-001', 'ELA-003', 'ELA-004', 'ELA-005']),
+          inArm(arm, ['ELA-002']),
+        ),
+      );
+    }
+    // The unblinded participant ELA-006 has no guess, and no other participant counts twice.
+    expect(participants.arms.reduce((sum, a) => sum + a.n, 0)).toBe(5);
+  });
+});
+
+describe('Blinding guesses on a practice instance (end to end)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('are cleared with the rest by the training reset, and can be recorded again after it', async () => {
+    t = await startTestApp({ TRAINING: 'true' });
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const statistician = await t.userWith('stat', ['statistician']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const assessor = await t.userWith('assessor', ['assessor']);
+    const course = async () => {
+      await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', statistician)
+        .send({})
+        .expect(201);
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, 'SCR-TRN-1'))
+        .expect(201);
+      await t
+        .http()
+        .post('/api/participants/ELA-001/allocation')
+        .set('Authorization', pharmacist)
+        .expect(201);
+      await t
+        .http()
+        .post('/api/participants/ELA-001/blinding-guesses')
+        .set('Authorization', assessor)
+        .send({ guesser: 'ASSESSOR', guess: 'DONT_KNOW' })
+        .expect(201);
+    };
+    await course();
+    await t
+      .http()
+      .post('/api/randomization-list/reset')
+      .set('Authorization', admin)
+      .send({ reason: 'Next training course starts' })
+      .expect(200);
+    expect(await t.database.count('blinding_guesses')).toBe(0);
+    await course();
+    expect(await t.database.count('blinding_guesses')).toBe(1);
+  });
+});
