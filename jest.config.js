@@ -59,6 +59,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: 'src',
+      // The benchmarks' own pure helpers (bench/support) are unit-tested too.
+      roots: ['<rootDir>', '<rootDir>/../bench'],
       testRegex: '.*\\.spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
     },

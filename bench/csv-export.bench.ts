@@ -1,39 +1,9 @@
 import { spawn } from 'node:child_process';
-import { get } from 'node:http';
 import { USER_PASSWORD } from '../test/support/test-app';
 import { AuditDatabase, MILLION, MONITOR, prepareAuditDatabase } from './support/audit-fixture';
-import { login } from './support/http';
+import { countLines, Drained, drainHttp, login } from './support/http';
 import { BenchResult, fmt, fmtInt, nowMs, progress, runStandalone } from './support/report';
 import { ensureSqlite3, procMemory, startBenchServer } from './support/server';
-
-interface Drained {
-  bytes: number;
-  lines: number;
-  status: number;
-}
-
-function countLines(chunk: Buffer): number {
-  let lines = 0;
-  for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
-  return lines;
-}
-
-/** Reads a whole HTTP response, counting bytes and lines, keeping nothing. */
-function drainHttp(url: string, token: string): Promise<Drained> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, headers: { Authorization: token } }, (res) => {
-      let bytes = 0;
-      let lines = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        lines += countLines(chunk);
-      });
-      res.on('error', reject);
-      res.on('end', () => resolve({ bytes, lines, status: res.statusCode ?? 0 }));
-    });
-    req.on('error', reject);
-  });
-}
 
 /** `sqlite3 -csv -header db 'SELECT * FROM audit_entries'`, its output counted and dropped. */
 function drainSqlite3(sqlite3: string, dbPath: string): Promise<Drained> {

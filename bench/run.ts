@@ -3,6 +3,7 @@ import { auditVerifyBench } from './audit-verify.bench';
 import { csvExportBench } from './csv-export.bench';
 import { exportLoadBench } from './export-load.bench';
 import { listGenerationBench } from './list-generation.bench';
+import { postgresBench } from './postgres.bench';
 import { startupBench } from './startup.bench';
 import { webBuildBench } from './web-build.bench';
 import { AuditDatabase, MILLION, prepareAuditDatabase } from './support/audit-fixture';
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
 
   // Its own database: allocations need participants, and the shared one must stay as filled.
   await attempt('Export under load', exportLoadBench);
+
+  // Last: its own throwaway cluster, or rows that say why it was skipped (no PostgreSQL here).
+  await attempt('PostgreSQL', postgresBench);
 
   progress(`all benchmarks done in ${((nowMs() - started) / 1000).toFixed(0)} s`);
   console.log(`\n${machineDescription()}\n`);

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, get, request } from 'node:http';
 
 /** Keep-alive connections, enough for every concurrent client; 127.0.0.1 only. */
 export const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -105,4 +105,80 @@ export async function forEachConcurrently(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/**
+ * `clients` workers, each with its own number (0 .. clients-1), take indexes in [0, count) in
+ * order until they run out or `deadline` (a nowMs() time) has passed; each task's latency is
+ * kept. Resolves with the latencies and the wall time from the first task to the last answer.
+ */
+export async function runClients(
+  clients: number,
+  count: number,
+  deadline: number,
+  now: () => number,
+  task: (index: number, client: number) => Promise<void>,
+): Promise<{ latencies: number[]; wallMs: number }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = now();
+  const worker = async (client: number): Promise<void> => {
+    while (next < count && now() < deadline) {
+      const index = next;
+      next += 1;
+      const t0 = now();
+      await task(index, client);
+      latencies.push(now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(clients, count) }, (_, i) => worker(i)));
+  return { latencies, wallMs: now() - started };
+}
+
+export interface Drained {
+  bytes: number;
+  lines: number;
+  status: number;
+  /** True when the download was cut off at its time limit: the counts are of what had come. */
+  cutOff?: boolean;
+}
+
+export function countLines(chunk: Buffer): number {
+  let lines = 0;
+  for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
+  return lines;
+}
+
+/**
+ * Reads a whole HTTP response, counting bytes and lines, keeping nothing; after `limitMs` (if
+ * given) it closes the connection and resolves with what had come, marked cutOff.
+ */
+export function drainHttp(url: string, token: string, limitMs?: number): Promise<Drained> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let lines = 0;
+    let status = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const req = get(url, { agent: false, headers: { Authorization: token } }, (res) => {
+      status = res.statusCode ?? 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        lines += countLines(chunk);
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ bytes, lines, status });
+      });
+    });
+    req.on('error', reject);
+    if (limitMs !== undefined) {
+      timer = setTimeout(() => {
+        req.removeAllListeners('error');
+        req.on('error', () => undefined);
+        req.destroy();
+        resolve({ bytes, lines, status, cutOff: true });
+      }, limitMs);
+    }
+  });
 }

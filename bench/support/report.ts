@@ -29,6 +29,23 @@ export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }
 
+/** Throughput and latency of one measured run: requests per second of wall time, p50 and p99. */
+export interface LatencySummary {
+  count: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+export function summariseLatencies(latencies: readonly number[], wallMs: number): LatencySummary {
+  return {
+    count: latencies.length,
+    perSecond: wallMs > 0 ? latencies.length / (wallMs / 1000) : Number.NaN,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
+}
+
 export const fmt = (value: number, digits = 2): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -80,6 +97,14 @@ export function errorRow(what: string, error: unknown): BenchResult {
     target: '—',
     pass: false,
   };
+}
+
+/**
+ * A row that could not be measured on this machine for a reason outside the code (no PostgreSQL
+ * installed): shown, but neither a pass nor a failure.
+ */
+export function skippedRow(what: string, why: string): BenchResult {
+  return { what, figure: `skipped: ${why}`, baseline: '—', ratio: null, target: '—', pass: null };
 }
 
 export function progress(message: string): void {
