@@ -50,6 +50,8 @@ export const en = {
   'nav.randomizationList': 'Randomization list',
   'nav.users': 'Users',
   'nav.studyLock': 'Study lock',
+  'nav.blindingGuesses': 'Blinding assessment',
+  'nav.blindingIndex': 'Blinding index',
 
   // Sign-in and session
   'signIn.title': 'Sign in',
@@ -702,6 +704,46 @@ export const en = {
   'lock.lockReason': 'Reason',
   'lock.lockedNote':
     'Registration and allocation are closed for good. The statistician can now export the full randomization list.',
+  'guesses.title': 'Blinding assessment',
+  'guesses.intro':
+    'Before any unblinding, record the participant’s guess, or your own as outcome assessor, of which leg got the cells. Nobody sees the guesses before the study is locked.',
+  'guesses.participant': 'Participant',
+  'guesses.chooseParticipant': 'Choose a participant',
+  'guesses.whose': 'Whose guess',
+  'guesses.group.PARTICIPANT': 'The participant’s own guess',
+  'guesses.group.ASSESSOR': 'My own guess as outcome assessor',
+  'guesses.question': 'Which leg got the cells?',
+  'guesses.dontKnow': 'Don’t know',
+  'guesses.never':
+    'A recorded guess can never be changed; one guess is taken per participant and guesser.',
+  'guesses.missing': 'Choose the participant, whose guess it is and the answer.',
+  'guesses.submit': 'Record the guess',
+  'guesses.recording': 'Recording…',
+  'guesses.recorded': 'Guess recorded for {participantId} ({group}) at {at}.',
+  'guesses.locked': 'The study is locked: no more guesses are recorded.',
+  'guesses.none':
+    'No participant can be asked yet: guesses are recorded for allocated participants whose seal is intact.',
+  'bindex.title': 'Blinding index',
+  'bindex.intro':
+    'Bang’s blinding index per group of guessers and per arm, the arm being the leg that got the cells: 1 when every guess is right, 0 when guesses are no better than chance or all “don’t know”, −1 when every guess is wrong. Given only after the study is locked.',
+  'bindex.group.PARTICIPANT': 'Participants',
+  'bindex.group.ASSESSOR': 'Outcome assessors',
+  'bindex.groupSummary': '{guesses} guesses by {guessers} guessers.',
+  'bindex.caption': '{group}: guesses by the leg that got the cells',
+  'bindex.col.arm': 'Arm',
+  'bindex.col.correct': 'Correct',
+  'bindex.col.incorrect': 'Incorrect',
+  'bindex.col.dontKnow': 'Don’t know',
+  'bindex.col.n': 'n',
+  'bindex.col.index': 'Index',
+  'bindex.col.se': 'Standard error',
+  'bindex.col.ci': '95% interval',
+  'bindex.arm': 'Cells in the {leg}',
+  'bindex.interval': '{lower} to {upper}',
+  'bindex.notEstimable.NO_GUESSES': 'not estimable (no guess)',
+  'bindex.notEstimable.ZERO_VARIANCE': 'not estimable (every guess in one category)',
+  'bindex.reading':
+    'Report both arms. Indices of opposite signs point to a preference for one side rather than to unblinding. The formula and a worked example are in docs/blinding-assessment.md.',
 } as const;
 
 export type MessageKey = keyof typeof en;

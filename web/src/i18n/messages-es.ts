@@ -47,6 +47,8 @@ export const es: Record<MessageKey, string> = {
   'nav.randomizationList': 'Lista de aleatorización',
   'nav.users': 'Usuarios',
   'nav.studyLock': 'Cierre del estudio',
+  'nav.blindingGuesses': 'Evaluación del enmascaramiento',
+  'nav.blindingIndex': 'Índice de enmascaramiento',
 
   // Sign-in and session
   'signIn.title': 'Iniciar sesión',
@@ -711,4 +713,44 @@ export const es: Record<MessageKey, string> = {
   'lock.lockReason': 'Motivo',
   'lock.lockedNote':
     'El registro y la asignación están cerrados definitivamente. El estadístico ya puede exportar la lista de aleatorización completa.',
+  'guesses.title': 'Evaluación del enmascaramiento',
+  'guesses.intro':
+    'Antes de cualquier desenmascaramiento, registre la respuesta del participante, o la suya como evaluador de resultados, sobre qué pierna recibió las células. Nadie ve las respuestas antes del cierre del estudio.',
+  'guesses.participant': 'Participante',
+  'guesses.chooseParticipant': 'Elija un participante',
+  'guesses.whose': 'De quién es la respuesta',
+  'guesses.group.PARTICIPANT': 'La respuesta del propio participante',
+  'guesses.group.ASSESSOR': 'Mi respuesta como evaluador de resultados',
+  'guesses.question': '¿Qué pierna recibió las células?',
+  'guesses.dontKnow': 'No lo sé',
+  'guesses.never':
+    'Una respuesta registrada nunca se puede cambiar; se toma una por participante y por persona que responde.',
+  'guesses.missing': 'Elija el participante, de quién es la respuesta y la respuesta.',
+  'guesses.submit': 'Registrar la respuesta',
+  'guesses.recording': 'Registrando…',
+  'guesses.recorded': 'Respuesta registrada para {participantId} ({group}) el {at}.',
+  'guesses.locked': 'El estudio está cerrado: no se registran más respuestas.',
+  'guesses.none':
+    'Aún no se puede preguntar a ningún participante: las respuestas se registran para participantes asignados cuyo sello está intacto.',
+  'bindex.title': 'Índice de enmascaramiento',
+  'bindex.intro':
+    'Índice de enmascaramiento de Bang por grupo y por brazo, siendo el brazo la pierna que recibió las células: 1 si todas las respuestas aciertan, 0 si no aciertan más que el azar o todas son «no lo sé», −1 si todas fallan. Solo se da tras el cierre del estudio.',
+  'bindex.group.PARTICIPANT': 'Participantes',
+  'bindex.group.ASSESSOR': 'Evaluadores de resultados',
+  'bindex.groupSummary': '{guesses} respuestas de {guessers} personas.',
+  'bindex.caption': '{group}: respuestas según la pierna que recibió las células',
+  'bindex.col.arm': 'Brazo',
+  'bindex.col.correct': 'Aciertos',
+  'bindex.col.incorrect': 'Fallos',
+  'bindex.col.dontKnow': 'No lo sé',
+  'bindex.col.n': 'n',
+  'bindex.col.index': 'Índice',
+  'bindex.col.se': 'Error estándar',
+  'bindex.col.ci': 'Intervalo del 95 %',
+  'bindex.arm': 'Células en la {leg}',
+  'bindex.interval': '{lower} a {upper}',
+  'bindex.notEstimable.NO_GUESSES': 'no estimable (ninguna respuesta)',
+  'bindex.notEstimable.ZERO_VARIANCE': 'no estimable (todas las respuestas en una categoría)',
+  'bindex.reading':
+    'Publique los dos brazos. Índices de signo contrario apuntan a una preferencia por un lado más que a un desenmascaramiento. La fórmula y un ejemplo resuelto están en docs/blinding-assessment.md.',
 };

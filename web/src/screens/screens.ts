@@ -3,6 +3,8 @@ import type { Role } from '../api/types';
 import type { MessageKey } from '../i18n/messages-en';
 import { AllocationScreen } from './AllocationScreen';
 import { AuditLogScreen } from './AuditLogScreen';
+import { BlindingGuessesScreen } from './BlindingGuessesScreen';
+import { BlindingIndexScreen } from './BlindingIndexScreen';
 import { BlindingRegisterScreen } from './BlindingRegisterScreen';
 import { OverviewScreen } from './OverviewScreen';
 import { RandomizationListScreen } from './RandomizationListScreen';
@@ -20,6 +22,8 @@ export interface ScreenDefinition {
   path: string;
   navKey: MessageKey;
   roles: readonly Role[] | 'everyone';
+  /** Roles whose holders are not offered the screen even with one of `roles` (the API refuses them). */
+  notFor?: readonly Role[];
   Component: ComponentType;
 }
 
@@ -67,6 +71,20 @@ export const SCREENS: readonly ScreenDefinition[] = [
     roles: ['statistician'],
     Component: RandomizationListScreen,
   },
+  {
+    path: '/blinding-guesses',
+    navKey: 'nav.blindingGuesses',
+    roles: ['assessor', 'investigator'],
+    // A guess by someone who sees allocations measures nothing (403 GUESSER_NOT_BLINDED).
+    notFor: ['pharmacist', 'unblinder'],
+    Component: BlindingGuessesScreen,
+  },
+  {
+    path: '/blinding-index',
+    navKey: 'nav.blindingIndex',
+    roles: ['statistician'],
+    Component: BlindingIndexScreen,
+  },
   { path: '/users', navKey: 'nav.users', roles: ['admin'], Component: UsersScreen },
   { path: '/study-lock', navKey: 'nav.studyLock', roles: ['admin'], Component: StudyLockScreen },
 ];
@@ -74,7 +92,9 @@ export const SCREENS: readonly ScreenDefinition[] = [
 /** The screens a user with these roles has, in menu order. */
 export function screensFor(roles: readonly Role[]): ScreenDefinition[] {
   return SCREENS.filter(
-    (screen) => screen.roles === 'everyone' || screen.roles.some((role) => roles.includes(role)),
+    (screen) =>
+      (screen.roles === 'everyone' || screen.roles.some((role) => roles.includes(role))) &&
+      !(screen.notFor ?? []).some((role) => roles.includes(role)),
   );
 }
 
