@@ -23,6 +23,7 @@ const ON_POSTGRES = [
   'secrets',
   'list-integrity',
   'blinding-assessment',
+  'downtime-envelopes',
 ];
 
 /**

@@ -157,6 +157,10 @@ const TAGS: [name: string, description: string][] = [
   ['randomization list', 'The sealed list: generation, design simulation, final export'],
   ['participants', 'Registration and the blinded participant table'],
   ['allocation', 'Allocation and the preparation sheet (pharmacist)'],
+  [
+    'downtime envelopes',
+    'Envelopes for allocation while the service is down: issue, print, offline allocation',
+  ],
   ['unblinding', 'Emergency unblinding, its review and the blinding register'],
   ['blinding assessment', 'Guesses of the allocation, and Bang’s blinding index after lock'],
   ['audit log', 'The chained audit log: export, verification, signed checkpoints'],

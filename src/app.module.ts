@@ -14,6 +14,7 @@ import { hmacSecretKey } from './crypto/hashing';
 import { SIGNING_KEY_PAIR } from './crypto/signing-key';
 import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { EnvelopesModule } from './envelopes/envelopes.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -51,6 +52,7 @@ export class AppModule {
         RandomizationModule,
         ParticipantsModule,
         AllocationModule,
+        EnvelopesModule,
         NotificationsModule,
         UnblindingModule,
         BlindingAssessmentModule,

@@ -45,6 +45,10 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'POST /api/participants/:id/allocation': ['pharmacist'],
   'GET /api/participants/:id/allocation': ['pharmacist'],
   'GET /api/participants/:id/preparation-sheet': ['pharmacist'],
+  'POST /api/participants/:id/offline-allocation': ['pharmacist'],
+  'POST /api/downtime-envelopes': ['statistician'],
+  'GET /api/downtime-envelopes': ['statistician', 'pharmacist', 'admin', 'monitor'],
+  'POST /api/downtime-envelopes/:number/print': ['pharmacist'],
   'POST /api/participants/:id/unblinding': ['unblinder'],
   'POST /api/participants/:id/unblinding/review': ['admin', 'unblinder'],
   'GET /api/unblindings': ['admin', 'monitor', 'unblinder'],
@@ -93,8 +97,12 @@ const ENDS_PRESENTED_TOKEN = new Set(['POST /api/auth/refresh', 'POST /api/auth/
 /** The actions the exception filter records a refusal as. */
 const FILTER_ACTIONS = new Set(['ACCESS_DENIED', 'REQUEST_REJECTED', 'LOGIN_FAILED']);
 
-/** Values for path parameters: a participant that exists, a user that does not. */
-const PATH_PARAMS: Record<string, string> = { id: 'ELA-001', username: 'matrix-nobody' };
+/** Values for path parameters: a participant that exists, a user and an envelope that do not. */
+const PATH_PARAMS: Record<string, string> = {
+  id: 'ELA-001',
+  username: 'matrix-nobody',
+  number: 'ENV-0001',
+};
 
 interface RouterLayer {
   route?: { path: string | string[]; methods: Record<string, boolean | undefined> };

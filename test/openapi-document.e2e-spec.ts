@@ -308,18 +308,20 @@ describe('OpenAPI document (end to end)', () => {
         'exportList',
         'getAllocation',
         'getBlindingAssessment',
+        'recordOfflineAllocation',
         'unblind',
       ]);
       const schemas = document.components.schemas;
       for (const [schema, property] of [
         ['AllocationDto', 'cellLimb'],
+        ['OfflineAllocationDto', 'cellLimb'],
         ['UnblindingDto', 'cellLimb'],
         ['SyringeDto', 'limb'],
         ['ExportedSlotDto', 'limb'],
         ['ArmIndexDto', 'arm'],
       ])
         expect(schemas[schema].properties?.[property]?.enum).toEqual(TARGET_IDS);
-      for (const schema of ['AllocationDto', 'UnblindingDto'])
+      for (const schema of ['AllocationDto', 'OfflineAllocationDto', 'UnblindingDto'])
         expect(schemas[schema].properties?.salineLimb).toMatchObject({
           nullable: true,
           enum: [...TARGET_IDS, null],
@@ -522,6 +524,35 @@ describe('OpenAPI document (end to end)', () => {
         await http()
           .get(`/api/participants/${id}/preparation-sheet`)
           .set('Authorization', pharmacist),
+      );
+      expectDocumented(
+        'issueDowntimeEnvelopes',
+        await http()
+          .post('/api/downtime-envelopes')
+          .set('Authorization', statistician)
+          .send({ perStratum: 1 }),
+      );
+      expectDocumented(
+        'listDowntimeEnvelopes',
+        await http().get('/api/downtime-envelopes').set('Authorization', pharmacist),
+      );
+      const page = await http()
+        .post('/api/downtime-envelopes/ENV-0001/print')
+        .set('Authorization', pharmacist);
+      expectDocumented('printDowntimeEnvelope', page);
+      const openingCode = /Opening code: <strong>([0-9A-Z-]+)<\/strong>/.exec(page.text)?.[1] ?? '';
+      const offline = await http()
+        .post('/api/participants')
+        .set('Authorization', investigator)
+        .send(registration(trial, 'SCR-DOC-3'));
+      expectDocumented(
+        'recordOfflineAllocation',
+        await http()
+          .post(
+            `/api/participants/${(offline.body as { participantId: string }).participantId}/offline-allocation`,
+          )
+          .set('Authorization', pharmacist)
+          .send({ envelopeNumber: 'ENV-0001', openingCode, openedAt: new Date().toISOString() }),
       );
       expectDocumented(
         'getParticipant',

@@ -12,6 +12,7 @@ import { rotationPastThisServer } from '../crypto/key-check.service';
 import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
 import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
+import { NOT_RESERVED_BY_ENVELOPE } from '../envelopes/envelopes.repository';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { failedAllocationOutcome } from '../observability/metric-labels';
 import { MetricsService } from '../observability/metrics.service';
@@ -63,10 +64,14 @@ const SELECT_STUDY =
  */
 const PARTICIPANT_ROW_LOCK = 'FOR UPDATE';
 const TRIAL_ROW_LOCK = 'FOR SHARE OF t';
-/** The next free slot of the stratum: the lowest position not yet claimed. */
+/**
+ * The next free slot of the stratum: the lowest position neither claimed nor reserved by a
+ * downtime envelope.
+ */
 const SELECT_FREE_SLOT =
   'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
-  'WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL ORDER BY slot LIMIT 1';
+  `WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL AND ${NOT_RESERVED_BY_ENVELOPE} ` +
+  'ORDER BY slot LIMIT 1';
 /** The conditional claim: it matches one row, and only while that row is still free. */
 const CLAIM_SLOT =
   'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +

@@ -50,7 +50,7 @@ function trainingBanner(sheet: PreparationSheetInput): string {
     : '';
 }
 
-function escapeHtml(text: string | number): string {
+export function escapeHtml(text: string | number): string {
   return String(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -102,7 +102,7 @@ export function formatInTimeZone(instant: Date | string, timeZone: string): stri
  * The syringes in the trial file's target order, never in allocation order: the ward part must
  * come out the same whichever target was allocated.
  */
-function syringesInTrialOrder(trial: TrialDefinition, syringes: SyringeDto[]): SyringeDto[] {
+export function syringesInTrialOrder(trial: TrialDefinition, syringes: SyringeDto[]): SyringeDto[] {
   const rank = (s: SyringeDto) => trial.allocation.targets.findIndex((t) => t.id === s.limb);
   return [...syringes].sort((a, b) => rank(a) - rank(b));
 }
@@ -112,13 +112,17 @@ function syringesInTrialOrder(trial: TrialDefinition, syringes: SyringeDto[]): S
  * other saline), the target is the destination and says nothing about the content. With a single
  * syringe (a parallel design), the target is the arm itself, so the label names only the site.
  */
-function destinationOf(trial: TrialDefinition, syringes: SyringeDto[], s: SyringeDto): string {
+export function destinationOf(
+  trial: TrialDefinition,
+  syringes: SyringeDto[],
+  s: SyringeDto,
+): string {
   const everyTargetHasOne = syringes.length === trial.allocation.targets.length;
   const site = trial.preparation.site;
   return everyTargetHasOne ? `${s.limb} ${site}` : site;
 }
 
-function trialIdentification(trial: TrialDefinition): string {
+export function trialIdentification(trial: TrialDefinition): string {
   const secondary = trial.secondaryIds.map((s) => `${s.type} ${s.id}`).join(' · ');
   return secondary ? `${trial.protocolId} · ${secondary}` : trial.protocolId;
 }
@@ -163,7 +167,7 @@ export function pharmacyHeadline(trial: TrialDefinition, allocation: AllocationD
     .join(' · ');
 }
 
-function injectionPlan(p: PreparationDto): string {
+export function injectionPlan(p: PreparationDto): string {
   if (p.injectionCount && p.injectionVolumeMl) {
     return (
       `Each syringe: ${p.injectionCount} injections of ${p.injectionVolumeMl} ml into the ${p.site}` +
@@ -206,25 +210,8 @@ function renderPharmacyCopy(trial: TrialDefinition, sheet: PreparationSheetInput
 </section>`;
 }
 
-/** The cut line's words; everything above it goes to the ward. */
-export const CUT_LINE_TEXT = 'Pharmacy copy: do not send to the ward';
-
-/**
- * The printable preparation sheet, one A4 page: the ward labels, a cut line, then the pharmacy
- * copy with the allocation. Self-contained (no fonts, scripts or images to fetch); times are in
- * the trial's time zone.
- */
-export function renderPreparationSheet(
-  trial: TrialDefinition,
-  sheet: PreparationSheetInput,
-): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${sheet.training ? `${escapeHtml(TRAINING_BANNER)} · ` : ''}Preparation sheet ${escapeHtml(sheet.allocation.participantId)}</title>
-<style>
-  @page { size: A4; margin: 12mm; }
+/** The print styles of a sheet: one A4 page, ward part, cut line, pharmacy part (envelopes share them). */
+export const SHEET_STYLE = `  @page { size: A4; margin: 12mm; }
   * { box-sizing: border-box; }
   body { font-family: sans-serif; font-size: 10pt; line-height: 1.3; color: #000; margin: 0; }
   @media screen { body { max-width: 186mm; margin: 1rem auto; } }
@@ -247,7 +234,27 @@ export function renderPreparationSheet(
   ol { margin: 1mm 0; padding-left: 6mm; }
   .signature { margin-top: 5mm; }
   .training { font-size: 13pt; font-weight: bold; text-align: center; border: 3px double #000; padding: 1mm; margin: 0 0 3mm; }
-</style>
+`;
+
+/** The cut line's words; everything above it goes to the ward. */
+export const CUT_LINE_TEXT = 'Pharmacy copy: do not send to the ward';
+
+/**
+ * The printable preparation sheet, one A4 page: the ward labels, a cut line, then the pharmacy
+ * copy with the allocation. Self-contained (no fonts, scripts or images to fetch); times are in
+ * the trial's time zone.
+ */
+export function renderPreparationSheet(
+  trial: TrialDefinition,
+  sheet: PreparationSheetInput,
+): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${sheet.training ? `${escapeHtml(TRAINING_BANNER)} · ` : ''}Preparation sheet ${escapeHtml(sheet.allocation.participantId)}</title>
+<style>
+${SHEET_STYLE}</style>
 </head>
 <body>
 ${renderWardLabels(trial, sheet)}

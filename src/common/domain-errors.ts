@@ -61,6 +61,13 @@ export const ERROR_CODES = {
   SIMULATION_TOO_LARGE: 'The simulation asks for more runs or slots than one request may take',
   TRAINING_ONLY:
     'Possible only on a practice instance (TRAINING=true); a clinical list can never be reset',
+  ENVELOPE_NOT_FOUND: 'No downtime envelope has this number',
+  ENVELOPE_USED: 'The downtime envelope has already been used for a participant',
+  ENVELOPE_VOIDED: 'The downtime envelope was voided (the study was locked before it was used)',
+  ENVELOPE_NOT_PRINTED: 'The downtime envelope was never printed, so it has no opening code',
+  ENVELOPE_WRONG_STRATUM: 'The downtime envelope belongs to another stratum than the participant',
+  ENVELOPE_CODE_WRONG: 'The opening code does not match the one printed inside the envelope',
+  OPENING_TIME_INVALID: 'The time of opening is in the future, or before the envelope was printed',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
   BLINDING_KEY_ROTATED:

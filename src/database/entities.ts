@@ -1,6 +1,7 @@
 import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { BlindingGuessEntity } from '../blinding-assessment/blinding-guess.entity';
+import { DowntimeEnvelopeEntity } from '../envelopes/downtime-envelope.entity';
 import { KeyCheckEntity } from '../crypto/key-check.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { ParticipantEntity } from '../participants/participant.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   UnblindingReviewEntity,
   NotificationEntity,
   BlindingGuessEntity,
+  DowntimeEnvelopeEntity,
 ];

@@ -14,6 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
 import { trialRecord } from '../trial/trial-record';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
+import { DowntimeEnvelopeEntity } from '../envelopes/downtime-envelope.entity';
 import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { ParticipantEntity } from '../participants/participant.entity';
@@ -292,6 +293,7 @@ export class RandomizationService {
           IdempotencyKeyEntity,
           UnblindingReviewEntity,
           BlindingGuessEntity,
+          DowntimeEnvelopeEntity,
           SlotEntity,
         ]) {
           await manager.createQueryBuilder().delete().from(entity).execute();

@@ -6,6 +6,7 @@ import { Conflict } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
+import { EnvelopesService } from '../envelopes/envelopes.service';
 import { ParticipantEntity } from '../participants/participant.entity';
 import { RandomizationListEntity } from '../randomization/randomization-list.entity';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
@@ -21,6 +22,7 @@ export class TrialService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly envelopes: EnvelopesService,
   ) {}
 
   /** The trial's design and progress, blinded: counts only, never anyone's allocation. */
@@ -86,6 +88,8 @@ export class TrialService {
           outcome: 'SUCCESS',
           reason,
         });
+        // Downtime envelopes not used by now can never be: voided in the lock's transaction.
+        await this.envelopes.voidAtLock(manager, actor, record.lockedAt);
         return {
           ok: {
             protocolId: record.protocolId,

@@ -10,6 +10,7 @@ import { PasswordFailures1764000007000 } from './1764000007000-password-failures
 import { CorrectionsAndWithdrawal1764000007300 } from './1764000007300-corrections-and-withdrawal';
 import { Training1764000007600 } from './1764000007600-training';
 import { KeyRotation1764000008400 } from './1764000008400-key-rotation';
+import { DowntimeEnvelopes1764000009000 } from './1764000009000-downtime-envelopes';
 import { BlindingGuesses1764000009500 } from './1764000009500-blinding-guesses';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   CorrectionsAndWithdrawal1764000007300,
   Training1764000007600,
   KeyRotation1764000008400,
+  DowntimeEnvelopes1764000009000,
   BlindingGuesses1764000009500,
 ];

@@ -92,6 +92,8 @@ export const EXPOSING_ACTIONS = [
   'ALLOCATION_VIEWED',
   'PREPARATION_SHEET_VIEWED',
   'UNBLINDED',
+  // The printer of a downtime envelope saw its target before anyone was allocated from it.
+  'ENVELOPE_PRINTED',
 ] as const satisfies readonly AuditAction[];
 export type ExposingAction = (typeof EXPOSING_ACTIONS)[number];
 
@@ -117,8 +119,26 @@ export class BlindingRegisterEntryDto {
 /** An exposure of every participant at once: the final export of the whole list. */
 export class FullListExportDto extends OmitType(ExposureDto, ['how'] as const) {}
 
+/** Who held a downtime envelope's contents: each printing, and the recording of its use. */
+export class EnvelopeHoldingDto {
+  @ApiProperty({ example: 'ENV-0001' }) envelopeNumber!: string;
+  @ApiProperty() stratum!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Who it was used for, if anyone' })
+  participantId!: string | null;
+  @ApiProperty({
+    type: [ExposureDto],
+    description: 'ENVELOPE_PRINTED for each printing, ALLOCATED for the offline allocation',
+  })
+  holders!: ExposureDto[];
+}
+
 export class BlindingRegisterDto {
   @ApiProperty({ type: [BlindingRegisterEntryDto] }) participants!: BlindingRegisterEntryDto[];
+  @ApiProperty({
+    type: [EnvelopeHoldingDto],
+    description: 'Downtime envelopes, by number: who printed each and who recorded its use',
+  })
+  envelopes!: EnvelopeHoldingDto[];
   @ApiProperty({
     type: [FullListExportDto],
     description: 'Final exports of the whole list after lock: each exposes every participant',

@@ -430,6 +430,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/downtime-envelopes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every downtime envelope and where it stands (blinded: no target, no slot) */
+    get: operations['listDowntimeEnvelopes'];
+    put?: never;
+    /**
+     * Issue downtime envelopes for the next free slots of each stratum (audited)
+     * @description Reserves the next `perStratum` free slots of every stratum, one envelope each; online allocation skips them from now on. The answer is blinded: envelope numbers and strata, never a target or a slot.
+     */
+    post: operations['issueDowntimeEnvelopes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/downtime-envelopes/{number}/print': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The printable A4 page of one envelope, with a new opening code (audited)
+     * @description Above the cut line the outside and the syringe labels, the same bytes whichever target the envelope holds; below it, sealed inside, the target and an opening code. Each printing makes a new code (the server keeps only its hash), so an earlier printed copy no longer opens. Recorded as ENVELOPE_PRINTED, counted in the blinding register.
+     */
+    post: operations['printDowntimeEnvelope'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/participants/{id}/offline-allocation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record an allocation made from a downtime envelope while the service was down
+     * @description The envelope’s slot becomes the participant’s, in one transaction with an ALLOCATED entry marked offline (details.offline, details.envelopeNumber, details.openedAt). The allocation time is the time of opening.
+     */
+    post: operations['recordOfflineAllocation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/participants/{id}/unblinding': {
     parameters: {
       query?: never;
@@ -625,6 +686,12 @@ export interface components {
         | 'ALLOCATION_REFUSED'
         | 'ALLOCATION_VIEWED'
         | 'PREPARATION_SHEET_VIEWED'
+        | 'ENVELOPES_ISSUED'
+        | 'ENVELOPE_ISSUE_REFUSED'
+        | 'ENVELOPE_PRINTED'
+        | 'ENVELOPE_PRINT_REFUSED'
+        | 'OFFLINE_ALLOCATION_REFUSED'
+        | 'ENVELOPES_VOIDED'
         | 'UNBLINDED'
         | 'UNBLINDING_REFUSED'
         | 'SIGNATURE_FAILED'
@@ -1145,6 +1212,82 @@ export interface components {
       allocatedAt: string;
       preparation: components['schemas']['PreparationDto'];
     };
+    IssueEnvelopesDto: {
+      /**
+       * Format: int32
+       * @description How many envelopes to issue for each stratum: its next free slots, reserved
+       * @example 2
+       */
+      perStratum: number;
+    };
+    EnvelopeDto: {
+      /**
+       * @description The number printed on the outside
+       * @example ENV-0001
+       */
+      envelopeNumber: string;
+      /** @example all */
+      stratum: string;
+      /** @enum {string} */
+      status: 'OUTSTANDING' | 'USED' | 'VOIDED';
+      issuedAt: string;
+      issuedBy: string;
+      /** @description How often it was printed (each printing a new code) */
+      printCount: number;
+      printedAt: string | null;
+      printedBy: string | null;
+      /** @description Who it was used for */
+      participantId: string | null;
+      /** @description When it was opened, as recorded */
+      openedAt: string | null;
+      /** @description When the use was recorded */
+      usedAt: string | null;
+      usedBy: string | null;
+      /** @description Voided at the study lock */
+      voidedAt: string | null;
+    };
+    EnvelopeListDto: {
+      envelopes: components['schemas']['EnvelopeDto'][];
+    };
+    RecordOfflineAllocationDto: {
+      /** @example ENV-0001 */
+      envelopeNumber: string;
+      /**
+       * @description The opening code printed inside the envelope
+       * @example 7KQ2-M9XD-4HTP-B3WC
+       */
+      openingCode: string;
+      /**
+       * @description When the envelope was opened (ISO 8601 with a time zone or Z)
+       * @example 2026-03-02T09:15:00+01:00
+       */
+      openedAt: string;
+    };
+    OfflineAllocationDto: {
+      participantId: string;
+      /** @description Position in the stratum list */
+      slot: number;
+      /**
+       * @description The limb whose tibialis anterior receives the cells
+       * @enum {string}
+       */
+      cellLimb: 'LEFT' | 'RIGHT';
+      /**
+       * @description The other limb, receiving saline (null in designs with more than two targets)
+       * @enum {string|null}
+       */
+      salineLimb: 'LEFT' | 'RIGHT' | null;
+      allocatedAt: string;
+      preparation: components['schemas']['PreparationDto'];
+      /** @enum {boolean} */
+      offline: true;
+      /** @example ENV-0001 */
+      envelopeNumber: string;
+      /** @description When the envelope was opened (the allocation time) */
+      openedAt: string;
+      /** @description When the offline allocation was recorded */
+      recordedAt: string;
+    };
     UnblindingRequestDto: {
       /**
        * @description Why the treating physician must know, read by every role: never name a limb or a side here.
@@ -1207,7 +1350,12 @@ export interface components {
        * @example ALLOCATED
        * @enum {string}
        */
-      how: 'ALLOCATED' | 'ALLOCATION_VIEWED' | 'PREPARATION_SHEET_VIEWED' | 'UNBLINDED';
+      how:
+        | 'ALLOCATED'
+        | 'ALLOCATION_VIEWED'
+        | 'PREPARATION_SHEET_VIEWED'
+        | 'UNBLINDED'
+        | 'ENVELOPE_PRINTED';
       at: string;
       /** @description The audit entry that records it */
       auditSeq: number;
@@ -1215,6 +1363,15 @@ export interface components {
     BlindingRegisterEntryDto: {
       participantId: string;
       exposures: components['schemas']['ExposureDto'][];
+    };
+    EnvelopeHoldingDto: {
+      /** @example ENV-0001 */
+      envelopeNumber: string;
+      stratum: string;
+      /** @description Who it was used for, if anyone */
+      participantId: string | null;
+      /** @description ENVELOPE_PRINTED for each printing, ALLOCATED for the offline allocation */
+      holders: components['schemas']['ExposureDto'][];
     };
     FullListExportDto: {
       username: string;
@@ -1225,6 +1382,8 @@ export interface components {
     };
     BlindingRegisterDto: {
       participants: components['schemas']['BlindingRegisterEntryDto'][];
+      /** @description Downtime envelopes, by number: who printed each and who recorded its use */
+      envelopes: components['schemas']['EnvelopeHoldingDto'][];
       /** @description Final exports of the whole list after lock: each exposes every participant */
       fullListExports: components['schemas']['FullListExportDto'][];
     };
@@ -1379,6 +1538,13 @@ export interface components {
        *     - `INVALID_DESIGN`: The list design breaks a rule of the trial file’s randomization section
        *     - `SIMULATION_TOO_LARGE`: The simulation asks for more runs or slots than one request may take
        *     - `TRAINING_ONLY`: Possible only on a practice instance (TRAINING=true); a clinical list can never be reset
+       *     - `ENVELOPE_NOT_FOUND`: No downtime envelope has this number
+       *     - `ENVELOPE_USED`: The downtime envelope has already been used for a participant
+       *     - `ENVELOPE_VOIDED`: The downtime envelope was voided (the study was locked before it was used)
+       *     - `ENVELOPE_NOT_PRINTED`: The downtime envelope was never printed, so it has no opening code
+       *     - `ENVELOPE_WRONG_STRATUM`: The downtime envelope belongs to another stratum than the participant
+       *     - `ENVELOPE_CODE_WRONG`: The opening code does not match the one printed inside the envelope
+       *     - `OPENING_TIME_INVALID`: The time of opening is in the future, or before the envelope was printed
        *     - `THROTTLED`: Too many attempts; wait and try again
        *     - `STORAGE_UNAVAILABLE`: The database could not store the change; retry later
        *     - `BLINDING_KEY_ROTATED`: The blinding key was rotated: this server holds the old key and must be restarted with the new one
@@ -1424,6 +1590,13 @@ export interface components {
         | 'INVALID_DESIGN'
         | 'SIMULATION_TOO_LARGE'
         | 'TRAINING_ONLY'
+        | 'ENVELOPE_NOT_FOUND'
+        | 'ENVELOPE_USED'
+        | 'ENVELOPE_VOIDED'
+        | 'ENVELOPE_NOT_PRINTED'
+        | 'ENVELOPE_WRONG_STRATUM'
+        | 'ENVELOPE_CODE_WRONG'
+        | 'OPENING_TIME_INVALID'
         | 'THROTTLED'
         | 'STORAGE_UNAVAILABLE'
         | 'BLINDING_KEY_ROTATED'
@@ -1540,6 +1713,12 @@ export interface operations {
           | 'ALLOCATION_REFUSED'
           | 'ALLOCATION_VIEWED'
           | 'PREPARATION_SHEET_VIEWED'
+          | 'ENVELOPES_ISSUED'
+          | 'ENVELOPE_ISSUE_REFUSED'
+          | 'ENVELOPE_PRINTED'
+          | 'ENVELOPE_PRINT_REFUSED'
+          | 'OFFLINE_ALLOCATION_REFUSED'
+          | 'ENVELOPES_VOIDED'
           | 'UNBLINDED'
           | 'UNBLINDING_REFUSED'
           | 'SIGNATURE_FAILED'
@@ -3558,6 +3737,340 @@ export interface operations {
       };
       /** @description Not allocated yet */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listDowntimeEnvelopes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvelopeListDto'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician, pharmacist, admin, monitor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  issueDowntimeEnvelopes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueEnvelopesDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvelopeListDto'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description NO_LIST, STUDY_LOCKED, LIST_EXHAUSTED (a stratum has fewer free slots) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  printDowntimeEnvelope: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Envelope number, as printed on the outside (ENV-0001) */
+        number: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A self-contained HTML page with print styles */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: pharmacist */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ENVELOPE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ENVELOPE_USED, ENVELOPE_VOIDED, STUDY_LOCKED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  recordOfflineAllocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Participant id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordOfflineAllocationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfflineAllocationDto'];
+        };
+      };
+      /** @description VALIDATION_FAILED, OPENING_TIME_INVALID (in the future or before printing) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: pharmacist */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Unknown participant, ENVELOPE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ALREADY_ALLOCATED, WITHDRAWN, STUDY_LOCKED, NO_LIST, ENVELOPE_USED, ENVELOPE_VOIDED, ENVELOPE_WRONG_STRATUM, ENVELOPE_NOT_PRINTED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ENVELOPE_CODE_WRONG */
+      422: {
         headers: {
           [name: string]: unknown;
         };

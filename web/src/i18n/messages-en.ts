@@ -115,6 +115,18 @@ export const en = {
   'error.SIMULATION_TOO_LARGE': 'The simulation is too large: {message}',
   'error.TRAINING_ONLY':
     'Only a training instance can do this; the list of a clinical trial can never be reset.',
+  'error.ENVELOPE_NOT_FOUND':
+    'No downtime envelope has this number. Check the number printed on the outside.',
+  'error.ENVELOPE_USED': 'This envelope has already been used for a participant. {message}',
+  'error.ENVELOPE_VOIDED':
+    'This envelope was voided when the study was locked and can no longer be used.',
+  'error.ENVELOPE_NOT_PRINTED':
+    'This envelope was never printed, so it cannot have been opened. Check the envelope number.',
+  'error.ENVELOPE_WRONG_STRATUM':
+    'This envelope belongs to another stratum than the participant. {message}',
+  'error.ENVELOPE_CODE_WRONG':
+    'The opening code is not the one printed inside this envelope (its latest printing). Check it and type it again.',
+  'error.OPENING_TIME_INVALID': 'The time of opening is impossible: {message}',
   'error.THROTTLED': 'Too many attempts. {message}',
   'error.STORAGE_UNAVAILABLE':
     'The server could not store this. Nothing was saved. Try again in a moment.',
@@ -495,6 +507,8 @@ export const en = {
   'register.blindingHow.ALLOCATION_VIEWED': 'Re-read the allocation',
   'register.blindingHow.PREPARATION_SHEET_VIEWED': 'Opened the preparation sheet',
   'register.blindingHow.UNBLINDED': 'Emergency unblinding',
+  'register.blindingHow.ENVELOPE_PRINTED':
+    'Printed a downtime envelope later used for the participant',
   'register.blindingExports': 'Exports of the whole list',
   'register.blindingExportsIntro':
     'After the study is locked, the statistician can export the whole list: each export exposes every participant.',

@@ -114,6 +114,17 @@ export const es: Record<MessageKey, string> = {
   'error.SIMULATION_TOO_LARGE': 'La simulación es demasiado grande: {message}',
   'error.TRAINING_ONLY':
     'Solo una instancia de formación puede hacerlo; la lista de un ensayo clínico nunca puede reiniciarse.',
+  'error.ENVELOPE_NOT_FOUND':
+    'No hay ningún sobre de contingencia con este número. Compruebe el número impreso en el exterior.',
+  'error.ENVELOPE_USED': 'Este sobre ya se ha usado para un participante. {message}',
+  'error.ENVELOPE_VOIDED': 'Este sobre se anuló al cerrar el estudio y ya no puede usarse.',
+  'error.ENVELOPE_NOT_PRINTED':
+    'Este sobre nunca se imprimió, así que no puede haberse abierto. Compruebe el número del sobre.',
+  'error.ENVELOPE_WRONG_STRATUM':
+    'Este sobre pertenece a otro estrato que el del participante. {message}',
+  'error.ENVELOPE_CODE_WRONG':
+    'El código de apertura no es el impreso dentro de este sobre (su última impresión). Compruébelo y escríbalo de nuevo.',
+  'error.OPENING_TIME_INVALID': 'La hora de apertura es imposible: {message}',
   'error.THROTTLED': 'Demasiados intentos. {message}',
   'error.STORAGE_UNAVAILABLE':
     'El servidor no pudo guardarlo. No se ha guardado nada. Vuelva a intentarlo en un momento.',
@@ -499,6 +510,8 @@ export const es: Record<MessageKey, string> = {
   'register.blindingHow.ALLOCATION_VIEWED': 'Releyó la asignación',
   'register.blindingHow.PREPARATION_SHEET_VIEWED': 'Abrió la hoja de preparación',
   'register.blindingHow.UNBLINDED': 'Desenmascaramiento de urgencia',
+  'register.blindingHow.ENVELOPE_PRINTED':
+    'Imprimió un sobre de contingencia usado después para el participante',
   'register.blindingExports': 'Exportaciones de la lista completa',
   'register.blindingExportsIntro':
     'Tras el cierre del estudio, el estadístico puede exportar la lista completa: cada exportación expone a todos los participantes.',

@@ -38,6 +38,12 @@ export const AUDIT_ACTION_NAMES = [
   'ALLOCATION_REFUSED',
   'ALLOCATION_VIEWED',
   'PREPARATION_SHEET_VIEWED',
+  'ENVELOPES_ISSUED',
+  'ENVELOPE_ISSUE_REFUSED',
+  'ENVELOPE_PRINTED',
+  'ENVELOPE_PRINT_REFUSED',
+  'OFFLINE_ALLOCATION_REFUSED',
+  'ENVELOPES_VOIDED',
   'UNBLINDED',
   'UNBLINDING_REFUSED',
   'SIGNATURE_FAILED',
@@ -329,6 +335,7 @@ const EXPOSURE_KEYS: Record<ExposingAction, MessageKey> = {
   ALLOCATION_VIEWED: 'register.blindingHow.ALLOCATION_VIEWED',
   PREPARATION_SHEET_VIEWED: 'register.blindingHow.PREPARATION_SHEET_VIEWED',
   UNBLINDED: 'register.blindingHow.UNBLINDED',
+  ENVELOPE_PRINTED: 'register.blindingHow.ENVELOPE_PRINTED',
 };
 
 const isExposingAction = (how: string): how is ExposingAction => Object.hasOwn(EXPOSURE_KEYS, how);

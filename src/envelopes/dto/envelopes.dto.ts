@@ -1,0 +1,101 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AllocationDto } from '../../allocation/dto/allocation.dto';
+import { ApiTargetProperty } from '../../common/openapi';
+import { ENVELOPE_LABEL, OPENING_CODE_INPUT } from '../opening-code';
+
+/** At most this many envelopes per stratum in one issue: a few days' recruitment, not the list. */
+export const MAX_ENVELOPES_PER_STRATUM = 10;
+
+export class IssueEnvelopesDto {
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_ENVELOPES_PER_STRATUM,
+    example: 2,
+    description: 'How many envelopes to issue for each stratum: its next free slots, reserved',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ENVELOPES_PER_STRATUM)
+  perStratum!: number;
+}
+
+export const ENVELOPE_STATUSES = ['OUTSTANDING', 'USED', 'VOIDED'] as const;
+export type EnvelopeStatus = (typeof ENVELOPE_STATUSES)[number];
+
+/** An envelope, blinded: what is on its outside and where it stands; never its target or slot. */
+export class EnvelopeDto {
+  @ApiProperty({ example: 'ENV-0001', description: 'The number printed on the outside' })
+  envelopeNumber!: string;
+  @ApiProperty({ example: 'all' }) stratum!: string;
+  @ApiProperty({ enum: ENVELOPE_STATUSES }) status!: EnvelopeStatus;
+  @ApiProperty() issuedAt!: string;
+  @ApiProperty() issuedBy!: string;
+  @ApiProperty({
+    type: 'integer',
+    description: 'How often it was printed (each printing a new code)',
+  })
+  printCount!: number;
+  @ApiProperty({ type: String, nullable: true }) printedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) printedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Who it was used for' })
+  participantId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When it was opened, as recorded' })
+  openedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the use was recorded' })
+  usedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) usedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Voided at the study lock' })
+  voidedAt!: string | null;
+}
+
+export class EnvelopeListDto {
+  @ApiProperty({ type: [EnvelopeDto] }) envelopes!: EnvelopeDto[];
+}
+
+export class RecordOfflineAllocationDto {
+  @ApiProperty({ example: 'ENV-0001', pattern: ENVELOPE_LABEL.source, maxLength: 10 })
+  @IsString()
+  @Matches(ENVELOPE_LABEL, { message: 'envelopeNumber must read like ENV-0001' })
+  envelopeNumber!: string;
+
+  @ApiProperty({
+    example: '7KQ2-M9XD-4HTP-B3WC',
+    maxLength: 40,
+    description: 'The opening code printed inside the envelope',
+  })
+  @IsString()
+  @Matches(OPENING_CODE_INPUT, { message: 'openingCode must be the 16 characters printed inside' })
+  openingCode!: string;
+
+  @ApiProperty({
+    example: '2026-03-02T09:15:00+01:00',
+    maxLength: 40,
+    description: 'When the envelope was opened (ISO 8601 with a time zone or Z)',
+  })
+  @IsString()
+  @MaxLength(40)
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/(Z|[+-]\d\d:\d\d)$/, { message: 'openedAt must name its time zone (Z or ±hh:mm)' })
+  openedAt!: string;
+}
+
+/** The pharmacist's answer to a recorded offline allocation: the allocation, marked offline. */
+export class OfflineAllocationDto extends AllocationDto {
+  // Declared again so that the document gives them the trial's target ids, as AllocationDto's.
+  @ApiTargetProperty({ description: 'The limb whose tibialis anterior receives the cells' })
+  declare cellLimb: string;
+  @ApiTargetProperty({
+    nullable: true,
+    type: String,
+    description: 'The other limb, receiving saline (null in designs with more than two targets)',
+  })
+  declare salineLimb: string | null;
+  @ApiProperty({ enum: [true] }) offline!: true;
+  @ApiProperty({ example: 'ENV-0001' }) envelopeNumber!: string;
+  @ApiProperty({ description: 'When the envelope was opened (the allocation time)' })
+  openedAt!: string;
+  @ApiProperty({ description: 'When the offline allocation was recorded' }) recordedAt!: string;
+}

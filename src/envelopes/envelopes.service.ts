@@ -1,0 +1,480 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AlreadyAllocated } from '../allocation/allocation.service';
+import { AllocationDto } from '../allocation/dto/allocation.dto';
+import { otherTarget, preparationFor } from '../allocation/preparation';
+import { AuditService } from '../audit/audit.service';
+import { HeadJournalService } from '../audit/head-journal.service';
+import { Actor } from '../common/actor';
+import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
+import { Outcome, unwrap } from '../common/outcome';
+import { AppConfig } from '../config/app-config';
+import { TrialDefinition } from '../config/trial-definition';
+import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
+import { rotationPastThisServer } from '../crypto/key-check.service';
+import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
+import { selectRow } from '../database/sql';
+import { UnitOfWork } from '../database/unit-of-work';
+import { NotificationOutbox } from '../notifications/notification-outbox';
+import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
+import { openSlot, SealedSlot } from '../randomization/sealing';
+import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
+import { StudyLocked } from '../trial/trial-errors';
+import { trialRecord } from '../trial/trial-record';
+import {
+  EnvelopeDto,
+  EnvelopeListDto,
+  EnvelopeStatus,
+  OfflineAllocationDto,
+  RecordOfflineAllocationDto,
+} from './dto/envelopes.dto';
+import { renderEnvelopePage } from './envelope-page';
+import { EnvelopeRow, EnvelopesRepository } from './envelopes.repository';
+import {
+  envelopeLabel,
+  newOpeningCode,
+  openingCodeHash,
+  openingCodeMatches,
+  parseEnvelopeLabel,
+} from './opening-code';
+
+interface ParticipantState {
+  participantId: string;
+  stratum: string;
+  allocatedAt: string | null;
+  withdrawnAt: string | null;
+}
+
+const SELECT_PARTICIPANT =
+  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt", ' +
+  'withdrawn_at AS "withdrawnAt" FROM participants WHERE participant_id = :participantId';
+const SELECT_LIST =
+  'SELECT id AS "listId", commitment FROM randomization_lists WHERE protocol_id = :protocolId';
+
+export function statusOf(envelope: Pick<EnvelopeRow, 'usedAt' | 'voidedAt'>): EnvelopeStatus {
+  if (envelope.usedAt !== null) return 'USED';
+  if (envelope.voidedAt !== null) return 'VOIDED';
+  return 'OUTSTANDING';
+}
+
+function envelopeRefusal(envelope: EnvelopeRow): DomainError | undefined {
+  const label = envelopeLabel(envelope.number);
+  switch (statusOf(envelope)) {
+    case 'USED':
+      return new Conflict(
+        `Envelope ${label} was already used for participant ${envelope.participantId ?? '?'} (recorded at ${envelope.usedAt ?? '?'} by ${envelope.usedBy ?? '?'})`,
+        'ENVELOPE_USED',
+      );
+    case 'VOIDED':
+      return new Conflict(
+        `Envelope ${label} was voided at ${envelope.voidedAt ?? '?'} (study lock) and can no longer be used`,
+        'ENVELOPE_VOIDED',
+      );
+    case 'OUTSTANDING':
+      return undefined;
+  }
+}
+
+/**
+ * Downtime envelopes (issue 15 item 2): the statistician issues envelopes for the next slots of
+ * each stratum, which online allocation then skips; the pharmacist prints them (each printing a
+ * fresh opening code, kept only as a hash) and, once the service is back, records each offline
+ * allocation in one transaction with its ALLOCATED entry. Envelopes not used by the lock are
+ * voided; their slots stay consumed.
+ */
+@Injectable()
+export class EnvelopesService {
+  constructor(
+    @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cipher: BlindingCipher,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly randomization: RandomizationService,
+    private readonly headJournal: HeadJournalService,
+    private readonly outbox: NotificationOutbox,
+    private readonly envelopes: EnvelopesRepository,
+  ) {}
+
+  /** Reserves the next `perStratum` free slots of every stratum, one envelope each. */
+  issue(actor: Actor, perStratum: number): Promise<EnvelopeListDto> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<EnvelopeListDto>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'ENVELOPE_ISSUE_REFUSED', null, refusal);
+        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        if (record.lockedAt) return refuse(new StudyLocked());
+        const list = await selectRow<{ listId: number }>(manager, SELECT_LIST, {
+          protocolId: this.trial.protocolId,
+        });
+        if (!list) return refuse(noList());
+        // In a fixed order, so that two issues never wait for each other's second stratum; each
+        // stratum's claim lock keeps online allocations out while its slots are reserved.
+        const strata = [...(await this.envelopes.strata(manager, list.listId))].sort();
+        const reserved: { stratum: string; slots: { id: number }[] }[] = [];
+        for (const stratum of strata) {
+          await advisoryXactLock(manager, stratumLockKey(list.listId, stratum));
+          const slots = await this.envelopes.freeSlots(manager, list.listId, stratum, perStratum);
+          if (slots.length < perStratum) {
+            return refuse(
+              new Conflict(
+                `Stratum "${stratum}" has ${slots.length} free slots left, fewer than the ${perStratum} envelopes asked for; nothing was issued`,
+                'LIST_EXHAUSTED',
+              ),
+            );
+          }
+          reserved.push({ stratum, slots });
+        }
+        const issuedAt = new Date().toISOString();
+        let number = await this.envelopes.nextNumber(manager);
+        const issued: { envelopeNumber: string; stratum: string }[] = [];
+        for (const { stratum, slots } of reserved) {
+          for (const slot of slots) {
+            await this.envelopes.insert(manager, {
+              number,
+              listId: list.listId,
+              slotId: slot.id,
+              stratum,
+              issuedAt,
+              issuedBy: actor.username,
+            });
+            issued.push({ envelopeNumber: envelopeLabel(number), stratum });
+            number += 1;
+          }
+        }
+        await this.audit.record(manager, {
+          actor,
+          action: 'ENVELOPES_ISSUED',
+          outcome: 'SUCCESS',
+          details: { perStratum, envelopes: issued },
+        });
+        const all = await this.envelopes.all(manager);
+        const labels = new Set(issued.map((e) => e.envelopeNumber));
+        return {
+          ok: {
+            envelopes: all.map(toDto).filter((e) => labels.has(e.envelopeNumber)),
+          },
+        };
+      }),
+    );
+  }
+
+  list(): Promise<EnvelopeListDto> {
+    return this.uow.read(async (manager) => ({
+      envelopes: (await this.envelopes.all(manager)).map(toDto),
+    }));
+  }
+
+  /**
+   * The printable page of one envelope, with a fresh opening code: only its hash is stored, so
+   * an earlier printed copy's code stops working. Audited as ENVELOPE_PRINTED (an exposure: the
+   * printer has seen the target of that slot).
+   */
+  async print(actor: Actor, label: string): Promise<string> {
+    const page = await unwrap(
+      this.uow.write(async (manager): Promise<Outcome<string>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'ENVELOPE_PRINT_REFUSED', null, refusal);
+        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const envelope = await this.find(manager, label);
+        if ('refusal' in envelope) return refuse(envelope.refusal);
+        const stale = envelopeRefusal(envelope.ok);
+        if (stale) return refuse(stale);
+        if (record.lockedAt) return refuse(new StudyLocked());
+        const slot = await this.envelopes.slotOf(manager, envelope.ok);
+        const target = await this.openTarget(manager, actor, slot, 'printing');
+        if ('refusal' in target) return refuse(target.refusal);
+        const printedAt = new Date();
+        const openingCode = newOpeningCode();
+        const changed = await this.envelopes.recordPrinting(
+          manager,
+          envelope.ok.id,
+          openingCodeHash(this.trial.protocolId, envelope.ok.number, openingCode),
+          printedAt.toISOString(),
+          actor.username,
+        );
+        if (changed !== 1) throw new Error(`Printing envelope ${label} changed ${changed} rows`);
+        const printing = envelope.ok.printCount + 1;
+        await this.audit.record(manager, {
+          actor,
+          action: 'ENVELOPE_PRINTED',
+          outcome: 'SUCCESS',
+          details: {
+            envelopeNumber: envelopeLabel(envelope.ok.number),
+            stratum: envelope.ok.stratum,
+            printing,
+          },
+        });
+        return {
+          ok: renderEnvelopePage(this.trial, {
+            envelopeNumber: envelope.ok.number,
+            stratum: envelope.ok.stratum,
+            slot: slot.slot,
+            target: target.ok,
+            openingCode,
+            issuedAt: envelope.ok.issuedAt,
+            issuedBy: envelope.ok.issuedBy,
+            printedAt,
+            printedBy: actor.username,
+            printing,
+            training: this.config.training,
+          }),
+        };
+      }),
+    );
+    await this.headJournal.recordHead();
+    return page;
+  }
+
+  /**
+   * An allocation made on paper from an envelope, recorded once the service is back: the
+   * envelope's slot becomes the participant's, in one transaction with an ALLOCATED entry
+   * marked offline. Refused (and audited) for an envelope used, voided, of another stratum or
+   * never printed, a wrong code, an impossible time of opening, a participant already allocated
+   * or withdrawn, and after the lock.
+   */
+  async recordOffline(
+    actor: Actor,
+    participantId: string,
+    dto: RecordOfflineAllocationDto,
+  ): Promise<OfflineAllocationDto> {
+    const answer = await unwrap(this.recordOfflineInTransaction(actor, participantId, dto));
+    await this.headJournal.recordHead();
+    return answer;
+  }
+
+  private recordOfflineInTransaction(
+    actor: Actor,
+    participantId: string,
+    dto: RecordOfflineAllocationDto,
+  ): Promise<Outcome<OfflineAllocationDto>> {
+    return this.uow.write(async (manager): Promise<Outcome<OfflineAllocationDto>> => {
+      const refuse = (refusal: Error) =>
+        this.audit.recordRefusal(
+          manager,
+          actor,
+          'OFFLINE_ALLOCATION_REFUSED',
+          participantId,
+          refusal,
+        );
+      const participant = await selectRow<ParticipantState>(
+        manager,
+        SELECT_PARTICIPANT + rowLock(manager, 'FOR UPDATE'),
+        { participantId },
+      );
+      if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
+      // PostgreSQL: a study lock waits for this transaction, and none starts after the lock.
+      const record = await trialRecord(manager, this.trial.protocolId, 'share');
+      if (record.lockedAt) return refuse(new StudyLocked());
+      const list = await selectRow<{ listId: number; commitment: string }>(manager, SELECT_LIST, {
+        protocolId: this.trial.protocolId,
+      });
+      if (!list) return refuse(noList());
+      const problem = await this.randomization.problemBeforeAllocating(
+        manager,
+        list.commitment,
+        actor,
+      );
+      if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
+      if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
+      if (participant.withdrawnAt) {
+        return refuse(
+          new Conflict(
+            `Participant ${participantId} was withdrawn on ${participant.withdrawnAt} and cannot be allocated`,
+            'WITHDRAWN',
+          ),
+        );
+      }
+
+      // The stratum's claim lock, as the online claim takes it; then the envelope's row.
+      await advisoryXactLock(manager, stratumLockKey(list.listId, participant.stratum));
+      const found = await this.find(manager, dto.envelopeNumber);
+      if ('refusal' in found) return refuse(found.refusal);
+      const envelope = found.ok;
+      const label = envelopeLabel(envelope.number);
+      const stale = envelopeRefusal(envelope);
+      if (stale) return refuse(stale);
+      if (envelope.stratum !== participant.stratum) {
+        return refuse(
+          new Conflict(
+            `Envelope ${label} is for stratum "${envelope.stratum}"; participant ${participantId} is in stratum "${participant.stratum}"`,
+            'ENVELOPE_WRONG_STRATUM',
+          ),
+        );
+      }
+      if (envelope.codeHash === null || envelope.printedAt === null) {
+        return refuse(
+          new Conflict(
+            `Envelope ${label} was never printed, so it cannot have been opened`,
+            'ENVELOPE_NOT_PRINTED',
+          ),
+        );
+      }
+      if (
+        !openingCodeMatches(
+          envelope.codeHash,
+          this.trial.protocolId,
+          envelope.number,
+          dto.openingCode,
+        )
+      ) {
+        return refuse(
+          new DomainError(
+            'unprocessable',
+            `The opening code is not the one printed inside envelope ${label} (its latest printing)`,
+            { code: 'ENVELOPE_CODE_WRONG' },
+          ),
+        );
+      }
+      const openedAt = new Date(dto.openedAt);
+      const now = new Date();
+      if (openedAt.getTime() > now.getTime()) {
+        return refuse(
+          new InvalidInput(
+            `The time of opening ${dto.openedAt} is in the future (server time ${now.toISOString()})`,
+            'OPENING_TIME_INVALID',
+          ),
+        );
+      }
+      if (openedAt.getTime() < new Date(envelope.printedAt).getTime()) {
+        return refuse(
+          new InvalidInput(
+            `The time of opening ${dto.openedAt} is before envelope ${label} was printed (${envelope.printedAt})`,
+            'OPENING_TIME_INVALID',
+          ),
+        );
+      }
+
+      const slot = await this.envelopes.slotOf(manager, envelope);
+      const target = await this.openTarget(manager, actor, slot, 'recording an offline allocation');
+      if ('refusal' in target) return refuse(target.refusal);
+      const inOrder = (await this.envelopes.outstandingBefore(manager, envelope)) === 0;
+      const recordedAt = now.toISOString();
+      const allocatedAt = openedAt.toISOString();
+      const took = await this.envelopes.recordUse(manager, envelope, {
+        participantId,
+        openedAt: allocatedAt,
+        usedAt: recordedAt,
+        usedBy: actor.username,
+      });
+      if (!took) {
+        // Cannot happen under the write lock (SQLite) or the row and claim locks (PostgreSQL);
+        // if it ever does, nothing of this attempt is kept.
+        throw new Error(`Offline allocation of ${participantId} from ${label} did not take`);
+      }
+      await this.audit.record(manager, {
+        actor,
+        action: 'ALLOCATED',
+        outcome: 'SUCCESS',
+        participantId,
+        details: {
+          stratum: slot.stratum,
+          slot: slot.slot,
+          offline: true,
+          envelopeNumber: label,
+          openedAt: allocatedAt,
+          inOrder,
+        },
+      });
+      await this.outbox.enqueueEmail(manager, {
+        kind: 'ALLOCATION_CONFIRMED',
+        participantId,
+        at: allocatedAt,
+        by: actor.username,
+      });
+      const allocation: AllocationDto = {
+        participantId,
+        slot: slot.slot,
+        cellLimb: target.ok,
+        salineLimb: otherTarget(this.trial, target.ok),
+        allocatedAt,
+        preparation: preparationFor(this.trial, target.ok),
+      };
+      return {
+        ok: {
+          ...allocation,
+          offline: true,
+          envelopeNumber: label,
+          openedAt: allocatedAt,
+          recordedAt,
+        },
+      };
+    });
+  }
+
+  /**
+   * At the study lock, in its transaction: every envelope still outstanding is voided for good
+   * (ENVELOPES_VOIDED). Their slots stay out of the list's allocations.
+   */
+  async voidAtLock(manager: EntityManager, actor: Actor, voidedAt: string): Promise<number> {
+    const voided = await this.envelopes.voidOutstanding(manager, voidedAt);
+    if (voided.length === 0) return 0;
+    await this.audit.record(manager, {
+      actor,
+      action: 'ENVELOPES_VOIDED',
+      outcome: 'SUCCESS',
+      reason: 'Not used by the study lock',
+      details: { envelopes: voided.map(envelopeLabel), count: voided.length },
+    });
+    return voided.length;
+  }
+
+  private async find(
+    manager: EntityManager,
+    label: string,
+  ): Promise<{ ok: EnvelopeRow } | { refusal: Error }> {
+    const number = parseEnvelopeLabel(label);
+    const envelope =
+      number === undefined ? undefined : await this.envelopes.byNumber(manager, number);
+    if (!envelope) {
+      return { refusal: new NotFound(`No downtime envelope ${label}`, 'ENVELOPE_NOT_FOUND') };
+    }
+    return { ok: envelope };
+  }
+
+  /** The envelope slot's target; a sealed value that fails to open is a list integrity failure. */
+  private async openTarget(
+    manager: EntityManager,
+    actor: Actor,
+    slot: SealedSlot,
+    doing: string,
+  ): Promise<Outcome<string>> {
+    try {
+      return { ok: openSlot(this.cipher, this.trial.protocolId, slot) };
+    } catch (error) {
+      const rotated = await rotationPastThisServer(manager, this.cipher, error);
+      if (rotated) throw rotated;
+      if (!(error instanceof BlindingDecryptionError)) throw error;
+      await this.randomization.reportSlotFailure(
+        manager,
+        error.message,
+        `opening an envelope's slot (${doing}) for ${actor.username}`,
+      );
+      return {
+        refusal: new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
+      };
+    }
+  }
+}
+
+function noList(): Conflict {
+  return new Conflict('No randomization list has been generated yet', 'NO_LIST');
+}
+
+function toDto(row: EnvelopeRow): EnvelopeDto {
+  return {
+    envelopeNumber: envelopeLabel(row.number),
+    stratum: row.stratum,
+    status: statusOf(row),
+    issuedAt: row.issuedAt,
+    issuedBy: row.issuedBy,
+    printCount: Number(row.printCount),
+    printedAt: row.printedAt,
+    printedBy: row.printedBy,
+    participantId: row.participantId,
+    openedAt: row.openedAt,
+    usedAt: row.usedAt,
+    usedBy: row.usedBy,
+    voidedAt: row.voidedAt,
+  };
+}

@@ -1,0 +1,530 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../src/cli/main';
+import { loadTrialFile } from '../src/config/trial-file.loader';
+import { ENVELOPE_CUT_LINE_TEXT } from '../src/envelopes/envelope-page';
+import { nctTrial, registration, STRATIFIED_TRIAL_FILE } from './support/trial-fixtures';
+import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
+
+const trial = nctTrial();
+const LIMB_WORDS = /\b(LEFT|RIGHT)\b|cellLimb|salineLimb/;
+
+interface Envelope {
+  envelopeNumber: string;
+  stratum: string;
+  status: string;
+  printCount: number;
+  participantId: string | null;
+  voidedAt: string | null;
+}
+
+/** What a printed page holds inside: the target of its headline and the opening code. */
+function inside(html: string): { target: string; code: string } {
+  const target = /CELLS → (LEFT|RIGHT)/.exec(html)?.[1];
+  const code = /Opening code: <strong>([0-9A-Z-]+)<\/strong>/.exec(html)?.[1];
+  if (!target || !code) throw new Error(`Not an envelope page: ${html.slice(0, 200)}`);
+  return { target, code };
+}
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+/** A time of opening after any printing so far, and not after the server's clock. */
+const justNow = () => new Date().toISOString();
+
+describe('Downtime envelopes, then reconciliation (end to end)', () => {
+  let t: TestApp;
+  let admin: string;
+  let statistician: string;
+  let pharmacist: string;
+  let secondPharmacist: string;
+  let monitor: string;
+  let investigator: string;
+  let registered = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login('admin', ADMIN_PASSWORD);
+    statistician = await t.userWith('stat', ['statistician']);
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    secondPharmacist = await t.userWith('pharm2', ['pharmacist']);
+    monitor = await t.userWith('mon', ['monitor']);
+    investigator = await t.userWith('inv', ['investigator']);
+  });
+  afterAll(() => t?.close());
+
+  const issue = (token: string, perStratum: number) =>
+    t.http().post('/api/downtime-envelopes').set('Authorization', token).send({ perStratum });
+  const print = (token: string, envelopeNumber: string) =>
+    t
+      .http()
+      .post(`/api/downtime-envelopes/${envelopeNumber}/print`)
+      .set('Authorization', token)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      });
+  const record = (
+    token: string,
+    participantId: string,
+    body: { envelopeNumber: string; openingCode: string; openedAt: string },
+  ) =>
+    t
+      .http()
+      .post(`/api/participants/${participantId}/offline-allocation`)
+      .set('Authorization', token)
+      .send(body);
+  const registerOne = async (): Promise<string> => {
+    registered += 1;
+    const response = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pharmacist)
+      .send(registration(trial, `SCR-ENV-${registered}`))
+      .expect(201);
+    return (response.body as { participantId: string }).participantId;
+  };
+  const envelopes = async (): Promise<Envelope[]> =>
+    (
+      (await t.http().get('/api/downtime-envelopes').set('Authorization', statistician).expect(200))
+        .body as { envelopes: Envelope[] }
+    ).envelopes;
+  const lastEntry = async (action: string) => {
+    const entries = (await t.database.auditEntries()).filter((e) => e.action === action);
+    return entries[entries.length - 1];
+  };
+
+  it('refuses to issue envelopes before the list exists (409 NO_LIST, audited)', async () => {
+    const response = await issue(statistician, 2).expect(409);
+    expect(response.body).toMatchObject({ code: 'NO_LIST' });
+    expect(await lastEntry('ENVELOPE_ISSUE_REFUSED')).toMatchObject({
+      outcome: 'DENIED',
+      details: { code: 'NO_LIST', status: 409 },
+    });
+  });
+
+  it('lets only the statistician issue, and validates the count', async () => {
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'downtime-envelopes-e2e-seed' })
+      .expect(201);
+    for (const token of [pharmacist, admin, monitor, investigator]) {
+      await issue(token, 2).expect(403);
+    }
+    for (const perStratum of [0, -1, 11, 1.5, '2']) {
+      await t
+        .http()
+        .post('/api/downtime-envelopes')
+        .set('Authorization', statistician)
+        .send({ perStratum })
+        .expect(400);
+    }
+    expect(await t.database.count('downtime_envelopes')).toBe(0);
+  });
+
+  it('issues K envelopes per stratum, blinded, and audits the issue', async () => {
+    const response = await issue(statistician, 3).expect(201);
+    const body = response.body as { envelopes: Envelope[] };
+    expect(body.envelopes.map((e) => e.envelopeNumber)).toEqual([
+      'ENV-0001',
+      'ENV-0002',
+      'ENV-0003',
+    ]);
+    expect(body.envelopes.every((e) => e.status === 'OUTSTANDING' && e.stratum === 'all')).toBe(
+      true,
+    );
+    expect(JSON.stringify(body)).not.toMatch(LIMB_WORDS);
+    expect(JSON.stringify(body)).not.toMatch(/"slot"/);
+    expect(await lastEntry('ENVELOPES_ISSUED')).toMatchObject({
+      actor: 'stat',
+      outcome: 'SUCCESS',
+      details: { perStratum: 3 },
+    });
+    // The three reserved slots are the first three of the stratum, in order.
+    const reserved = await t.database.query<{ slot: number }>(
+      'SELECT s.slot FROM downtime_envelopes e JOIN slots s ON s.id = e.slot_id ORDER BY e.number',
+    );
+    expect(reserved.map((r) => Number(r.slot))).toEqual([1, 2, 3]);
+  });
+
+  it('skips the reserved slots in online allocation, in strict order after them', async () => {
+    const id = await registerOne();
+    const response = await t
+      .http()
+      .post(`/api/participants/${id}/allocation`)
+      .set('Authorization', pharmacist)
+      .expect(201);
+    expect((response.body as { slot: number }).slot).toBe(4);
+  });
+
+  it('lets only the pharmacist print; the page holds the target and a code kept only as a hash', async () => {
+    for (const token of [statistician, admin, monitor, investigator]) {
+      await print(token, 'ENV-0001').expect(403);
+    }
+    const response = await print(pharmacist, 'ENV-0001').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const html = response.body as string;
+    const { code } = inside(html);
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    // The outside (above the cut line) names neither target nor code.
+    const outside = html.slice(0, html.indexOf(ENVELOPE_CUT_LINE_TEXT));
+    expect(outside).toContain('ENV-0001');
+    expect(outside).not.toMatch(/CELLS|SALINE|cells|saline|placebo/i);
+    expect(outside).not.toContain(code);
+    expect(html).not.toContain('TRAINING');
+    const [row] = await t.database.query<{ code_hash: string; print_count: number }>(
+      'SELECT code_hash, print_count FROM downtime_envelopes WHERE number = 1',
+    );
+    expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(row.print_count)).toBe(1);
+    for (const table of await t.database.tables()) {
+      const text = (await t.database.rowsAsText(table)).join('\n');
+      expect(text).not.toContain(code);
+      expect(text).not.toContain(code.replace(/-/g, ''));
+    }
+    const entry = await lastEntry('ENVELOPE_PRINTED');
+    expect(entry).toMatchObject({
+      actor: 'pharm',
+      outcome: 'SUCCESS',
+      participantId: null,
+      details: { envelopeNumber: 'ENV-0001', stratum: 'all', printing: 1 },
+    });
+    expect(JSON.stringify(entry)).not.toMatch(LIMB_WORDS);
+  });
+
+  it('answers 404 ENVELOPE_NOT_FOUND for an unknown envelope, audited', async () => {
+    const response = await print(pharmacist, 'ENV-0999').expect(404);
+    expect(JSON.parse(response.body as string)).toMatchObject({ code: 'ENVELOPE_NOT_FOUND' });
+    expect(await lastEntry('ENVELOPE_PRINT_REFUSED')).toMatchObject({
+      outcome: 'REJECTED',
+      details: { code: 'ENVELOPE_NOT_FOUND', status: 404 },
+    });
+  });
+
+  it('records an offline allocation: ALLOCATED marked offline, the envelope slot, refusals audited', async () => {
+    const printed = await print(pharmacist, 'ENV-0002').expect(200);
+    const { target, code } = inside(printed.body as string);
+    const id = await registerOne();
+    const openedAt = justNow();
+
+    // A wrong code, an impossible time, an envelope never printed, an unknown one: each refused.
+    const refusals: [object, number, string][] = [
+      [
+        { envelopeNumber: 'ENV-0002', openingCode: '0000-0000-0000-0000', openedAt },
+        422,
+        'ENVELOPE_CODE_WRONG',
+      ],
+      [
+        {
+          envelopeNumber: 'ENV-0002',
+          openingCode: code,
+          openedAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+        400,
+        'OPENING_TIME_INVALID',
+      ],
+      [
+        { envelopeNumber: 'ENV-0002', openingCode: code, openedAt: minutesAgo(600) },
+        400,
+        'OPENING_TIME_INVALID',
+      ],
+      [{ envelopeNumber: 'ENV-0003', openingCode: code, openedAt }, 409, 'ENVELOPE_NOT_PRINTED'],
+      [{ envelopeNumber: 'ENV-0042', openingCode: code, openedAt }, 404, 'ENVELOPE_NOT_FOUND'],
+    ];
+    for (const [body, status, errorCode] of refusals) {
+      const before = (await t.database.auditEntries()).length;
+      const response = await record(
+        pharmacist,
+        id,
+        body as { envelopeNumber: string; openingCode: string; openedAt: string },
+      ).expect(status);
+      expect(response.body).toMatchObject({ code: errorCode });
+      expect(JSON.stringify(response.body)).not.toMatch(LIMB_WORDS);
+      const added = (await t.database.auditEntries()).slice(before);
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatchObject({
+        action: 'OFFLINE_ALLOCATION_REFUSED',
+        participantId: id,
+        details: { code: errorCode, status },
+      });
+    }
+    await record(statistician, id, {
+      envelopeNumber: 'ENV-0002',
+      openingCode: code,
+      openedAt,
+    }).expect(403);
+
+    // The code as a person may type it: lower case, spaces for dashes.
+    const typed = code.toLowerCase().replace(/-/g, ' ');
+    const response = await record(pharmacist, id, {
+      envelopeNumber: 'env-0002',
+      openingCode: typed,
+      openedAt,
+    }).expect(201);
+    expect(response.body).toMatchObject({
+      participantId: id,
+      slot: 2,
+      cellLimb: target,
+      offline: true,
+      envelopeNumber: 'ENV-0002',
+      openedAt: new Date(openedAt).toISOString(),
+      allocatedAt: new Date(openedAt).toISOString(),
+    });
+    const entry = await lastEntry('ALLOCATED');
+    expect(entry).toMatchObject({
+      actor: 'pharm',
+      participantId: id,
+      details: {
+        stratum: 'all',
+        slot: 2,
+        offline: true,
+        envelopeNumber: 'ENV-0002',
+        inOrder: false,
+      },
+    });
+    expect(JSON.stringify(entry)).not.toMatch(LIMB_WORDS);
+    // The pharmacist re-reads it as any allocation.
+    const reread = await t
+      .http()
+      .get(`/api/participants/${id}/allocation`)
+      .set('Authorization', pharmacist)
+      .expect(200);
+    expect(reread.body).toMatchObject({ slot: 2, cellLimb: target });
+    // Blinded status: allocated, no limb.
+    const blinded = await t
+      .http()
+      .get(`/api/participants/${id}`)
+      .set('Authorization', investigator)
+      .expect(200);
+    expect(JSON.stringify(blinded.body)).not.toMatch(LIMB_WORDS);
+    expect((await envelopes()).find((e) => e.envelopeNumber === 'ENV-0002')).toMatchObject({
+      status: 'USED',
+      participantId: id,
+    });
+
+    // The same envelope again, for another participant: refused, audited.
+    const other = await registerOne();
+    const again = await record(pharmacist, other, {
+      envelopeNumber: 'ENV-0002',
+      openingCode: code,
+      openedAt,
+    }).expect(409);
+    expect(again.body).toMatchObject({ code: 'ENVELOPE_USED' });
+  });
+
+  it('refuses a participant already allocated online (409 ALREADY_ALLOCATED)', async () => {
+    const printed = await print(pharmacist, 'ENV-0003').expect(200);
+    const { code } = inside(printed.body as string);
+    const allocatedOnline = (await t.database.auditEntries()).find((e) => e.action === 'ALLOCATED');
+    const response = await record(pharmacist, allocatedOnline!.participantId!, {
+      envelopeNumber: 'ENV-0003',
+      openingCode: code,
+      openedAt: justNow(),
+    }).expect(409);
+    expect(response.body).toMatchObject({ code: 'ALREADY_ALLOCATED' });
+  });
+
+  it('voids the earlier copy when an envelope is printed again', async () => {
+    const first = inside((await print(pharmacist, 'ENV-0001').expect(200)).body as string);
+    const second = (await print(pharmacist, 'ENV-0001').expect(200)).body as string;
+    expect(second).toContain('Printing 3: the opening code of every earlier printed copy');
+    const id = await registerOne();
+    const openedAt = justNow();
+    const stale = await record(pharmacist, id, {
+      envelopeNumber: 'ENV-0001',
+      openingCode: first.code,
+      openedAt,
+    }).expect(422);
+    expect(stale.body).toMatchObject({ code: 'ENVELOPE_CODE_WRONG' });
+    expect(first.target).toBe(inside(second).target);
+  });
+
+  it('gives one envelope to one of two pharmacists recording it at once; the other gets 409', async () => {
+    await issue(statistician, 1).expect(201);
+    const { code } = inside((await print(pharmacist, 'ENV-0004').expect(200)).body as string);
+    const a = await registerOne();
+    const b = await registerOne();
+    const openedAt = justNow();
+    const body = { envelopeNumber: 'ENV-0004', openingCode: code, openedAt };
+    const [first, second] = await Promise.all([
+      record(pharmacist, a, body),
+      record(secondPharmacist, b, body),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const loser = first.status === 409 ? first : second;
+    expect(loser.body).toMatchObject({ code: 'ENVELOPE_USED' });
+    const holders = await t.database.query<{ participant_id: string }>(
+      'SELECT participant_id FROM slots WHERE participant_id IN (?, ?)',
+      [a, b],
+    );
+    expect(holders).toHaveLength(1);
+  });
+
+  it('counts who held which envelope in the blinding register', async () => {
+    const response = await t
+      .http()
+      .get('/api/blinding-register')
+      .set('Authorization', monitor)
+      .expect(200);
+    const body = response.body as {
+      envelopes: {
+        envelopeNumber: string;
+        participantId: string | null;
+        holders: { username: string; how: string }[];
+      }[];
+      participants: { participantId: string; exposures: { username: string; how: string }[] }[];
+    };
+    const used = body.envelopes.find((e) => e.envelopeNumber === 'ENV-0002');
+    expect(used).toBeDefined();
+    expect(used!.holders.map((h) => `${h.username}:${h.how}`)).toEqual([
+      'pharm:ENVELOPE_PRINTED',
+      'pharm:ALLOCATED',
+    ]);
+    const reprinted = body.envelopes.find((e) => e.envelopeNumber === 'ENV-0001');
+    expect(reprinted!.holders.filter((h) => h.how === 'ENVELOPE_PRINTED')).toHaveLength(3);
+    // The printer of a used envelope knew that participant's allocation before it was made.
+    const participant = body.participants.find((p) => p.participantId === used!.participantId);
+    expect(participant!.exposures.map((e) => e.how)).toContain('ENVELOPE_PRINTED');
+    expect(JSON.stringify(body)).not.toMatch(LIMB_WORDS);
+  });
+
+  it('voids unused envelopes at the lock; nothing is printed or recorded after it; the list verifies', async () => {
+    const { code } = inside((await print(pharmacist, 'ENV-0003').expect(200)).body as string);
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', admin)
+      .send({ reason: 'End of the downtime envelopes test' })
+      .expect(200);
+    const voided = await lastEntry('ENVELOPES_VOIDED');
+    expect(voided).toMatchObject({
+      actor: 'admin',
+      details: { envelopes: ['ENV-0001', 'ENV-0003'], count: 2 },
+    });
+    const after = await envelopes();
+    expect(after.filter((e) => e.status === 'VOIDED').map((e) => e.envelopeNumber)).toEqual([
+      'ENV-0001',
+      'ENV-0003',
+    ]);
+    const id = await t.database.query<{ participant_id: string }>(
+      'SELECT participant_id FROM participants WHERE allocated_at IS NULL ORDER BY number LIMIT 1',
+    );
+    const late = await record(pharmacist, id[0].participant_id, {
+      envelopeNumber: 'ENV-0003',
+      openingCode: code,
+      openedAt: justNow(),
+    }).expect(409);
+    expect(late.body).toMatchObject({ code: 'STUDY_LOCKED' });
+    const reprint = await print(pharmacist, 'ENV-0003').expect(409);
+    expect(JSON.parse(reprint.body as string)).toMatchObject({ code: 'ENVELOPE_VOIDED' });
+    await issue(statistician, 1).expect(409);
+
+    // The export gives the envelope slots to their participants; the voided ones to nobody.
+    const exported = await t
+      .http()
+      .get('/api/randomization-list/export')
+      .set('Authorization', statistician)
+      .expect(200);
+    const slots = (exported.body as { slots: { slot: number; participantId: string | null }[] })
+      .slots;
+    expect(slots[0].participantId).toBeNull();
+    expect(slots[1].participantId).not.toBeNull();
+    expect(slots[2].participantId).toBeNull();
+    const log = await t.http().get('/api/audit-log?format=json').set('Authorization', admin);
+    const dir = mkdtempSync(join(tmpdir(), 'envelopes-verify-'));
+    try {
+      const listFile = join(dir, 'list.json');
+      const auditFile = join(dir, 'audit.json');
+      writeFileSync(listFile, JSON.stringify(exported.body));
+      writeFileSync(auditFile, log.text);
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      expect(await runCli(['list', 'verify', listFile, '--audit', auditFile], io)).toBe(0);
+      expect(lines.join('\n')).not.toMatch(/INVALID/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await t.database.verifyAudit()).valid).toBe(true);
+  });
+});
+
+describe('Downtime envelopes in a stratified trial (end to end)', () => {
+  const stratified = loadTrialFile(STRATIFIED_TRIAL_FILE);
+  let t: TestApp;
+  let pharmacist: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ TRIAL_CONFIG: STRATIFIED_TRIAL_FILE });
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'stratified-envelopes-e2e-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 1 })
+      .expect(201);
+  });
+  afterAll(() => t?.close());
+
+  it('issues one envelope per stratum and refuses an envelope of another stratum (409, audited)', async () => {
+    const listed = await t
+      .http()
+      .get('/api/downtime-envelopes')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    const all = (listed.body as { envelopes: Envelope[] }).envelopes;
+    expect(all).toHaveLength(4);
+    expect(new Set(all.map((e) => e.stratum)).size).toBe(4);
+    const southM = all.find((e) => e.stratum === 'site=south;sex=M')!;
+    const printed = await t
+      .http()
+      .post(`/api/downtime-envelopes/${southM.envelopeNumber}/print`)
+      .set('Authorization', pharmacist)
+      .expect(200);
+    const code = /Opening code: <strong>([0-9A-Z-]+)<\/strong>/.exec(printed.text)![1];
+    // A parallel design: the page has one label, naming the site only.
+    expect(printed.text.slice(0, printed.text.indexOf(ENVELOPE_CUT_LINE_TEXT))).not.toMatch(
+      /ACTIVE|PLACEBO/,
+    );
+    const registered = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pharmacist)
+      .send(registration(stratified, 'SCR-N-F', { strata: { site: 'north', sex: 'F' } }))
+      .expect(201);
+    const id = (registered.body as { participantId: string }).participantId;
+    const response = await t
+      .http()
+      .post(`/api/participants/${id}/offline-allocation`)
+      .set('Authorization', pharmacist)
+      .send({
+        envelopeNumber: southM.envelopeNumber,
+        openingCode: code,
+        openedAt: new Date().toISOString(),
+      })
+      .expect(409);
+    expect(response.body).toMatchObject({ code: 'ENVELOPE_WRONG_STRATUM' });
+    const entries = await t.database.auditEntries();
+    expect(entries[entries.length - 1]).toMatchObject({
+      action: 'OFFLINE_ALLOCATION_REFUSED',
+      details: { code: 'ENVELOPE_WRONG_STRATUM', status: 409 },
+    });
+    // Online, that participant gets slot 2 of its stratum: slot 1 is the envelope's.
+    const online = await t
+      .http()
+      .post(`/api/participants/${id}/allocation`)
+      .set('Authorization', pharmacist)
+      .expect(201);
+    expect((online.body as { slot: number }).slot).toBe(2);
+  });
+});
