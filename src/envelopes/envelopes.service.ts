@@ -336,7 +336,9 @@ export class EnvelopesService {
           ),
         );
       }
-      if (openedAt.getTime() < new Date(envelope.printedAt).getTime()) {
+      // People write times of opening to the minute: the minute of printing is allowed.
+      const printedMinute = Math.floor(new Date(envelope.printedAt).getTime() / 60_000) * 60_000;
+      if (openedAt.getTime() < printedMinute) {
         return refuse(
           new InvalidInput(
             `The time of opening ${dto.openedAt} is before envelope ${label} was printed (${envelope.printedAt})`,

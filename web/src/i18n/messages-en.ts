@@ -52,6 +52,7 @@ export const en = {
   'nav.studyLock': 'Study lock',
   'nav.blindingGuesses': 'Blinding assessment',
   'nav.blindingIndex': 'Blinding index',
+  'nav.envelopes': 'Downtime envelopes',
 
   // Sign-in and session
   'signIn.title': 'Sign in',
@@ -268,6 +269,59 @@ export const en = {
   'register.another': 'Register another participant',
 
   // Allocation (pharmacist)
+  'envelopes.title': 'Downtime envelopes',
+  'envelopes.help':
+    'Sealed envelopes for allocating while the service cannot be reached. The statistician issues them, the pharmacist prints them and, once the service is back, records each allocation made from one. See the user guide, “Downtime envelopes”.',
+  'envelopes.issueTitle': 'Issue envelopes',
+  'envelopes.issueHelp':
+    'Each stratum’s next free slots are reserved, one envelope each: online allocation skips them from now on. An envelope not used by the study lock is voided and its slot stays unallocated.',
+  'envelopes.perStratum': 'Envelopes per stratum',
+  'envelopes.issue': 'Issue envelopes…',
+  'envelopes.confirmTitle': 'Issue downtime envelopes?',
+  'envelopes.confirmText':
+    'The next {perStratum} free slots of every stratum will be reserved for envelopes and taken out of online allocation. This is recorded in the audit log.',
+  'envelopes.confirm': 'Issue now',
+  'envelopes.issuing': 'Issuing…',
+  'envelopes.issued': 'Issued: {envelopes}.',
+  'envelopes.listTitle': 'Envelopes',
+  'envelopes.none': 'No envelope has been issued.',
+  'envelopes.number': 'Envelope number',
+  'envelopes.stratum': 'Stratum',
+  'envelopes.status': 'Status',
+  'envelopes.status.OUTSTANDING': 'Outstanding',
+  'envelopes.status.USED': 'Used',
+  'envelopes.status.VOIDED': 'Voided',
+  'envelopes.printed': 'Printed',
+  'envelopes.notPrinted': 'Not printed',
+  'envelopes.printedBy': '{count} times, last by {by} on {at}',
+  'envelopes.participant': 'Participant',
+  'envelopes.usedFor': '{participantId}, opened {at}',
+  'envelopes.voidedAt': 'Voided {at}',
+  'envelopes.actions': 'Actions',
+  'envelopes.print': 'Print {envelope}',
+  'envelopes.reprint': 'Print {envelope} again',
+  'envelopes.printing': 'Preparing the page…',
+  'envelopes.printHelp':
+    'Each printing makes a new opening code: the code of an earlier copy no longer works, so destroy it. Printing shows the target and is recorded in the blinding register.',
+  'envelopes.printedNow':
+    'Envelope {envelope} was sent to the printer. Fold it, seal the lower part inside and keep it in the pharmacy.',
+  'envelopes.printFrame': 'Downtime envelope for printing',
+  'envelopes.summary': '{outstanding} outstanding, {used} used, {voided} voided.',
+  'envelopes.recordTitle': 'Record an offline allocation',
+  'envelopes.recordHelp':
+    'For a participant allocated from an envelope while the service was down: register the participant first, then give the envelope number, the opening code printed inside and the time of opening written on the envelope (time zone {timeZone}).',
+  'envelopes.chooseParticipant': 'Choose a registered participant',
+  'envelopes.participantOption': '{participantId} (screening number {screeningNumber})',
+  'envelopes.openingCode': 'Opening code',
+  'envelopes.openedAt': 'Time of opening',
+  'envelopes.record': 'Record the offline allocation',
+  'envelopes.recording': 'Recording…',
+  'envelopes.badTime': 'Give the date and time the envelope was opened.',
+  'envelopes.recordedTitle':
+    'Offline allocation of {participantId} from envelope {envelope} recorded',
+  'envelopes.checkEnvelope':
+    'Check that this is what the envelope says. If it is not, stop and call the statistician.',
+  'envelopes.recordedAt': 'Recorded',
   'allocate.title': 'Allocate',
   'allocate.help':
     'Choose a registered participant, check the participant id and the screening number in the confirmation, then allocate. The result shows which leg receives the cells: print the preparation sheet, cut the syringe labels off along the cut line for the ward, and keep the pharmacy copy. Every allocation and every later view of it is recorded in the audit log under your name.',

@@ -49,6 +49,7 @@ export const es: Record<MessageKey, string> = {
   'nav.studyLock': 'Cierre del estudio',
   'nav.blindingGuesses': 'Evaluación del enmascaramiento',
   'nav.blindingIndex': 'Índice de enmascaramiento',
+  'nav.envelopes': 'Sobres de contingencia',
 
   // Sign-in and session
   'signIn.title': 'Iniciar sesión',
@@ -268,6 +269,59 @@ export const es: Record<MessageKey, string> = {
   'register.another': 'Registrar otro participante',
 
   // Allocation (pharmacist)
+  'envelopes.title': 'Sobres de contingencia',
+  'envelopes.help':
+    'Sobres cerrados para asignar cuando no se puede acceder al servicio. El estadístico los emite, el farmacéutico los imprime y, cuando vuelve el servicio, registra cada asignación hecha con uno. Véase la guía de usuario, «Sobres de contingencia».',
+  'envelopes.issueTitle': 'Emitir sobres',
+  'envelopes.issueHelp':
+    'Se reservan las siguientes plazas libres de cada estrato, un sobre por plaza: desde ahora la asignación en línea las salta. Un sobre no usado al cerrar el estudio se anula y su plaza queda sin asignar.',
+  'envelopes.perStratum': 'Sobres por estrato',
+  'envelopes.issue': 'Emitir sobres…',
+  'envelopes.confirmTitle': '¿Emitir sobres de contingencia?',
+  'envelopes.confirmText':
+    'Se reservarán para sobres las siguientes {perStratum} plazas libres de cada estrato y saldrán de la asignación en línea. Queda registrado en el registro de auditoría.',
+  'envelopes.confirm': 'Emitir ahora',
+  'envelopes.issuing': 'Emitiendo…',
+  'envelopes.issued': 'Emitidos: {envelopes}.',
+  'envelopes.listTitle': 'Sobres',
+  'envelopes.none': 'No se ha emitido ningún sobre.',
+  'envelopes.number': 'Número de sobre',
+  'envelopes.stratum': 'Estrato',
+  'envelopes.status': 'Estado',
+  'envelopes.status.OUTSTANDING': 'Pendiente',
+  'envelopes.status.USED': 'Usado',
+  'envelopes.status.VOIDED': 'Anulado',
+  'envelopes.printed': 'Impreso',
+  'envelopes.notPrinted': 'Sin imprimir',
+  'envelopes.printedBy': '{count} veces, la última por {by} el {at}',
+  'envelopes.participant': 'Participante',
+  'envelopes.usedFor': '{participantId}, abierto el {at}',
+  'envelopes.voidedAt': 'Anulado el {at}',
+  'envelopes.actions': 'Acciones',
+  'envelopes.print': 'Imprimir {envelope}',
+  'envelopes.reprint': 'Imprimir {envelope} de nuevo',
+  'envelopes.printing': 'Preparando la página…',
+  'envelopes.printHelp':
+    'Cada impresión crea un código de apertura nuevo: el de una copia anterior deja de valer, así que destrúyala. Imprimir muestra el destino y queda en el registro de enmascaramiento.',
+  'envelopes.printedNow':
+    'El sobre {envelope} se ha enviado a la impresora. Dóblelo, cierre la parte inferior dentro y guárdelo en la farmacia.',
+  'envelopes.printFrame': 'Sobre de contingencia para imprimir',
+  'envelopes.summary': '{outstanding} pendientes, {used} usados, {voided} anulados.',
+  'envelopes.recordTitle': 'Registrar una asignación sin conexión',
+  'envelopes.recordHelp':
+    'Para un participante asignado con un sobre mientras el servicio no estaba disponible: registre primero al participante y después indique el número del sobre, el código de apertura impreso dentro y la hora de apertura anotada en el sobre (zona horaria {timeZone}).',
+  'envelopes.chooseParticipant': 'Elija un participante registrado',
+  'envelopes.participantOption': '{participantId} (número de selección {screeningNumber})',
+  'envelopes.openingCode': 'Código de apertura',
+  'envelopes.openedAt': 'Hora de apertura',
+  'envelopes.record': 'Registrar la asignación sin conexión',
+  'envelopes.recording': 'Registrando…',
+  'envelopes.badTime': 'Indique la fecha y la hora en que se abrió el sobre.',
+  'envelopes.recordedTitle':
+    'Asignación sin conexión de {participantId} con el sobre {envelope} registrada',
+  'envelopes.checkEnvelope':
+    'Compruebe que coincide con lo que dice el sobre. Si no coincide, deténgase y avise al estadístico.',
+  'envelopes.recordedAt': 'Registrada',
   'allocate.title': 'Asignar',
   'allocate.help':
     'Elija un participante registrado, compruebe el identificador y el número de selección en la confirmación y asigne. El resultado indica qué pierna recibe las células: imprima la hoja de preparación, recorte por la línea de corte las etiquetas de las jeringas para la planta y guarde la copia de farmacia. Cada asignación y cada consulta posterior quedan registradas a su nombre en el registro de auditoría.',

@@ -3,12 +3,22 @@ import { screenAt, SCREENS, screensFor } from './screens';
 describe('screens by role (SPEC section 11)', () => {
   it('gives everyone the overview, and each role its own screens only', () => {
     const paths = (roles: Parameters<typeof screensFor>[0]) => screensFor(roles).map((s) => s.path);
-    expect(paths(['pharmacist'])).toEqual(['/', '/participants/new', '/allocation']);
+    expect(paths(['pharmacist'])).toEqual([
+      '/',
+      '/participants/new',
+      '/allocation',
+      '/downtime-envelopes',
+    ]);
     expect(paths(['investigator'])).toEqual(['/', '/participants/new', '/blinding-guesses']);
     expect(paths(['assessor'])).toEqual(['/', '/blinding-guesses']);
     expect(paths(['unblinder'])).toEqual(['/', '/unblinding', '/unblinding-reviews']);
     expect(paths(['monitor'])).toEqual(['/', '/audit-log', '/blinding-register']);
-    expect(paths(['statistician'])).toEqual(['/', '/randomization-list', '/blinding-index']);
+    expect(paths(['statistician'])).toEqual([
+      '/',
+      '/downtime-envelopes',
+      '/randomization-list',
+      '/blinding-index',
+    ]);
     expect(paths(['admin'])).toEqual([
       '/',
       '/unblinding-reviews',
@@ -25,6 +35,7 @@ describe('screens by role (SPEC section 11)', () => {
       '/',
       '/participants/new',
       '/allocation',
+      '/downtime-envelopes',
       '/audit-log',
       '/blinding-register',
     ]);

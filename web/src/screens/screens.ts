@@ -6,6 +6,7 @@ import { AuditLogScreen } from './AuditLogScreen';
 import { BlindingGuessesScreen } from './BlindingGuessesScreen';
 import { BlindingIndexScreen } from './BlindingIndexScreen';
 import { BlindingRegisterScreen } from './BlindingRegisterScreen';
+import { EnvelopesScreen } from './EnvelopesScreen';
 import { OverviewScreen } from './OverviewScreen';
 import { RandomizationListScreen } from './RandomizationListScreen';
 import { RegisterScreen } from './RegisterScreen';
@@ -40,6 +41,12 @@ export const SCREENS: readonly ScreenDefinition[] = [
     navKey: 'nav.allocate',
     roles: ['pharmacist'],
     Component: AllocationScreen,
+  },
+  {
+    path: '/downtime-envelopes',
+    navKey: 'nav.envelopes',
+    roles: ['statistician', 'pharmacist'],
+    Component: EnvelopesScreen,
   },
   {
     path: '/unblinding',

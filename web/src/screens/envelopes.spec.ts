@@ -1,0 +1,47 @@
+import { countByStatus, offsetMinutes, outstanding, wallTimeToIso } from './envelopes';
+
+const envelope = (envelopeNumber: string, status: 'OUTSTANDING' | 'USED' | 'VOIDED') => ({
+  envelopeNumber,
+  stratum: 'all',
+  status,
+  issuedAt: '2026-01-01T00:00:00.000Z',
+  issuedBy: 'stat',
+  printCount: 0,
+  printedAt: null,
+  printedBy: null,
+  participantId: null,
+  openedAt: null,
+  usedAt: null,
+  usedBy: null,
+  voidedAt: null,
+});
+
+describe('the envelopes screen’s logic', () => {
+  it('reads a time of opening in the trial’s time zone, across its changes', () => {
+    expect(wallTimeToIso('2026-01-15T09:15', 'Europe/Madrid')).toBe('2026-01-15T08:15:00.000Z');
+    expect(wallTimeToIso('2026-07-15T09:15', 'Europe/Madrid')).toBe('2026-07-15T07:15:00.000Z');
+    expect(wallTimeToIso('2026-07-15T09:15', 'UTC')).toBe('2026-07-15T09:15:00.000Z');
+    // 2026-03-29 02:30 does not exist in Madrid; 2026-10-25 02:30 happens twice.
+    expect(wallTimeToIso('2026-03-29T02:30', 'Europe/Madrid')).toBe('2026-03-29T01:30:00.000Z');
+    expect(wallTimeToIso('2026-10-25T02:30', 'Europe/Madrid')).toMatch(/^2026-10-25T0[01]:30/);
+    expect(wallTimeToIso('2026-02-30T09:15', 'Europe/Madrid')).toBeUndefined();
+    expect(wallTimeToIso('yesterday', 'Europe/Madrid')).toBeUndefined();
+  });
+
+  it('knows a zone’s offset', () => {
+    expect(offsetMinutes(Date.parse('2026-01-15T12:00:00Z'), 'Europe/Madrid')).toBe(60);
+    expect(offsetMinutes(Date.parse('2026-07-15T12:00:00Z'), 'Europe/Madrid')).toBe(120);
+    expect(offsetMinutes(Date.parse('2026-07-15T12:00:00Z'), 'America/New_York')).toBe(-240);
+  });
+
+  it('offers the outstanding envelopes lowest number first, and counts each state', () => {
+    const all = [
+      envelope('ENV-0003', 'OUTSTANDING'),
+      envelope('ENV-0001', 'USED'),
+      envelope('ENV-0002', 'OUTSTANDING'),
+      envelope('ENV-0004', 'VOIDED'),
+    ];
+    expect(outstanding(all).map((e) => e.envelopeNumber)).toEqual(['ENV-0002', 'ENV-0003']);
+    expect(countByStatus(all)).toEqual({ OUTSTANDING: 2, USED: 1, VOIDED: 1 });
+  });
+});
