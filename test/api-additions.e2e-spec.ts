@@ -374,7 +374,7 @@ describe('API additions for the web interface (end to end)', () => {
       [
         { design: { method: 'urn' } },
         'INVALID_DESIGN',
-        /design\.method must be "simple" or "permuted-blocks"/,
+        /design\.method must be one of "simple", "permuted-blocks", "efron-biased-coin", "big-stick"/,
       ],
       [
         { design: { method: 'permuted-blocks' } },

@@ -1,7 +1,24 @@
-import { TrialDefinition, TrialDefinitionError } from '../config/trial-definition';
+import {
+  parseRandomizationVariant,
+  RandomizationDesign,
+  TrialDefinition,
+  TrialDefinitionError,
+} from '../config/trial-definition';
 import { loadTrialFile } from '../config/trial-file.loader';
 import { ListDesignError, newListSeed } from '../randomization/list-generator';
-import { DesignSimulation, reportedCounts, simulateDesign } from '../randomization/list-simulation';
+import {
+  DesignSimulation,
+  Estimate,
+  reportedCounts,
+  simulateDesign,
+} from '../randomization/list-simulation';
+import {
+  compareDesigns,
+  ComparedDesign,
+  designLabel,
+  designsToCompare,
+  fraction,
+} from '../randomization/list-simulation-comparison';
 import { CliCommand, CliIo, EXIT_USAGE, EXIT_VALID, parseOptions, UsageError } from './cli-io';
 
 /**
@@ -10,9 +27,10 @@ import { CliCommand, CliIo, EXIT_USAGE, EXIT_VALID, parseOptions, UsageError } f
  */
 export const listSimulateCommand: CliCommand = {
   words: ['list', 'simulate'],
-  usage: 'list simulate --trial <trial.json> [--runs N] [--seed S]',
+  usage:
+    'list simulate --trial <trial.json> [--runs N] [--seed S] [--compare "blocks:2,4;efron:2/3;big-stick:3;simple"]',
   summary:
-    "Simulate a trial file's list design over many seeds (default 10000): imbalance at each enrolment count and how often an observer guessing the arm behind would be right.",
+    "Simulate a trial file's list design over many seeds (default 10000): imbalance at each enrolment count and how often an observer guessing the arm behind would be right; then the design side by side with others (--compare; by default permuted blocks, Efron's biased coin, the big stick and simple randomization), exactly where the design is small enough.",
   run: (args, io) => Promise.resolve(runListSimulate(args, io)),
 };
 
@@ -22,7 +40,7 @@ const MAX_RUNS = 1_000_000;
 const MAX_IMBALANCE_COLUMNS = 7;
 
 function runListSimulate(args: string[], io: CliIo): number {
-  const { positional, options } = parseOptions(args, ['trial', 'runs', 'seed']);
+  const { positional, options } = parseOptions(args, ['trial', 'runs', 'seed', 'compare']);
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const trialPath = options.get('trial');
   if (trialPath === undefined) throw new UsageError('--trial <trial.json> is required');
@@ -32,10 +50,17 @@ function runListSimulate(args: string[], io: CliIo): number {
 
   let trial: TrialDefinition;
   let result: DesignSimulation;
+  let comparison: ComparedDesign[];
   try {
     trial = loadTrialFile(trialPath);
     const slots = trial.randomization.slotsPerStratum;
     result = simulateDesign(trial, { runs, seed, reportAt: reportedCounts(slots) });
+    const compared = options.get('compare');
+    const designs =
+      compared === undefined
+        ? designsToCompare(trial.allocation, trial.randomization)
+        : [trial.randomization, ...parseCompared(compared, trial)];
+    comparison = compareDesigns(trial.allocation, designs, { runs, seed });
   } catch (error) {
     if (error instanceof TrialDefinitionError || error instanceof ListDesignError) {
       io.err(error.message);
@@ -44,7 +69,115 @@ function runListSimulate(args: string[], io: CliIo): number {
     throw error;
   }
   printSimulation(trial, result, io);
+  printComparison(comparison, io);
   return EXIT_VALID;
+}
+
+/**
+ * `--compare "blocks:2,4;efron:2/3;big-stick:3;simple"`: designs separated by `;`, each checked by
+ * the trial file's own rules for these targets and slots (a bad one names itself and the field).
+ */
+function parseCompared(text: string, trial: TrialDefinition): RandomizationDesign[] {
+  return text.split(';').map((item, index) => {
+    const spec = item.trim();
+    const [name, parameter] = spec.split(':', 2).map((part) => part.trim());
+    const slotsPerStratum = trial.randomization.slotsPerStratum;
+    let raw: Record<string, unknown>;
+    switch (name) {
+      case 'simple':
+        raw = { method: 'simple' };
+        break;
+      case 'blocks':
+        raw = {
+          method: 'permuted-blocks',
+          blockSizes: (parameter ?? '').split(',').map((size) => Number(size)),
+        };
+        break;
+      case 'efron':
+        raw = { method: 'efron-biased-coin', ...(parameter ? { p: probability(parameter) } : {}) };
+        break;
+      case 'big-stick':
+        raw = { method: 'big-stick', ...(parameter ? { maxImbalance: Number(parameter) } : {}) };
+        break;
+      default:
+        throw new UsageError(
+          `--compare: "${spec}" is not blocks:<sizes>, efron[:p], big-stick[:b] or simple`,
+        );
+    }
+    return parseRandomizationVariant(
+      { ...raw, slotsPerStratum },
+      trial,
+      `--compare "${spec}"`,
+      `$.compare[${index}]`,
+    );
+  });
+}
+
+/** `2/3` or `0.75`; anything else is left for the trial file's rules to refuse. */
+function probability(text: string): number {
+  const ratio = /^(\d+)\/(\d+)$/.exec(text);
+  return ratio ? Number(ratio[1]) / Number(ratio[2]) : Number(text);
+}
+
+function printComparison(rows: ComparedDesign[], io: CliIo): void {
+  const runs = rows[0].runs;
+  io.out('');
+  io.out(
+    `Designs side by side (${runs} runs each, the same stream seeds; "exact" is computed over every ` +
+      'list the design can give, where it is small enough; ± is the Monte-Carlo standard error):',
+  );
+  io.out(
+    [
+      ''.padEnd(28),
+      pad('right guesses', 32),
+      pad('max imbalance', 35),
+      pad('ends balanced', 32),
+    ].join(' '),
+  );
+  io.out(
+    [
+      'design'.padEnd(28),
+      pad('exact', 13),
+      pad('simulated', 18),
+      pad('exact', 13),
+      pad('simulated', 15),
+      pad('worst', 5),
+      pad('exact', 13),
+      pad('simulated', 18),
+    ].join(' '),
+  );
+  for (const row of rows) {
+    const { simulated, exact } = row;
+    io.out(
+      [
+        designLabel(row.design).padEnd(28),
+        pad(exact ? percent(exact.correctGuessShare, 2) : 'n/a', 13),
+        pad(percentEstimate(simulated.correctGuessShare), 18),
+        pad(exact ? fixed(exact.meanMaxImbalance, 3) : 'n/a', 13),
+        pad(
+          `${fixed(simulated.maxImbalance.mean, 3)} ± ${fixed(simulated.maxImbalance.standardError, 3)}`,
+          15,
+        ),
+        pad(String(exact ? exact.worstImbalance : simulated.worstImbalance), 5),
+        pad(exact ? percent(exact.endBalanced, 2) : 'n/a', 13),
+        pad(percentEstimate(simulated.endBalanced), 18),
+      ].join(' '),
+    );
+  }
+  io.out(
+    'right guesses: the expected share an observer who sees every allocation gets right by guessing ' +
+      'the arm behind (Blackwell-Hodges); max imbalance: the mean over lists of the largest imbalance ' +
+      'at any k, and the worst any list reaches (exact, else the worst simulated); ends balanced: the ' +
+      'chance the last slot leaves the counts exactly on the ratio.',
+  );
+}
+
+function percent(share: number, digits: number): string {
+  return `${fixed(share * 100, digits)}%`;
+}
+
+function percentEstimate(estimate: Estimate): string {
+  return `${percent(estimate.mean, 2)} ± ${fixed(estimate.standardError * 100, 2)}`;
 }
 
 function parseRuns(text: string | undefined): number {
@@ -61,12 +194,20 @@ export { reportedCounts };
 
 function printSimulation(trial: TrialDefinition, result: DesignSimulation, io: CliIo): void {
   const { targets } = trial.allocation;
-  const { method, blockSizes } = trial.randomization;
+  const { method, blockSizes, p, maxImbalance } = trial.randomization;
   const ratio = `${targets.map((t) => t.ratio).join(':')} (${targets.map((t) => t.id).join(':')})`;
   const two = targets.length === 2;
+  const parameters =
+    method === 'permuted-blocks'
+      ? `, block sizes ${blockSizes.join(', ')}`
+      : method === 'efron-biased-coin'
+        ? `, p = ${fraction(p ?? Number.NaN)}`
+        : method === 'big-stick'
+          ? `, maximum tolerated imbalance ${maxImbalance}`
+          : '';
   io.out(`Trial:  ${trial.protocolId}`);
   io.out(
-    `Design: ${method}${method === 'permuted-blocks' ? `, block sizes ${blockSizes.join(', ')}` : ''}, ` +
+    `Design: ${method}${parameters}, ` +
       `ratio ${ratio}, ${result.slots} slots per stratum (every stratum has this design)`,
   );
   io.out(`Runs:   ${result.runs}, seed ${result.seed} (--seed reproduces these numbers)`);

@@ -32,6 +32,43 @@ describe(parseRandomizationVariant.name, () => {
     });
   });
 
+  it("takes Efron's p = 2/3 and the big stick's b = 3 when left out, and writes them out", () => {
+    expect(
+      parseRandomizationVariant({ method: 'efron-biased-coin' }, nct, 'r', '$.design'),
+    ).toEqual({
+      method: 'efron-biased-coin',
+      blockSizes: [],
+      slotsPerStratum: 20,
+      p: 2 / 3,
+    });
+    expect(
+      parseRandomizationVariant({ method: 'big-stick', maxImbalance: 2 }, nct, 'r', '$.design'),
+    ).toEqual({ method: 'big-stick', blockSizes: [], slotsPerStratum: 20, maxImbalance: 2 });
+    expect(
+      parseRandomizationVariant({ method: 'big-stick' }, nct, 'r', '$.design').maxImbalance,
+    ).toBe(3);
+    expect(
+      parseRandomizationVariant({ method: 'efron-biased-coin', p: 1 }, nct, 'r', '$.design').p,
+    ).toBe(1);
+  });
+
+  it('refuses Efron and the big stick for a trial that is not two targets in 1:1', () => {
+    expect(problemOf({ method: 'efron-biased-coin' }, twoToOne)).toBe(
+      '$.design.method "efron-biased-coin" needs exactly two targets in the ratio 1:1 (the trial has 2:1)',
+    );
+    expect(problemOf({ method: 'big-stick' }, twoToOne)).toBe(
+      '$.design.method "big-stick" needs exactly two targets in the ratio 1:1 (the trial has 2:1)',
+    );
+  });
+
+  it('keeps the permuted-blocks definition as it was: no p, no maxImbalance (the stored hash holds)', () => {
+    expect(Object.keys(nct.randomization).sort()).toEqual([
+      'blockSizes',
+      'method',
+      'slotsPerStratum',
+    ]);
+  });
+
   it("checks block sizes against the trial's own ratio total", () => {
     // 1:1 admits 2, the 2:1 example does not (its ratio total is 3).
     expect(problemOf({ method: 'permuted-blocks', blockSizes: [2] }, twoToOne)).toBe(
@@ -50,7 +87,39 @@ describe(parseRandomizationVariant.name, () => {
   it.each([
     [{}, '$.design.method must be a non-empty string'],
     ['simple', '$.design must be an object'],
-    [{ method: 'minimisation' }, '$.design.method must be "simple" or "permuted-blocks"'],
+    [
+      { method: 'minimisation' },
+      '$.design.method must be one of "simple", "permuted-blocks", "efron-biased-coin", "big-stick"',
+    ],
+    [
+      { method: 'efron-biased-coin', p: 0.5 },
+      '$.design.p must be a number greater than 0.5 and at most 1',
+    ],
+    [
+      { method: 'efron-biased-coin', p: 1.01 },
+      '$.design.p must be a number greater than 0.5 and at most 1',
+    ],
+    [
+      { method: 'efron-biased-coin', p: '2/3' },
+      '$.design.p must be a number greater than 0.5 and at most 1',
+    ],
+    [{ method: 'big-stick', p: 0.6 }, '$.design.p applies to efron-biased-coin only'],
+    [
+      { method: 'permuted-blocks', blockSizes: [2], maxImbalance: 3 },
+      '$.design.maxImbalance applies to big-stick only',
+    ],
+    [
+      { method: 'big-stick', maxImbalance: 0 },
+      '$.design.maxImbalance must be an integer from 1 to 1000',
+    ],
+    [
+      { method: 'big-stick', maxImbalance: 2.5 },
+      '$.design.maxImbalance must be an integer from 1 to 1000',
+    ],
+    [
+      { method: 'efron-biased-coin', blockSizes: [2] },
+      '$.design.blockSizes applies to permuted blocks only',
+    ],
     [{ method: 'permuted-blocks' }, '$.design.blockSizes must be an array'],
     [{ method: 'permuted-blocks', blockSizes: [] }, '$.design.blockSizes must not be empty'],
     [

@@ -289,7 +289,7 @@ describe(parseTrialDefinition.name, () => {
       'an unknown method',
       (r) => (at(r, 'randomization').method = 'urn'),
       '$.randomization.method',
-      /"simple" or "permuted-blocks"/,
+      /must be one of "simple", "permuted-blocks", "efron-biased-coin", "big-stick"/,
     ],
     [
       'an unknown randomization field',

@@ -19,7 +19,18 @@ export const MAX_STRATA = 1_000;
 /** At most this many slots in a list (strata × slots per stratum): docs/randomization.md. */
 export const MAX_LIST_SLOTS = 100_000;
 
-export type RandomizationMethod = 'simple' | 'permuted-blocks';
+export const RANDOMIZATION_METHODS = [
+  'simple',
+  'permuted-blocks',
+  'efron-biased-coin',
+  'big-stick',
+] as const;
+export type RandomizationMethod = (typeof RANDOMIZATION_METHODS)[number];
+
+/** Efron's p when the trial file leaves it out (Efron 1971): the arm behind is favoured 2:1. */
+export const DEFAULT_EFRON_P = 2 / 3;
+/** The big-stick design's b when the trial file leaves it out (Soares and Wu 1983). */
+export const DEFAULT_MAX_IMBALANCE = 3;
 
 export interface RandomizationDesign {
   method: RandomizationMethod;
@@ -27,6 +38,14 @@ export interface RandomizationDesign {
   blockSizes: number[];
   /** Slots generated for each stratum's list; defaults to the trial's target size. */
   slotsPerStratum: number;
+  /**
+   * Efron's biased coin only (and then always present, the default written out): the chance, in
+   * (1/2, 1], that a slot goes to the arm behind when the two arms differ. Absent for the other
+   * methods, so that their definitions (and the hash stored at set-up) are what they always were.
+   */
+  p?: number;
+  /** Big-stick only (and then always present): the largest |#A - #B| the list may reach. */
+  maxImbalance?: number;
 }
 
 export interface StratificationFactor {
@@ -167,6 +186,14 @@ class FieldReader {
   asString(): string {
     if (typeof this.value !== 'string' || this.value.trim() === '') {
       this.fail('must be a non-empty string');
+    }
+    return this.value;
+  }
+
+  /** Efron's p: a number greater than 1/2 and at most 1 (1/2 would be simple randomization). */
+  asProbability(): number {
+    if (typeof this.value !== 'number' || !(this.value > 0.5 && this.value <= 1)) {
+      this.fail('must be a number greater than 0.5 and at most 1');
     }
     return this.value;
   }
@@ -395,9 +422,9 @@ export function parseTrialDefinition(raw: unknown, source: string): TrialDefinit
 }
 
 /**
- * The list method section (`randomization`): method, block sizes, slots per stratum. The block
- * sizes must be multiples of the targets' ratio total and fill `slotsPerStratum` (the target size
- * when absent) with whole blocks.
+ * The list method section (`randomization`): method, block sizes, slots per stratum, and Efron's p
+ * or the big-stick bound. The block sizes must be multiples of the targets' ratio total and fill
+ * `slotsPerStratum` (the target size when absent) with whole blocks.
  */
 function parseRandomization(
   randomization: FieldReader,
@@ -406,9 +433,23 @@ function parseRandomization(
   /** Where an absent slotsPerStratum comes from, for the message when blocks cannot fill it. */
   targetSizePath = '$.targetSize',
 ): RandomizationDesign {
-  randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum']);
+  randomization.rejectUnknown(['method', 'blockSizes', 'slotsPerStratum', 'p', 'maxImbalance']);
   const at = (key: string) => `${randomization.path}.${key}`;
   const method = parseMethod(randomization.string('method'), randomization);
+  const sequential = method === 'efron-biased-coin' || method === 'big-stick';
+  // Both sequential designs are defined on |#A - #B|: two targets in 1:1 (docs/randomization.md).
+  if (sequential && (targets.length !== 2 || targets[0].ratio !== targets[1].ratio)) {
+    randomization.fail(
+      `"${method}" needs exactly two targets in the ratio 1:1 (the trial has ${targets.map((t) => t.ratio).join(':')})`,
+      at('method'),
+    );
+  }
+  if (method !== 'efron-biased-coin' && randomization.has('p')) {
+    randomization.fail('applies to efron-biased-coin only', at('p'));
+  }
+  if (method !== 'big-stick' && randomization.has('maxImbalance')) {
+    randomization.fail('applies to big-stick only', at('maxImbalance'));
+  }
   const ratioSum = targets.reduce((sum, t) => sum + t.ratio, 0);
   const slotsPerStratum = randomization.has('slotsPerStratum')
     ? randomization.integer('slotsPerStratum', 1, 10_000_000)
@@ -430,8 +471,22 @@ function parseRandomization(
         randomization.has('slotsPerStratum') ? at('slotsPerStratum') : targetSizePath,
       );
     }
-  } else if (randomization.has('blockSizes')) {
+  } else if (
+    randomization.has('blockSizes') &&
+    randomization.array('blockSizes', { nonEmpty: false }).length > 0
+  ) {
+    // An empty array is what a parsed definition carries (and so an export's embedded trial).
     randomization.fail('applies to permuted blocks only', at('blockSizes'));
+  }
+  if (method === 'efron-biased-coin') {
+    const p = randomization.has('p') ? randomization.child('p').asProbability() : DEFAULT_EFRON_P;
+    return { method, blockSizes, slotsPerStratum, p };
+  }
+  if (method === 'big-stick') {
+    const maxImbalance = randomization.has('maxImbalance')
+      ? randomization.integer('maxImbalance', 1, 1_000)
+      : DEFAULT_MAX_IMBALANCE;
+    return { method, blockSizes, slotsPerStratum, maxImbalance };
   }
   return { method, blockSizes, slotsPerStratum };
 }
@@ -479,8 +534,12 @@ export function parseTrialMailRecipients(raw: unknown, source: string): MailReci
 }
 
 function parseMethod(text: string, reader: FieldReader): RandomizationMethod {
-  if (text === 'simple' || text === 'permuted-blocks') return text;
-  return reader.fail('must be "simple" or "permuted-blocks"', `${reader.path}.method`);
+  const known = RANDOMIZATION_METHODS.find((method) => method === text);
+  if (known !== undefined) return known;
+  return reader.fail(
+    `must be one of ${RANDOMIZATION_METHODS.map((m) => `"${m}"`).join(', ')}`,
+    `${reader.path}.method`,
+  );
 }
 
 function gcd(a: number, b: number): number {

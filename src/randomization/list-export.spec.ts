@@ -121,6 +121,58 @@ describe(verifyListExport.name, () => {
   });
 });
 
+describe(`${verifyListExport.name} for Efron's biased coin and the big stick`, () => {
+  const efron = {
+    ...nct,
+    randomization: {
+      ...nct.randomization,
+      method: 'efron-biased-coin' as const,
+      blockSizes: [],
+      p: 2 / 3,
+    },
+  };
+  const bigStick = {
+    ...nct,
+    randomization: {
+      ...nct.randomization,
+      method: 'big-stick' as const,
+      blockSizes: [],
+      maxImbalance: 3,
+    },
+  };
+
+  it('accepts an export of each, regenerating it from the seed', () => {
+    expect(verifyListExport(roundTrip(exportOf(efron)))).toEqual({ valid: true, problems: [] });
+    expect(verifyListExport(roundTrip(exportOf(bigStick)), bigStick)).toEqual({
+      valid: true,
+      problems: [],
+    });
+  });
+
+  it('refuses an export whose trial was given another p, or another b: the commitment binds it', () => {
+    const exported = roundTrip(exportOf(efron, 'bound'));
+    // p = 0.7 gives this seed the very same 20 slots (checked), so only the commitment can tell.
+    const other = { ...efron, randomization: { ...efron.randomization, p: 0.7 } };
+    expect(generateList(other, 'bound')).toEqual(generateList(efron, 'bound'));
+    const verdict = verifyListExport(exported, other);
+    expect(verdict.valid).toBe(false);
+    expect(verdict.problems).toEqual([
+      expect.stringMatching(/^The commitment recomputed from the exported slots and nonce is /),
+    ]);
+    const stick = roundTrip(exportOf(bigStick, 'bound'));
+    const wider = { ...bigStick, randomization: { ...bigStick.randomization, maxImbalance: 4 } };
+    expect(verifyListExport(stick, wider).problems.join('\n')).toContain('commitment recomputed');
+  });
+
+  it('refuses a permuted-blocks list passed off as Efron, naming the method', () => {
+    const exported = roundTrip(exportOf(nct));
+    const verdict = verifyListExport(exported, efron);
+    expect(verdict.problems[0]).toBe(
+      'The export says method "permuted-blocks" but the trial uses "efron-biased-coin"',
+    );
+  });
+});
+
 describe(parseListExport.name, () => {
   it('refuses what is not an export, naming the source and the field', () => {
     expect(() => parseListExport([], 'x.json')).toThrow(

@@ -216,7 +216,12 @@ export function buildListExport(input: {
     method: input.trial.randomization.method,
     seed: input.seed,
     nonce: input.nonce,
-    commitment: listCommitment(input.trial.protocolId, input.slots, input.nonce),
+    commitment: listCommitment(
+      input.trial.protocolId,
+      input.slots,
+      input.nonce,
+      input.trial.randomization,
+    ),
     generatedAt: input.generatedAt,
     slots: input.slots.map((s) => ({
       slot: s.slot,
@@ -402,6 +407,7 @@ export function verifyListExport(
       design.protocolId,
       exported.slots.map((s) => ({ stratum: s.stratum, slot: s.slot, target: s.limb })),
       exported.nonce,
+      design.randomization,
     );
     if (recomputed !== exported.commitment) {
       problems.push(

@@ -9,6 +9,7 @@ import { loadTrialFile } from '../config/trial-file.loader';
 import {
   generateList,
   generateListWithBlocks,
+  generateListWithImbalance,
   generateStratumBlocks,
   generateStratumTargets,
   GeneratedBlock,
@@ -397,6 +398,116 @@ describe(generateListWithBlocks.name, () => {
 
 const PYTHON_AVAILABLE = spawnSync('python3', ['--version']).status === 0;
 
+const efron = withDesign(nct, { method: 'efron-biased-coin', blockSizes: [], p: 2 / 3 });
+const bigStick = withDesign(nct, { method: 'big-stick', blockSizes: [], maxImbalance: 3 });
+
+describe("Efron's biased coin and the big stick", () => {
+  it('golden: efron-golden (p = 2/3) and big-stick-golden (b = 3) give these NCT02286011 lists', () => {
+    expect(letters(generateList(efron, 'efron-golden').map((s) => s.target))).toBe(
+      'LLRRLRRLLRLLLRLLRLLL',
+    );
+    expect(letters(generateList(bigStick, 'big-stick-golden').map((s) => s.target))).toBe(
+      'LRLLLRRLRRRRLLRRLLRR',
+    );
+  });
+
+  it('spends exactly one draw per slot, slot k reading the k-th double, as documented', () => {
+    // Recomputed here from the stream itself and the rule in docs/randomization.md section 5a.
+    for (const [trial, seed] of [
+      [efron, 'efron-golden'],
+      [bigStick, 'big-stick-golden'],
+      [withDesign(efron, { p: 0.9 }), 'another'],
+    ] as const) {
+      const next = seedrandom(`${seed}/all`);
+      const { method, p = 0, maxImbalance = 0 } = trial.randomization;
+      let d = 0;
+      const want: string[] = [];
+      for (let k = 0; k < 20; k += 1) {
+        const u = next();
+        let left: boolean;
+        if (d === 0 || (method === 'big-stick' && Math.abs(d) < maxImbalance)) left = u < 0.5;
+        else if (method === 'big-stick') left = d < 0;
+        else left = u < p ? d < 0 : d > 0;
+        want.push(left ? 'LEFT' : 'RIGHT');
+        d += left ? 1 : -1;
+      }
+      expect(generateList(trial, seed).map((s) => s.target)).toEqual(want);
+    }
+  });
+
+  it('with b = 1 the big stick gives, seed for seed, the lists of Efron with p = 1 (pairs)', () => {
+    const pairs = withDesign(nct, { method: 'big-stick', blockSizes: [], maxImbalance: 1 });
+    const certain = withDesign(nct, { method: 'efron-biased-coin', blockSizes: [], p: 1 });
+    for (const seed of SEEDS.slice(0, 200)) {
+      const list = generateList(pairs, seed).map((s) => s.target);
+      expect(generateList(certain, seed).map((s) => s.target)).toEqual(list);
+      // Every pair of slots is one LEFT and one RIGHT, as with blocks of 2.
+      for (let k = 0; k < 20; k += 2) expect(list[k]).not.toBe(list[k + 1]);
+    }
+  });
+
+  it('never lets the big stick pass b, and reaches it, forced there', () => {
+    const seen = new Set<string>();
+    for (const seed of SEEDS.slice(0, 2_000)) {
+      for (const slot of generateListWithImbalance(bigStick, seed)) {
+        seen.add(`${slot.imbalanceBefore} ${slot.firstTargetChance}`);
+      }
+    }
+    expect([...seen].sort()).toEqual(
+      ['-1 0.5', '-2 0.5', '-3 1', '0 0.5', '1 0.5', '2 0.5', '3 0'].sort(),
+    );
+  });
+
+  it('gives the arm behind p = 2/3 of the slots where the arms differ (chi-square, df 1)', () => {
+    let behind = 0;
+    let differ = 0;
+    for (const seed of SEEDS) {
+      for (const slot of generateListWithImbalance(efron, seed)) {
+        if (slot.imbalanceBefore === 0) continue;
+        differ += 1;
+        if (slot.imbalanceBefore < 0 === (slot.target === 'LEFT')) behind += 1;
+      }
+    }
+    expect(chiSquare([behind, differ - behind], [2 / 3, 1 / 3])).toBeLessThan(CHI2_DF1_P0001);
+  });
+
+  it('reports the imbalance before each slot and agrees slot by slot with generateList', () => {
+    const list = generateListWithImbalance(efron, 'efron-golden');
+    expect(list.map(({ stratum, slot, target }) => ({ stratum, slot, target }))).toEqual(
+      generateList(efron, 'efron-golden'),
+    );
+    expect(list.slice(0, 5).map((s) => [s.imbalanceBefore, s.firstTargetChance])).toEqual([
+      [0, 0.5],
+      [1, 1 - 2 / 3],
+      [2, 1 - 2 / 3],
+      [1, 1 - 2 / 3],
+      [0, 0.5],
+    ]);
+    expect(() => generateListWithImbalance(nct, 'x')).toThrow(ListDesignError);
+  });
+
+  it('restarts the imbalance at 0 in each stratum, each from its own stream', () => {
+    const stratifiedEfron = { ...efron, stratification: [{ id: 'site', levels: ['a', 'b'] }] };
+    const list = generateListWithImbalance(stratifiedEfron, 'strata');
+    expect(list.filter((s) => s.slot === 1).map((s) => s.imbalanceBefore)).toEqual([0, 0]);
+    expect(list.filter((s) => s.stratum === 'site=b').map((s) => s.target)).toEqual(
+      generateStratumTargets(efron, 'strata/site=b'),
+    );
+  });
+
+  it('refuses a design it cannot draw: three targets, or 2:1', () => {
+    expect(() =>
+      generateList(
+        withDesign(efron, {}, [
+          { id: 'A', ratio: 2 },
+          { id: 'B', ratio: 1 },
+        ]),
+        'x',
+      ),
+    ).toThrow('efron-biased-coin needs exactly two targets in the ratio 1:1');
+  });
+});
+
 describe('the Python reference in docs/randomization.md', () => {
   // Without python3 there is nothing to run it with; the golden vectors above still hold the line.
   (PYTHON_AVAILABLE ? it : it.skip)(
@@ -423,6 +534,14 @@ describe('the Python reference in docs/randomization.md', () => {
         // Past 256 characters seedrandom folds the seed into its key; beyond ASCII it uses UTF-16.
         { trial: nct, seed: `${'long seed '.repeat(40)}end` },
         { trial: nct, seed: 'ñandú € 😀' },
+        { trial: efron, seed: 'efron-golden' },
+        { trial: bigStick, seed: 'big-stick-golden' },
+        { trial: withDesign(efron, { p: 0.9, slotsPerStratum: 60 }), seed: newListSeed() },
+        { trial: withDesign(bigStick, { maxImbalance: 1 }), seed: 'pairs' },
+        {
+          trial: { ...bigStick, stratification: [{ id: 'site', levels: ['a', 'b'] }] },
+          seed: 'stratified big stick',
+        },
       ];
       const genuine = buildListExport({
         trial: stratified,
@@ -431,6 +550,16 @@ describe('the Python reference in docs/randomization.md', () => {
         generatedAt: '2025-01-01T00:00:00.000Z',
         slots: generateList(stratified, 'export'),
       });
+      const sequential = buildListExport({
+        trial: withDesign(efron, { p: 0.75 }),
+        seed: 'export',
+        nonce,
+        generatedAt: '2025-01-01T00:00:00.000Z',
+        slots: generateList(withDesign(efron, { p: 0.75 }), 'export'),
+      });
+      // The same slots and nonce under another p: the commitment binds p, so this is refused.
+      const reparametrized = structuredClone(sequential);
+      reparametrized.trial.randomization.p = 0.76;
       const forged = structuredClone(genuine);
       forged.slots[3].limb = forged.slots[3].limb === 'ACTIVE' ? 'PLACEBO' : 'ACTIVE';
       const driver = [
@@ -439,21 +568,28 @@ describe('the Python reference in docs/randomization.md', () => {
         'lists = [generate_list(c["trial"], c["seed"]) for c in data["cases"]]',
         'print(json.dumps({',
         '  "lists": lists,',
-        '  "commitments": [commitment(c["trial"]["protocolId"], l, data["nonce"])',
+        '  "commitments": [commitment(c["trial"]["protocolId"], l, data["nonce"],',
+        '                             c["trial"]["randomization"])',
         '                  for c, l in zip(data["cases"], lists)],',
         '  "verdicts": [verify_export(e) for e in data["exports"]],',
         '}))',
       ].join('\n');
       const run = spawnSync('python3', ['-c', `${reference}\n${driver}`], {
-        input: JSON.stringify({ cases, nonce, exports: [genuine, forged] }),
+        input: JSON.stringify({
+          cases,
+          nonce,
+          exports: [genuine, forged, sequential, reparametrized],
+        }),
         encoding: 'utf8',
       });
       expect(run.stderr).toBe('');
       const lists = cases.map((c) => generateList(c.trial, c.seed));
       expect(JSON.parse(run.stdout)).toEqual({
         lists,
-        commitments: cases.map((c, i) => listCommitment(c.trial.protocolId, lists[i], nonce)),
-        verdicts: [true, false],
+        commitments: cases.map((c, i) =>
+          listCommitment(c.trial.protocolId, lists[i], nonce, c.trial.randomization),
+        ),
+        verdicts: [true, false, true, false],
       });
     },
   );
@@ -515,13 +651,21 @@ describe('the R reference in docs/randomization.md', () => {
         },
         { trial: nct, seed: `${'long seed '.repeat(40)}end` },
         { trial: nct, seed: 'ñandú € 😀' },
+        { trial: efron, seed: 'efron-golden' },
+        { trial: bigStick, seed: 'big-stick-golden' },
+        { trial: withDesign(efron, { p: 0.9, slotsPerStratum: 60 }), seed: newListSeed() },
+        { trial: withDesign(bigStick, { maxImbalance: 1 }), seed: 'pairs' },
+        {
+          trial: { ...bigStick, stratification: [{ id: 'site', levels: ['a', 'b'] }] },
+          seed: 'stratified big stick',
+        },
       ];
       const driver = cases
         .map(
           (c, i) =>
             // As the trial file reads: through JSON, so no undefined member reaches R.
             `l <- generate_list(${rLiteral(JSON.parse(JSON.stringify(c.trial)))}, ${rString(c.seed)})\n` +
-            `cat(paste(${i}, l$stratum, l$slot, l$target, l$block, l$block_size, sep = "\\t"), sep = "\\n")\ncat("\\n")`,
+            `cat(paste(${i}, l$stratum, l$slot, l$target, l$block, l$block_size, l$imbalance_before, sep = "\\t"), sep = "\\n")\ncat("\\n")`,
         )
         .join('\n');
       const dir = mkdtempSync(join(tmpdir(), 'list-r-'));
@@ -532,9 +676,16 @@ describe('the R reference in docs/randomization.md', () => {
         expect(run.stderr).toBe('');
         const got = run.stdout.split('\n').filter((line) => line !== '');
         const want = cases.flatMap((c, i) =>
-          generateListWithBlocks(c.trial, c.seed).map((s) =>
-            [i, s.stratum, s.slot, s.target, s.block ?? 'NA', s.blockSize ?? 'NA'].join('\t'),
-          ),
+          c.trial.randomization.method === 'efron-biased-coin' ||
+          c.trial.randomization.method === 'big-stick'
+            ? generateListWithImbalance(c.trial, c.seed).map((s) =>
+                [i, s.stratum, s.slot, s.target, 'NA', 'NA', s.imbalanceBefore].join('\t'),
+              )
+            : generateListWithBlocks(c.trial, c.seed).map((s) =>
+                [i, s.stratum, s.slot, s.target, s.block ?? 'NA', s.blockSize ?? 'NA', 'NA'].join(
+                  '\t',
+                ),
+              ),
         );
         expect(got).toEqual(want);
       } finally {

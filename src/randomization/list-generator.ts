@@ -66,7 +66,8 @@ export function generateList(trial: TrialDefinition, seed: string): GeneratedSlo
 
 /**
  * A slot with its place in the permuted-block structure: `block` is the 1-based number of its
- * block within its stratum, `blockSize` that block's size; both null for simple randomization.
+ * block within its stratum, `blockSize` that block's size; both null for the methods without
+ * blocks (simple, Efron's biased coin, big stick).
  * Only the list report made after lock carries these (see GeneratedBlock on why).
  */
 export interface BlockedSlot extends GeneratedSlot {
@@ -83,7 +84,7 @@ export function generateListWithBlocks(trial: TrialDefinition, seed: string): Bl
   const plan = planDesign(trial);
   return stratumKeys(trial.stratification).flatMap((stratum): BlockedSlot[] => {
     const streamSeed = stratumSeed(seed, stratum);
-    if (plan.kind === 'simple') {
+    if (plan.kind !== 'permuted-blocks') {
       return drawStratum(plan, streamSeed).map((target, index) => ({
         stratum,
         slot: index + 1,
@@ -103,6 +104,43 @@ export function generateListWithBlocks(trial: TrialDefinition, seed: string): Bl
       })),
     );
   });
+}
+
+/**
+ * A slot of a sequential design (Efron's biased coin, big stick) with what shaped its draw:
+ * `imbalanceBefore` is #first − #second among the stratum's earlier slots (targets in trial-file
+ * order), `firstTargetChance` the probability the design gave the first target at this slot (1/2,
+ * p, 1 − p, or 1 and 0 when the big stick forces it). Like block sizes, report-after-lock only.
+ */
+export interface SequentialSlot extends GeneratedSlot {
+  imbalanceBefore: number;
+  firstTargetChance: number;
+}
+
+/** True for the methods whose every slot depends on the imbalance of the slots before it. */
+export function isSequentialMethod(
+  method: TrialDefinition['randomization']['method'],
+): method is SequentialPlan['kind'] {
+  return method === 'efron-biased-coin' || method === 'big-stick';
+}
+
+/**
+ * The same list as generateList for a sequential design, each slot with the imbalance before it
+ * and the first target's chance there. list-generator.spec.ts checks the two agree.
+ */
+export function generateListWithImbalance(trial: TrialDefinition, seed: string): SequentialSlot[] {
+  requireSeed(seed);
+  const plan = planDesign(trial);
+  if (plan.kind !== 'efron-biased-coin' && plan.kind !== 'big-stick') {
+    throw new ListDesignError('Only a sequential design (efron-biased-coin, big-stick) has this');
+  }
+  return stratumKeys(trial.stratification).flatMap((stratum) =>
+    drawSequential(plan, seedrandom(stratumSeed(seed, stratum))).map((drawn, index) => ({
+      stratum,
+      slot: index + 1,
+      ...drawn,
+    })),
+  );
 }
 
 /** One stratum's targets in slot order, drawn from the stream seeded with `stratumSeedText`. */
@@ -164,7 +202,19 @@ interface BlocksPlan {
   fillable: Uint8Array;
 }
 
-type Plan = SimplePlan | BlocksPlan;
+/** Efron's biased coin or the big stick: two targets in 1:1, one draw per slot. */
+interface SequentialPlan {
+  kind: 'efron-biased-coin' | 'big-stick';
+  slots: number;
+  first: string;
+  second: string;
+  /** Efron: the chance of the arm behind. Big stick: unused (1/2 below the bound). */
+  p: number;
+  /** Big stick: the bound b on |#first − #second|. Efron: unbounded. */
+  maxImbalance: number;
+}
+
+type Plan = SimplePlan | BlocksPlan | SequentialPlan;
 
 function requireSeed(seed: string): void {
   // seedrandom(undefined) silently seeds itself from the OS: never let that through.
@@ -224,6 +274,33 @@ function planDesign(design: ListDesign): Plan {
       }
       return { kind: 'permuted-blocks', slots: slotsPerStratum, sizes, contents, fillable };
     }
+    case 'efron-biased-coin':
+    case 'big-stick': {
+      // The trial validator refuses anything but two targets in 1:1; a design built by hand too.
+      if (targets.length !== 2 || targets[0].ratio !== targets[1].ratio) {
+        throw new ListDesignError(`${method} needs exactly two targets in the ratio 1:1`);
+      }
+      const { p, maxImbalance } = design.randomization;
+      if (method === 'efron-biased-coin' && !(typeof p === 'number' && p > 0.5 && p <= 1)) {
+        throw new ListDesignError(`Efron's p must be greater than 0.5 and at most 1, not ${p}`);
+      }
+      if (
+        method === 'big-stick' &&
+        !(typeof maxImbalance === 'number' && Number.isInteger(maxImbalance) && maxImbalance >= 1)
+      ) {
+        throw new ListDesignError(
+          `The big stick's maxImbalance must be a positive integer, not ${maxImbalance}`,
+        );
+      }
+      return {
+        kind: method,
+        slots: slotsPerStratum,
+        first: targets[0].id,
+        second: targets[1].id,
+        p: method === 'efron-biased-coin' ? (p as number) : 0.5,
+        maxImbalance: method === 'big-stick' ? (maxImbalance as number) : Infinity,
+      };
+    }
     default: {
       const unknown: never = method;
       throw new ListDesignError(`Unknown randomization method ${String(unknown)}`);
@@ -250,7 +327,8 @@ function drawStratum(plan: Plan, seed: string): string[] {
       return plan.targets[plan.cumulativeRatios.findIndex((upTo) => k < upTo)];
     });
   }
-  return drawBlocks(plan, next).flatMap((block) => block.targets);
+  if (plan.kind === 'permuted-blocks') return drawBlocks(plan, next).flatMap((b) => b.targets);
+  return drawSequential(plan, next).map((slot) => slot.target);
 }
 
 /**
@@ -273,4 +351,40 @@ function drawBlocks(plan: BlocksPlan, next: Uniform): GeneratedBlock[] {
     remaining -= size;
   }
   return blocks;
+}
+
+/**
+ * Efron's biased coin and the big stick, one draw u per slot whatever the state (so slot k always
+ * consumes the k-th number of the stream), D = #first − #second before the slot:
+ * - D = 0 (both designs), or 0 < |D| < b (big stick): the first target when floor(u * 2) = 0,
+ *   exactly as simple randomization draws a 1:1 slot;
+ * - Efron, D ≠ 0: the target behind when u < p, else the one ahead;
+ * - big stick, |D| = b: the target behind, whatever u.
+ */
+function drawSequential(
+  plan: SequentialPlan,
+  next: Uniform,
+): { target: string; imbalanceBefore: number; firstTargetChance: number }[] {
+  const drawn: { target: string; imbalanceBefore: number; firstTargetChance: number }[] = [];
+  let d = 0;
+  for (let k = 0; k < plan.slots; k += 1) {
+    const u = next();
+    const firstBehind = d < 0;
+    let first: boolean;
+    let firstTargetChance: number;
+    if (d === 0 || (plan.kind === 'big-stick' && Math.abs(d) < plan.maxImbalance)) {
+      first = Math.floor(u * 2) === 0;
+      firstTargetChance = 0.5;
+    } else if (plan.kind === 'big-stick') {
+      first = firstBehind;
+      firstTargetChance = firstBehind ? 1 : 0;
+    } else {
+      const behind = u < plan.p;
+      first = behind === firstBehind;
+      firstTargetChance = firstBehind ? plan.p : 1 - plan.p;
+    }
+    drawn.push({ target: first ? plan.first : plan.second, imbalanceBefore: d, firstTargetChance });
+    d += first ? 1 : -1;
+  }
+  return drawn;
 }

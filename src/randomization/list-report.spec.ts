@@ -13,6 +13,7 @@ import {
   listReportHtml,
   ListReportSlot,
   listReportSlots,
+  SEQUENTIAL_LIST_CSV_FIELDS,
   trialZoneTime,
 } from './list-report';
 
@@ -57,6 +58,8 @@ describe(listReportSlots.name, () => {
         slot: 1,
         block: 1,
         blockSize: 4,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: 'RIGHT',
         participantId: 'P-001',
         allocatedAt: '2025-03-01T09:00:00.000Z',
@@ -66,6 +69,8 @@ describe(listReportSlots.name, () => {
         slot: 2,
         block: 1,
         blockSize: 4,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: 'LEFT',
         participantId: 'P-002',
         allocatedAt: '2025-03-02T09:00:00.000Z',
@@ -75,6 +80,8 @@ describe(listReportSlots.name, () => {
         slot: 3,
         block: 1,
         blockSize: 4,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: 'RIGHT',
         participantId: null,
         allocatedAt: null,
@@ -84,6 +91,8 @@ describe(listReportSlots.name, () => {
         slot: 4,
         block: 1,
         blockSize: 4,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: 'LEFT',
         participantId: null,
         allocatedAt: null,
@@ -93,6 +102,8 @@ describe(listReportSlots.name, () => {
         slot: 5,
         block: 2,
         blockSize: 4,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: 'LEFT',
         participantId: null,
         allocatedAt: null,
@@ -120,7 +131,7 @@ describe(listReportSlots.name, () => {
 
 describe(listCsv.name, () => {
   it('writes a header and CRLF records, every value quoted but null, which is empty', () => {
-    const csv = listCsv(listReportSlots(nct, SEED, stored(nct, SEED)));
+    const csv = listCsv(listReportSlots(nct, SEED, stored(nct, SEED)), 'permuted-blocks');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('stratum,slot,block,blockSize,limb,participantId,allocatedAt');
     expect(lines[1]).toBe('"all","1","1","4","RIGHT","P-001","2025-03-01T09:00:00.000Z"');
@@ -135,6 +146,8 @@ describe(listCsv.name, () => {
         slot: 1,
         block: null,
         blockSize: null,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: '+A',
         participantId: '-1;@SUM(A1)',
         allocatedAt: null,
@@ -144,12 +157,14 @@ describe(listCsv.name, () => {
         slot: 2,
         block: 1,
         blockSize: 2,
+        imbalanceBefore: null,
+        firstTargetChance: null,
         limb: "'quoted",
         participantId: '',
         allocatedAt: null,
       },
     ];
-    const csv = listCsv(hostile);
+    const csv = listCsv(hostile, 'permuted-blocks');
     expect(csv).toContain(`"'=HYPERLINK(""x"")","1",,,"'+A","'-1;'@SUM(A1)",\r\n`);
     const splitter = new CsvRecordSplitter(1000);
     const records = splitter.push(csv).map((r) => r.fields);
@@ -177,6 +192,8 @@ describe(listReportHtml.name, () => {
             slot: 1,
             block: 1,
             blockSize: 2,
+            imbalanceBefore: null,
+            firstTargetChance: null,
             limb: evil,
             participantId: evil,
             allocatedAt: null,
@@ -238,5 +255,67 @@ describe('helpers', () => {
     expect(trialZoneTime('2025-12-31T23:30:00.000Z', 'Europe/Madrid')).toBe(
       '2026-01-01 00:30:00 GMT+1 (Europe/Madrid)',
     );
+  });
+});
+
+describe("the list report of Efron's biased coin and the big stick", () => {
+  const efron: TrialDefinition = {
+    ...nct,
+    randomization: { ...nct.randomization, method: 'efron-biased-coin', blockSizes: [], p: 2 / 3 },
+  };
+  const bigStick: TrialDefinition = {
+    ...nct,
+    randomization: { ...nct.randomization, method: 'big-stick', blockSizes: [], maxImbalance: 3 },
+  };
+
+  it('gives each slot the imbalance before it and the first target’s chance, and no block', () => {
+    // efron-golden is LLRRLRRLLRLLLRLLRLLL (docs/randomization.md, section 10).
+    const slots = listReportSlots(efron, 'efron-golden', stored(efron, 'efron-golden'));
+    expect(slots.slice(0, 4).map((s) => [s.limb, s.imbalanceBefore, s.firstTargetChance])).toEqual([
+      ['LEFT', 0, 0.5],
+      ['LEFT', 1, 1 - 2 / 3],
+      ['RIGHT', 2, 1 - 2 / 3],
+      ['RIGHT', 1, 1 - 2 / 3],
+    ]);
+    expect(slots.every((s) => s.block === null && s.blockSize === null)).toBe(true);
+  });
+
+  it('writes the CSV with imbalanceBefore and firstTargetChance in place of the block columns', () => {
+    const csv = listCsv(
+      listReportSlots(bigStick, 'big-stick-golden', stored(bigStick, 'big-stick-golden')),
+      'big-stick',
+    );
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(SEQUENTIAL_LIST_CSV_FIELDS.join(','));
+    expect(lines[0]).toBe(
+      'stratum,slot,imbalanceBefore,firstTargetChance,limb,participantId,allocatedAt',
+    );
+    // big-stick-golden is LRLLLRRLRR…: before slot 6 the imbalance is 3, so RIGHT is forced.
+    expect(lines[1]).toBe('"all","1","0","0.5","LEFT","P-001","2025-03-01T09:00:00.000Z"');
+    expect(lines[6]).toBe('"all","6","3","0","RIGHT",,');
+  });
+
+  it('prints the method, its parameter and the imbalance columns in the HTML report', () => {
+    const html = listReportHtml(
+      input(listReportSlots(efron, 'efron-golden', stored(efron, 'efron-golden')), efron),
+    );
+    expect(html).toContain('<dt>Method</dt><dd>efron-biased-coin</dd>');
+    expect(html).toContain('p = 2/3 (0.6666666666666666)');
+    expect(html).toContain('<th scope="col">Imbalance before (#LEFT − #RIGHT)</th>');
+    expect(html).toContain('<th scope="col">Chance of LEFT</th>');
+    expect(html).not.toContain('<th scope="col">Block</th>');
+    // The golden list ends at 10 − … : LLRRLRRLLRLLLRLLRLLL reaches 6 after its last slot.
+    expect(html).toContain('largest imbalance reached 6');
+    const rows = /<tbody>\n([\s\S]*)\n<\/tbody>/.exec(html)?.[1].split('\n') ?? [];
+    expect(rows[1]).toBe(
+      '<tr><td>all</td><td class="n">2</td><td class="n">1</td><td class="n">1/3 (0.33333333333333337)</td><td>LEFT</td><td>P-002</td><td>2025-03-02 10:00:00 GMT+1 (Europe/Madrid)</td></tr>',
+    );
+    const stick = listReportHtml(
+      input(
+        listReportSlots(bigStick, 'big-stick-golden', stored(bigStick, 'big-stick-golden')),
+        bigStick,
+      ),
+    );
+    expect(stick).toContain('maximum tolerated imbalance b = 3');
   });
 });

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { csvField } from '../audit/audit-export-format';
-import { TrialDefinition } from '../config/trial-definition';
-import { generateListWithBlocks } from './list-generator';
+import { RandomizationMethod, TrialDefinition } from '../config/trial-definition';
+import {
+  generateListWithBlocks,
+  generateListWithImbalance,
+  isSequentialMethod,
+} from './list-generator';
 
 /**
  * The list report for the trial master file (GET /api/randomization-list/export/csv and
  * GET /api/randomization-list/report, after lock only): every slot with its block number and
- * size, and a printable HTML page around it. Pure: the service supplies the stored list, the
+ * size (permuted blocks) or with the imbalance before it and the first target's chance there
+ * (Efron's biased coin, big stick), and a printable HTML page around it. Pure: the service supplies the stored list, the
  * times and the signature. docs/randomization.md section 8 says how to check the signature.
  */
 
@@ -14,9 +19,13 @@ import { generateListWithBlocks } from './list-generator';
 export interface ListReportSlot {
   stratum: string;
   slot: number;
-  /** 1-based block number within the stratum; null for simple randomization. */
+  /** 1-based block number within the stratum; null for every method but permuted blocks. */
   block: number | null;
   blockSize: number | null;
+  /** Efron and big stick only (else null): #first − #second among the stratum's earlier slots. */
+  imbalanceBefore: number | null;
+  /** Efron and big stick only (else null): the chance the design gave the first target here. */
+  firstTargetChance: number | null;
   limb: string;
   participantId: string | null;
   allocatedAt: string | null;
@@ -50,7 +59,13 @@ export function listReportSlots(
   seed: string,
   stored: readonly StoredReportSlot[],
 ): ListReportSlot[] {
-  const regenerated = generateListWithBlocks(trial, seed);
+  const regenerated = isSequentialMethod(trial.randomization.method)
+    ? generateListWithImbalance(trial, seed).map((s) => ({ ...s, block: null, blockSize: null }))
+    : generateListWithBlocks(trial, seed).map((s) => ({
+        ...s,
+        imbalanceBefore: null,
+        firstTargetChance: null,
+      }));
   if (regenerated.length !== stored.length) {
     throw new ListReportMismatch(
       `The stored list has ${stored.length} slots; the seed and trial give ${regenerated.length}`,
@@ -68,6 +83,8 @@ export function listReportSlots(
       slot: slot.slot,
       block: want.block,
       blockSize: want.blockSize,
+      imbalanceBefore: want.imbalanceBefore,
+      firstTargetChance: want.firstTargetChance,
       limb: slot.limb,
       participantId: slot.participantId,
       allocatedAt: slot.allocatedAt,
@@ -75,6 +92,7 @@ export function listReportSlots(
   });
 }
 
+/** The CSV columns of permuted blocks and simple randomization (whose block columns are null). */
 export const LIST_CSV_FIELDS = [
   'stratum',
   'slot',
@@ -85,6 +103,22 @@ export const LIST_CSV_FIELDS = [
   'allocatedAt',
 ] as const satisfies readonly (keyof ListReportSlot)[];
 
+/** The CSV columns of Efron's biased coin and the big stick, which have no blocks. */
+export const SEQUENTIAL_LIST_CSV_FIELDS = [
+  'stratum',
+  'slot',
+  'imbalanceBefore',
+  'firstTargetChance',
+  'limb',
+  'participantId',
+  'allocatedAt',
+] as const satisfies readonly (keyof ListReportSlot)[];
+
+/** The CSV columns for a method. */
+export function listCsvFields(method: RandomizationMethod): readonly (keyof ListReportSlot)[] {
+  return isSequentialMethod(method) ? SEQUENTIAL_LIST_CSV_FIELDS : LIST_CSV_FIELDS;
+}
+
 export const LIST_CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 
 /**
@@ -94,11 +128,12 @@ export const LIST_CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
  * allocated) is the one empty unquoted field. Deterministic for a locked list: the signature over
  * these bytes is the same on every download.
  */
-export function listCsv(slots: readonly ListReportSlot[]): string {
+export function listCsv(slots: readonly ListReportSlot[], method: RandomizationMethod): string {
+  const fields = listCsvFields(method);
   const cell = (value: string | number | null): string =>
     csvField(value === null ? null : String(value));
-  const rows = slots.map((s) => LIST_CSV_FIELDS.map((field) => cell(s[field])).join(','));
-  return [LIST_CSV_FIELDS.join(','), ...rows].map((line) => `${line}\r\n`).join('');
+  const rows = slots.map((s) => fields.map((field) => cell(s[field])).join(','));
+  return [fields.join(','), ...rows].map((line) => `${line}\r\n`).join('');
 }
 
 /** `randomization-list-<trial>.<ext>`, with the characters a file system may refuse replaced. */
@@ -199,10 +234,9 @@ export function listReportHtml(input: ListReportInput): string {
       : input.trial.stratification
           .map((f) => `${e(f.id)}: ${f.levels.map(e).join(', ')}`)
           .join('; ');
-  const parameters =
-    input.method === 'permuted-blocks'
-      ? `block sizes ${design.blockSizes.join(', ')}, chosen uniformly among those that still fit; `
-      : '';
+  const parameters = methodParameters(input.trial);
+  const sequential = isSequentialMethod(design.method);
+  const [first, second] = input.trial.allocation.targets.map((t) => e(t.id));
   const seedSource =
     input.seedSource === 'drawn'
       ? 'drawn by the server (256 random bits)'
@@ -221,7 +255,10 @@ export function listReportHtml(input: ListReportInput): string {
   const rows = input.slots
     .map(
       (s) =>
-        `<tr>${cell(s.stratum)}${numeric(s.slot)}${numeric(s.block)}${numeric(s.blockSize)}` +
+        `<tr>${cell(s.stratum)}${numeric(s.slot)}` +
+        (sequential
+          ? `${numeric(s.imbalanceBefore)}${s.firstTargetChance === null ? '<td class="n">–</td>' : `<td class="n">${e(chance(s.firstTargetChance))}</td>`}`
+          : `${numeric(s.block)}${numeric(s.blockSize)}`) +
         `${cell(s.limb)}${cell(s.participantId)}` +
         `${s.allocatedAt === null ? '<td>–</td>' : `<td>${e(trialZoneTime(s.allocatedAt, zone))}</td>`}</tr>`,
     )
@@ -241,7 +278,7 @@ export function listReportHtml(input: ListReportInput): string {
 <dl>
 <dt>Protocol</dt><dd>${e(input.trial.protocolId)}${input.trial.secondaryIds.map((s) => `; ${e(s.type)} ${e(s.id)}`).join('')}</dd>
 <dt>Method</dt><dd>${e(input.method)}</dd>
-<dt>Parameters</dt><dd>${parameters}${design.slotsPerStratum} slots per stratum; targets ${targets}</dd>
+<dt>Parameters</dt><dd>${e(parameters)}${design.slotsPerStratum} slots per stratum; targets ${targets}</dd>
 <dt>Allocation of</dt><dd>${e(input.trial.allocation.describes)}</dd>
 <dt>Strata</dt><dd>${strata}</dd>
 <dt>Seed source</dt><dd>${seedSource}</dd>
@@ -251,7 +288,7 @@ export function listReportHtml(input: ListReportInput): string {
 <dt>Generated</dt><dd>${when(input.generatedAt)}, by ${e(input.generatedBy)}</dd>
 <dt>Locked</dt><dd>${when(input.lockedAt)}</dd>
 <dt>This report</dt><dd>${when(input.madeAt)}, by ${e(input.madeBy)}; audit log head ${input.auditHead.entries}, <code>${e(input.auditHead.headHash)}</code></dd>
-<dt>Slots</dt><dd>${input.slots.length} in ${new Set(input.slots.map((s) => s.stratum)).size} strata, ${sizes.size} blocks; ${allocated} allocated</dd>
+<dt>Slots</dt><dd>${input.slots.length} in ${new Set(input.slots.map((s) => s.stratum)).size} strata, ${sequential ? `largest imbalance reached ${largestImbalance(input.slots, input.trial.allocation.targets[0].id)}` : `${sizes.size} blocks`}; ${allocated} allocated</dd>
 </dl>
 <h2>Signature</h2>
 <p>Ed25519 with the audit signing key over the bytes of the CSV export of this list
@@ -263,7 +300,7 @@ export function listReportHtml(input: ListReportInput): string {
 </dl>
 <h2>Slots</h2>
 <table>
-<thead><tr><th scope="col">Stratum</th><th scope="col">Slot</th><th scope="col">Block</th><th scope="col">Block size</th><th scope="col">Target</th><th scope="col">Participant</th><th scope="col">Allocated (${e(zone)})</th></tr></thead>
+<thead><tr><th scope="col">Stratum</th><th scope="col">Slot</th>${sequential ? `<th scope="col">Imbalance before (#${first} − #${second})</th><th scope="col">Chance of ${first}</th>` : '<th scope="col">Block</th><th scope="col">Block size</th>'}<th scope="col">Target</th><th scope="col">Participant</th><th scope="col">Allocated (${e(zone)})</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -271,4 +308,50 @@ ${rows}
 </body>
 </html>
 `;
+}
+
+/** The method's parameters in words, for the report's header (ends with '; ' when non-empty). */
+export function methodParameters(trial: TrialDefinition): string {
+  const design = trial.randomization;
+  const [first, second] = trial.allocation.targets.map((t) => t.id);
+  switch (design.method) {
+    case 'simple':
+      return '';
+    case 'permuted-blocks':
+      return `block sizes ${design.blockSizes.join(', ')}, chosen uniformly among those that still fit; `;
+    case 'efron-biased-coin':
+      return (
+        `Efron's biased coin, p = ${chance(design.p ?? Number.NaN)}: the target behind gets the ` +
+        `slot with probability p, a fair coin when #${first} = #${second}; `
+      );
+    case 'big-stick':
+      return (
+        `big stick (Soares and Wu 1983), maximum tolerated imbalance b = ${design.maxImbalance}: a ` +
+        `fair coin while |#${first} − #${second}| < b, the target behind when it reaches b; `
+      );
+    default: {
+      const unknown: never = design.method;
+      return String(unknown);
+    }
+  }
+}
+
+/** A probability as the report prints it: `2/3 (0.6666666666666666)` when a small fraction is it. */
+export function chance(value: number): string {
+  for (let denominator = 1; denominator <= 12; denominator += 1) {
+    const numerator = Math.round(value * denominator);
+    // Display only (the exact value is printed beside): 1 − 2/3 is 0.33333333333333337.
+    if (Math.abs(numerator / denominator - value) < 1e-12) {
+      return denominator === 1 ? String(numerator) : `${numerator}/${denominator} (${value})`;
+    }
+  }
+  return String(value);
+}
+
+/** The largest |#first − #second| any stratum reaches, its last slot included. */
+function largestImbalance(slots: readonly ListReportSlot[], first: string): number {
+  return slots.reduce((worst, slot) => {
+    const after = (slot.imbalanceBefore ?? 0) + (slot.limb === first ? 1 : -1);
+    return Math.max(worst, Math.abs(after));
+  }, 0);
 }

@@ -19,6 +19,7 @@ import {
 } from './dto/list-simulation.dto';
 import { ListDesignError, newListSeed } from './list-generator';
 import { reportedCounts, simulateDesign } from './list-simulation';
+import { compareDesigns, designsToCompare } from './list-simulation-comparison';
 
 /**
  * The runs a request gets: those asked for, or by default as many as the bound allows (up to
@@ -64,11 +65,24 @@ export class ListSimulationService {
     const runs = simulationRuns(dto.runs, design.slotsPerStratum);
     const seed = newListSeed();
     let result: ReturnType<typeof simulateDesign>;
+    let comparison: ReturnType<typeof compareDesigns>;
     try {
       result = simulateDesign(
         { allocation: this.trial.allocation, randomization: design },
         { runs, seed, reportAt: reportedCounts(design.slotsPerStratum) },
       );
+      const designs = designsToCompare(this.trial.allocation, design);
+      // The side-by-side designs share the request's bound on simulated allocations.
+      const comparedRuns = Math.max(
+        1,
+        Math.min(
+          runs,
+          Math.floor(
+            MAX_SIMULATED_ALLOCATIONS_PER_REQUEST / (design.slotsPerStratum * designs.length),
+          ),
+        ),
+      );
+      comparison = compareDesigns(this.trial.allocation, designs, { runs: comparedRuns, seed });
     } catch (error) {
       if (error instanceof ListDesignError) throw new InvalidInput(error.message, 'INVALID_DESIGN');
       throw error;
@@ -98,6 +112,11 @@ export class ListSimulationService {
       correctGuessShare: result.correctGuessShare,
       chanceShare: result.chanceShare,
       meanBlocksPerList: result.meanBlocksPerList,
+      perList: result.perList,
+      comparison: comparison.map((row) => ({
+        ...row,
+        design: { ...row.design, blockSizes: [...row.design.blockSizes] },
+      })),
     };
   }
 

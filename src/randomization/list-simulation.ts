@@ -51,6 +51,45 @@ export interface DesignSimulation {
   chanceShare: number;
   /** Permuted blocks only: mean number of blocks of each size per list. */
   meanBlocksPerList: { size: number; mean: number }[];
+  /** Figures of each whole list, averaged over the runs with their Monte-Carlo standard errors. */
+  perList: PerListEstimates;
+}
+
+/** A mean over the runs and its Monte-Carlo standard error (sample SD / √runs; 0 for one run). */
+export interface Estimate {
+  mean: number;
+  standardError: number;
+}
+
+export interface PerListEstimates {
+  /** The share of the list's slots the convergence-strategy observer guesses right. */
+  correctGuessShare: Estimate;
+  /** The largest imbalance the list reaches at any k. */
+  maxImbalance: Estimate;
+  /** Whether the list ends exactly on the ratio (1 or 0): the mean is the chance of it. */
+  endBalanced: Estimate;
+  /** The largest imbalance reached by any run. */
+  worstImbalance: number;
+}
+
+/** Running sums of one per-list figure. */
+class Accumulator {
+  private sum = 0;
+  private squares = 0;
+  private n = 0;
+
+  add(value: number): void {
+    this.sum += value;
+    this.squares += value * value;
+    this.n += 1;
+  }
+
+  estimate(): Estimate {
+    const mean = this.sum / this.n;
+    if (this.n < 2) return { mean, standardError: 0 };
+    const variance = Math.max(0, (this.squares - this.n * mean * mean) / (this.n - 1));
+    return { mean, standardError: Math.sqrt(variance / this.n) };
+  }
 }
 
 /** Runs per slot above which a simulation would take minutes; the caller should ask for fewer. */
@@ -82,6 +121,10 @@ export function simulateDesign(design: ListDesign, options: SimulationOptions): 
   const imbalanceCounts: number[][] = reportAt.map(() => []);
   const correctAt = new Float64Array(slots);
   const blockCounts = new Map<number, number>();
+  const listCorrect = new Accumulator();
+  const listMaxImbalance = new Accumulator();
+  const listEndBalanced = new Accumulator();
+  let worstImbalance = 0;
 
   for (let run = 0; run < runs; run += 1) {
     const runSeed = `${seed}/run-${run}`;
@@ -96,19 +139,29 @@ export function simulateDesign(design: ListDesign, options: SimulationOptions): 
       targets = generateStratumTargets(design, runSeed);
     }
     const counts = ratios.map(() => 0);
+    let correct = 0;
+    let runMax = 0;
+    let d = 0;
     targets.forEach((target, position) => {
       const actual = targetIds.indexOf(target);
-      correctAt[position] += convergenceGuessCorrect(counts, ratios, actual);
+      const right = convergenceGuessCorrect(counts, ratios, actual);
+      correctAt[position] += right;
+      correct += right;
       counts[actual] += 1;
+      d = imbalance(counts, ratios);
+      runMax = Math.max(runMax, d);
       const report = reportIndex.get(position + 1);
       if (report === undefined) return;
-      const d = imbalance(counts, ratios);
       imbalanceSum[report] += d;
       imbalanceMax[report] = Math.max(imbalanceMax[report], d);
       const histogram = imbalanceCounts[report];
       while (histogram.length <= d) histogram.push(0);
       histogram[d] += 1;
     });
+    listCorrect.add(correct / slots);
+    listMaxImbalance.add(runMax);
+    listEndBalanced.add(d === 0 ? 1 : 0);
+    worstImbalance = Math.max(worstImbalance, runMax);
   }
 
   const cumulative = new Float64Array(slots);
@@ -132,6 +185,12 @@ export function simulateDesign(design: ListDesign, options: SimulationOptions): 
     meanBlocksPerList: [...blockCounts.entries()]
       .sort(([a], [b]) => a - b)
       .map(([size, count]) => ({ size, mean: count / runs })),
+    perList: {
+      correctGuessShare: listCorrect.estimate(),
+      maxImbalance: listMaxImbalance.estimate(),
+      endBalanced: listEndBalanced.estimate(),
+      worstImbalance,
+    },
   };
 }
 

@@ -103,7 +103,12 @@ export class RandomizationService {
     const nonce = newCommitmentNonce();
     // Generated and sealed before the write transaction: pure work does not hold the write lock.
     const slots = generateList(this.trial, seed);
-    const commitment = listCommitment(this.trial.protocolId, slots, nonce);
+    const commitment = listCommitment(
+      this.trial.protocolId,
+      slots,
+      nonce,
+      this.trial.randomization,
+    );
     const protocolId = this.trial.protocolId;
     const sealed: Omit<SlotEntity, 'id'>[] = slots.map((slot) => ({
       listId: LIST_ID,
@@ -422,7 +427,7 @@ export class RandomizationService {
           await this.reportSlotFailure(manager, error.message, 'the list report after lock');
           return refuse(new ListIntegrityFailure(error.message));
         }
-        const csv = listCsv(slots);
+        const csv = listCsv(slots, this.trial.randomization.method);
         const csvBytes = Buffer.from(csv, 'utf8');
         const csvSignature = signEd25519(this.signingKey.privateKey, csvBytes).toString('base64');
         const publicKey = publicKeyBase64(this.signingKey.publicKey);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, Max, Min } from 'class-validator';
 import { IsOptionalNotNull, KeepEveryKey } from '../../common/validation';
+import { RANDOMIZATION_METHODS, RandomizationMethod } from '../../config/trial-definition';
 
 /** Runs one request may ask for (the command line allows more: it pins no server). */
 export const MAX_SIMULATION_RUNS = 10_000;
@@ -34,8 +35,10 @@ export class SimulateListDto {
   @ApiPropertyOptional({
     description:
       "A variant of the trial file's list method section (`randomization`), checked by the same " +
-      'rules against the trial’s targets: `method` ("simple" or "permuted-blocks"), `blockSizes` ' +
-      '(permuted blocks: multiples of the ratio total that fill the list exactly), `slotsPerStratum` ' +
+      'rules against the trial’s targets: `method` ("simple", "permuted-blocks", "efron-biased-coin" ' +
+      'or "big-stick"), `blockSizes` (permuted blocks: multiples of the ratio total that fill the ' +
+      'list exactly), `p` (Efron: over 0.5, at most 1; default 2/3), `maxImbalance` (big stick: a ' +
+      'positive integer; default 3), `slotsPerStratum` ' +
       `(default: the target size; at most ${MAX_SIMULATED_SLOTS}). Absent: the trial’s own design.`,
     type: 'object',
     additionalProperties: true,
@@ -53,10 +56,58 @@ export class SimulatedTargetDto {
 }
 
 export class SimulatedDesignDto {
-  @ApiProperty({ enum: ['simple', 'permuted-blocks'] }) method!: string;
-  @ApiProperty({ type: [Number], description: 'Permuted blocks only; empty for simple' })
+  @ApiProperty({ enum: RANDOMIZATION_METHODS }) method!: RandomizationMethod;
+  @ApiProperty({ type: [Number], description: 'Permuted blocks only; empty for the others' })
   blockSizes!: number[];
   @ApiProperty({ type: 'integer' }) slotsPerStratum!: number;
+  @ApiPropertyOptional({ description: 'Efron’s biased coin only: the chance of the arm behind' })
+  p?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Big stick only: the largest |#A − #B| the list may reach',
+  })
+  maxImbalance?: number;
+}
+
+export class EstimateDto {
+  @ApiProperty({ description: 'The mean over the runs' }) mean!: number;
+  @ApiProperty({ description: 'Its Monte-Carlo standard error (sample SD / √runs)' })
+  standardError!: number;
+}
+
+export class PerListEstimatesDto {
+  @ApiProperty({
+    type: EstimateDto,
+    description: 'Share of a list’s slots the observer guessing the arm behind gets right',
+  })
+  correctGuessShare!: EstimateDto;
+  @ApiProperty({ type: EstimateDto, description: 'The largest imbalance a list reaches' })
+  maxImbalance!: EstimateDto;
+  @ApiProperty({ type: EstimateDto, description: 'The chance a list ends exactly on the ratio' })
+  endBalanced!: EstimateDto;
+  @ApiProperty({ type: 'integer', description: 'The largest imbalance of any run' })
+  worstImbalance!: number;
+}
+
+export class ExactSummaryDto {
+  @ApiProperty() correctGuessShare!: number;
+  @ApiProperty({ description: 'E[largest imbalance of a list]' }) meanMaxImbalance!: number;
+  @ApiProperty({ type: 'integer', description: 'The largest imbalance any list can reach' })
+  worstImbalance!: number;
+  @ApiProperty() endBalanced!: number;
+}
+
+export class ComparedDesignDto {
+  @ApiProperty({ type: SimulatedDesignDto }) design!: SimulatedDesignDto;
+  @ApiProperty({ type: 'integer', description: 'Runs of this design (the same stream seeds)' })
+  runs!: number;
+  @ApiProperty({ type: PerListEstimatesDto }) simulated!: PerListEstimatesDto;
+  @ApiProperty({
+    type: ExactSummaryDto,
+    nullable: true,
+    description: 'Computed over every list the design can give; null when it is too large to',
+  })
+  exact!: ExactSummaryDto | null;
 }
 
 export class EnrolmentStatsDto {
@@ -109,4 +160,13 @@ export class ListSimulationDto {
   chanceShare!: number;
   @ApiProperty({ type: [BlockCountDto], description: 'Permuted blocks only' })
   meanBlocksPerList!: BlockCountDto[];
+  @ApiProperty({ type: PerListEstimatesDto }) perList!: PerListEstimatesDto;
+  @ApiProperty({
+    type: [ComparedDesignDto],
+    description:
+      'The simulated design first, then permuted blocks, Efron’s biased coin (p = 2/3) and the big ' +
+      'stick (b = 3) where the targets are 1:1, and simple randomization, side by side; runs per ' +
+      'design as many as the request’s bound allows for all of them (at most `runs`)',
+  })
+  comparison!: ComparedDesignDto[];
 }
