@@ -175,6 +175,39 @@ describeInBrowser('web interface: randomization list (statistician)', () => {
         fixed(simulation.chanceShare, 3),
       ]),
     ]);
+    // The designs side by side, exact where enumerable: blocks of 2 and 4 give 72.41% at N = 20.
+    const comparison = results.getByRole('table', { name: 'Designs side by side' });
+    const compared = await rowsOf(comparison);
+    expect(compared[0]).toEqual([
+      'Design',
+      'Right guesses (exact)',
+      'Right guesses (simulated)',
+      'Largest imbalance (exact)',
+      'Largest imbalance (simulated)',
+      'Worst imbalance',
+      'Ends balanced (exact)',
+      'Ends balanced (simulated)',
+      'Runs',
+    ]);
+    expect(compared.slice(1).map((row) => row.slice(0, 2).concat(row[5], row[6]))).toEqual([
+      ['permuted blocks, block sizes 2, 4, 20 slots per stratum', '72.41%', '2', '100.00%'],
+      ['Efron’s biased coin, p = 0.6667, 20 slots per stratum', '61.71%', '20', '50.83%'],
+      ['big stick, b = 3, 20 slots per stratum', '57.22%', '3', '33.33%'],
+      ['simple randomization, 20 slots per stratum', '50.00%', '20', '17.62%'],
+    ]);
+    expect(simulation.comparison.map((row) => row.design.method)).toEqual([
+      'permuted-blocks',
+      'efron-biased-coin',
+      'big-stick',
+      'simple',
+    ]);
+    await expect(
+      comparison
+        .getByRole('row', { name: /^big stick, b = 3/ })
+        .getByRole('cell')
+        .nth(1)
+        .innerText(),
+    ).resolves.toMatch(/^\d+\.\d\d% ± \d+\.\d\d%$/);
     await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
 
     // 2. A variant starts from the trial's design; a bad one is refused in words.
@@ -228,7 +261,7 @@ describeInBrowser('web interface: randomization list (statistician)', () => {
     const variant = await runSimulation(page);
     expect(variant).toMatchObject({ source: 'variant', runs: 300, slots: 40 });
     await results.getByText('variant: simple randomization, 40 slots per stratum').waitFor();
-    await results.getByText('None: simple randomization has no blocks.').waitFor();
+    await results.getByText('None: only permuted blocks have blocks.').waitFor();
     await results.getByRole('img', { name: IMBALANCE_CHART }).waitFor();
 
     // 3. Generation: a short seed is refused before anything is sent; the dialog says what it does.

@@ -916,7 +916,7 @@ export interface components {
        */
       runs?: number;
       /**
-       * @description A variant of the trial file's list method section (`randomization`), checked by the same rules against the trial’s targets: `method` ("simple" or "permuted-blocks"), `blockSizes` (permuted blocks: multiples of the ratio total that fill the list exactly), `slotsPerStratum` (default: the target size; at most 10000). Absent: the trial’s own design.
+       * @description A variant of the trial file's list method section (`randomization`), checked by the same rules against the trial’s targets: `method` ("simple", "permuted-blocks", "efron-biased-coin" or "big-stick"), `blockSizes` (permuted blocks: multiples of the ratio total that fill the list exactly), `p` (Efron: over 0.5, at most 1; default 2/3), `maxImbalance` (big stick: a positive integer; default 3), `slotsPerStratum` (default: the target size; at most 10000). Absent: the trial’s own design.
        * @example {
        *       "method": "permuted-blocks",
        *       "blockSizes": [
@@ -932,10 +932,14 @@ export interface components {
     };
     SimulatedDesignDto: {
       /** @enum {string} */
-      method: 'simple' | 'permuted-blocks';
-      /** @description Permuted blocks only; empty for simple */
+      method: 'simple' | 'permuted-blocks' | 'efron-biased-coin' | 'big-stick';
+      /** @description Permuted blocks only; empty for the others */
       blockSizes: number[];
       slotsPerStratum: number;
+      /** @description Efron’s biased coin only: the chance of the arm behind */
+      p?: number;
+      /** @description Big stick only: the largest |#A − #B| the list may reach */
+      maxImbalance?: number;
     };
     SimulatedTargetDto: {
       id: string;
@@ -959,6 +963,38 @@ export interface components {
       /** @description Mean number of blocks of this size per list */
       mean: number;
     };
+    EstimateDto: {
+      /** @description The mean over the runs */
+      mean: number;
+      /** @description Its Monte-Carlo standard error (sample SD / √runs) */
+      standardError: number;
+    };
+    PerListEstimatesDto: {
+      /** @description Share of a list’s slots the observer guessing the arm behind gets right */
+      correctGuessShare: components['schemas']['EstimateDto'];
+      /** @description The largest imbalance a list reaches */
+      maxImbalance: components['schemas']['EstimateDto'];
+      /** @description The chance a list ends exactly on the ratio */
+      endBalanced: components['schemas']['EstimateDto'];
+      /** @description The largest imbalance of any run */
+      worstImbalance: number;
+    };
+    ExactSummaryDto: {
+      correctGuessShare: number;
+      /** @description E[largest imbalance of a list] */
+      meanMaxImbalance: number;
+      /** @description The largest imbalance any list can reach */
+      worstImbalance: number;
+      endBalanced: number;
+    };
+    ComparedDesignDto: {
+      design: components['schemas']['SimulatedDesignDto'];
+      /** @description Runs of this design (the same stream seeds) */
+      runs: number;
+      simulated: components['schemas']['PerListEstimatesDto'];
+      /** @description Computed over every list the design can give; null when it is too large to */
+      exact: components['schemas']['ExactSummaryDto'] | null;
+    };
     ListSimulationDto: {
       /**
        * @description The trial file’s design, or the variant sent in `design`
@@ -981,6 +1017,9 @@ export interface components {
       chanceShare: number;
       /** @description Permuted blocks only */
       meanBlocksPerList: components['schemas']['BlockCountDto'][];
+      perList: components['schemas']['PerListEstimatesDto'];
+      /** @description The simulated design first, then permuted blocks, Efron’s biased coin (p = 2/3) and the big stick (b = 3) where the targets are 1:1, and simple randomization, side by side; runs per design as many as the request’s bound allows for all of them (at most `runs`) */
+      comparison: components['schemas']['ComparedDesignDto'][];
     };
     ResetTrainingListDto: {
       /** @example Start of the pharmacy course, group 2 */

@@ -578,6 +578,8 @@ export const es: Record<MessageKey, string> = {
     'Aquí se comparan diseños de lista antes de decidirse por uno, se genera una sola vez la lista precintada y, tras el cierre del estudio, se descarga la lista completa para el análisis final. Nada en esta pantalla muestra la asignación de nadie.',
   'list.method.simple': 'aleatorización simple',
   'list.method.permuted-blocks': 'bloques permutados',
+  'list.method.efron-biased-coin': 'moneda sesgada de Efron',
+  'list.method.big-stick': 'big stick (gran garrote)',
   'list.sim.heading': 'Simular el diseño',
   'list.sim.help':
     'Cada ejecución genera una lista completa con una semilla aleatoria nueva, nunca la lista del ensayo. Las cifras indican cuánto pueden desequilibrarse los grupos tras k inclusiones y con qué frecuencia acertaría la siguiente asignación quien conozca todas las anteriores. Cada simulación queda registrada en el registro de auditoría.',
@@ -596,6 +598,15 @@ export const es: Record<MessageKey, string> = {
     'Los tamaños de bloque deben ser números enteros separados por comas, por ejemplo 2, 4.',
   'list.sim.slots': 'Plazas por estrato',
   'list.sim.slotsHint': 'Como máximo 10.000. Déjelo vacío para el tamaño previsto del ensayo.',
+  'list.sim.p': 'p (probabilidad del brazo rezagado)',
+  'list.sim.pHint':
+    'Mayor que 0,5 y como mucho 1, en decimal o como fracción, por ejemplo 2/3. Vacío: 2/3. Solo para dos destinos en 1:1.',
+  'list.sim.pInvalid': 'p debe ser un número como 0,75 o una fracción como 2/3.',
+  'list.sim.maxImbalance': 'Desequilibrio máximo tolerado (b)',
+  'list.sim.maxImbalanceHint':
+    'La mayor diferencia entre los brazos que la lista puede alcanzar, de 1 a 1000. Vacío: 3. Solo para dos destinos en 1:1.',
+  'list.sim.maxImbalanceInvalid':
+    'El desequilibrio máximo tolerado debe ser un número entero, escrito solo con cifras.',
   'list.sim.slotsInvalid':
     'Las plazas por estrato deben ser un número entero, escrito solo con cifras.',
   'list.sim.run': 'Ejecutar la simulación',
@@ -606,6 +617,23 @@ export const es: Record<MessageKey, string> = {
   'list.sim.sourceVariant': 'variante',
   'list.sim.designBlocks': '{method}, tamaños de bloque {sizes}, {slots} plazas por estrato',
   'list.sim.designSimple': '{method}, {slots} plazas por estrato',
+  'list.sim.designEfron': '{method}, p = {p}, {slots} plazas por estrato',
+  'list.sim.designBigStick': '{method}, b = {b}, {slots} plazas por estrato',
+  'list.cmp.heading': 'Diseños comparados',
+  'list.cmp.help':
+    'Las mismas ejecuciones para cada diseño. «Aciertos» es la proporción de asignaciones que acertaría un farmacéutico que ve todas las asignaciones nombrando siempre el brazo rezagado. «Mayor desequilibrio» es la media, entre listas, de la mayor diferencia entre los brazos en cualquier momento; «peor», la mayor que puede alcanzar una lista. Las cifras exactas se calculan sobre todas las listas que el diseño puede dar, cuando son pocas; las simuladas llevan su error estándar de Monte Carlo.',
+  'list.cmp.caption': 'Diseños comparados',
+  'list.cmp.design': 'Diseño',
+  'list.cmp.guessExact': 'Aciertos (exacto)',
+  'list.cmp.guessSimulated': 'Aciertos (simulado)',
+  'list.cmp.maxExact': 'Mayor desequilibrio (exacto)',
+  'list.cmp.maxSimulated': 'Mayor desequilibrio (simulado)',
+  'list.cmp.worst': 'Peor desequilibrio',
+  'list.cmp.balancedExact': 'Termina equilibrada (exacto)',
+  'list.cmp.balancedSimulated': 'Termina equilibrada (simulado)',
+  'list.cmp.runs': 'Ejecuciones',
+  'list.cmp.estimate': '{mean} ± {se}',
+  'list.cmp.notExact': 'demasiado grande para enumerarlo',
   'list.sim.ratio': 'Grupos y razón',
   'list.sim.runsDone': 'Ejecuciones',
   'list.sim.seed': 'Semilla de la simulación',
@@ -619,7 +647,7 @@ export const es: Record<MessageKey, string> = {
   'list.sim.correctGuessesValue':
     '{expected} de {slots} asignaciones ({share}; apostando a ciegas por el grupo más frecuente: {chance})',
   'list.sim.blocksPerList': 'Bloques por lista (media)',
-  'list.sim.noBlocks': 'Ninguno: la aleatorización simple no tiene bloques.',
+  'list.sim.noBlocks': 'Ninguno: solo los bloques permutados tienen bloques.',
   'list.sim.blockCount': 'tamaño {size}: {mean}',
   'list.chart.legend': 'Leyenda',
   'list.chart.showTable': 'Ver las cifras en una tabla',

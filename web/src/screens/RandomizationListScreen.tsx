@@ -57,6 +57,8 @@ const FIELD_ERROR_KEYS: Record<SimulationFormField, MessageKey> = {
   runs: 'list.sim.runsInvalid',
   blockSizes: 'list.sim.blockSizesInvalid',
   slotsPerStratum: 'list.sim.slotsInvalid',
+  p: 'list.sim.pInvalid',
+  maxImbalance: 'list.sim.maxImbalanceInvalid',
 };
 
 function SimulationSection() {
@@ -68,6 +70,8 @@ function SimulationSection() {
     method: 'permuted-blocks',
     blockSizes: '',
     slotsPerStratum: '',
+    p: '',
+    maxImbalance: '',
   });
   const variantEdited = useRef(false);
   const [fieldError, setFieldError] = useState<SimulationFormField | undefined>(undefined);
@@ -76,7 +80,13 @@ function SimulationSection() {
   const [error, setError] = useState<unknown>(undefined);
 
   const change = (changes: Partial<SimulationForm>) => {
-    if ('method' in changes || 'blockSizes' in changes || 'slotsPerStratum' in changes)
+    if (
+      'method' in changes ||
+      'blockSizes' in changes ||
+      'slotsPerStratum' in changes ||
+      'p' in changes ||
+      'maxImbalance' in changes
+    )
       variantEdited.current = true;
     setForm((current) => ({ ...current, ...changes }));
     setFieldError(undefined);
@@ -90,6 +100,8 @@ function SimulationSection() {
       method: design.method,
       blockSizes: design.blockSizes.join(', '),
       slotsPerStratum: String(design.slotsPerStratum),
+      p: design.p === undefined ? '' : String(design.p),
+      maxImbalance: design.maxImbalance === undefined ? '' : String(design.maxImbalance),
     }));
   };
 
@@ -175,9 +187,44 @@ function SimulationSection() {
                   onChange={(event) => change({ method: event.target.value as DesignMethod })}
                 >
                   <option value="permuted-blocks">{t('list.method.permuted-blocks')}</option>
+                  <option value="efron-biased-coin">{t('list.method.efron-biased-coin')}</option>
+                  <option value="big-stick">{t('list.method.big-stick')}</option>
                   <option value="simple">{t('list.method.simple')}</option>
                 </select>
               </div>
+              {form.method === 'efron-biased-coin' && (
+                <div className="field">
+                  <label htmlFor="list-sim-p">{t('list.sim.p')}</label>
+                  <input
+                    id="list-sim-p"
+                    autoComplete="off"
+                    value={form.p}
+                    aria-invalid={fieldError === 'p'}
+                    aria-describedby={described('p')}
+                    onChange={(event) => change({ p: event.target.value })}
+                  />
+                  <span id="list-sim-p-hint" className="hint">
+                    {t('list.sim.pHint')}
+                  </span>
+                </div>
+              )}
+              {form.method === 'big-stick' && (
+                <div className="field">
+                  <label htmlFor="list-sim-maxImbalance">{t('list.sim.maxImbalance')}</label>
+                  <input
+                    id="list-sim-maxImbalance"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    value={form.maxImbalance}
+                    aria-invalid={fieldError === 'maxImbalance'}
+                    aria-describedby={described('maxImbalance')}
+                    onChange={(event) => change({ maxImbalance: event.target.value })}
+                  />
+                  <span id="list-sim-maxImbalance-hint" className="hint">
+                    {t('list.sim.maxImbalanceHint')}
+                  </span>
+                </div>
+              )}
               {form.method === 'permuted-blocks' && (
                 <div className="field">
                   <label htmlFor="list-sim-blockSizes">{t('list.sim.blockSizes')}</label>
@@ -232,7 +279,6 @@ function SimulationSection() {
 
 function SimulationResult({ result }: { result: ListSimulation }) {
   const { t, language } = useI18n();
-  const methodName = useMethodName();
   const { design } = result;
   const three = (value: number) => formatFigure(language, value, 3);
   const whole = (value: number) => formatFigure(language, value, 0);
@@ -245,6 +291,7 @@ function SimulationResult({ result }: { result: ListSimulation }) {
     undefined,
   );
   const last = result.enrolments[result.enrolments.length - 1];
+  const describeDesign = useDesignDescription();
 
   return (
     <section aria-labelledby="list-sim-result-heading" className="list-result">
@@ -254,16 +301,7 @@ function SimulationResult({ result }: { result: ListSimulation }) {
         <dd>
           {t(result.source === 'trial' ? 'list.sim.sourceTrial' : 'list.sim.sourceVariant')}
           {': '}
-          {design.method === 'permuted-blocks'
-            ? t('list.sim.designBlocks', {
-                method: methodName(design.method),
-                sizes: design.blockSizes.join(', '),
-                slots: design.slotsPerStratum,
-              })
-            : t('list.sim.designSimple', {
-                method: methodName(design.method),
-                slots: design.slotsPerStratum,
-              })}
+          {describeDesign(design)}
         </dd>
         <dt>{t('list.sim.ratio')}</dt>
         <dd>{ratio}</dd>
@@ -386,6 +424,94 @@ function SimulationResult({ result }: { result: ListSimulation }) {
           </tbody>
         </table>
       </SimulationChart>
+
+      <DesignComparison rows={result.comparison} />
+    </section>
+  );
+}
+
+/** A design in the user's words: method and its parameters, slots per stratum. */
+function useDesignDescription(): (design: SimulatedDesign) => string {
+  const { t, language } = useI18n();
+  const methodName = useMethodName();
+  return (design) => {
+    const method = methodName(design.method);
+    const slots = design.slotsPerStratum;
+    switch (design.method) {
+      case 'permuted-blocks':
+        return t('list.sim.designBlocks', { method, sizes: design.blockSizes.join(', '), slots });
+      case 'efron-biased-coin':
+        return t('list.sim.designEfron', {
+          method,
+          p: formatFigure(language, design.p ?? Number.NaN, 4),
+          slots,
+        });
+      case 'big-stick':
+        return t('list.sim.designBigStick', { method, b: design.maxImbalance ?? '—', slots });
+      default:
+        return t('list.sim.designSimple', { method, slots });
+    }
+  };
+}
+
+type ComparedDesign = components['schemas']['ComparedDesignDto'];
+
+/**
+ * The designs side by side: what the pharmacist who sees every allocation guesses right, how far
+ * the arms drift, how often the list ends balanced; exact where the server could enumerate the
+ * design, and simulated with the Monte-Carlo standard error.
+ */
+function DesignComparison({ rows }: { rows: ComparedDesign[] }) {
+  const { t, language } = useI18n();
+  const describeDesign = useDesignDescription();
+  // Two decimals: the designs differ by less than a point at times, and so do the errors.
+  const share = (value: number) =>
+    new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', {
+      style: 'percent',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(value);
+  const estimate = (value: { mean: number; standardError: number }, asShare: boolean) =>
+    t('list.cmp.estimate', {
+      mean: asShare ? share(value.mean) : formatFigure(language, value.mean, 3),
+      se: asShare ? share(value.standardError) : formatFigure(language, value.standardError, 3),
+    });
+  const none = t('list.cmp.notExact');
+  return (
+    <section aria-labelledby="list-cmp-heading">
+      <h3 id="list-cmp-heading">{t('list.cmp.heading')}</h3>
+      <p>{t('list.cmp.help')}</p>
+      <table>
+        <caption>{t('list.cmp.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('list.cmp.design')}</th>
+            <th scope="col">{t('list.cmp.guessExact')}</th>
+            <th scope="col">{t('list.cmp.guessSimulated')}</th>
+            <th scope="col">{t('list.cmp.maxExact')}</th>
+            <th scope="col">{t('list.cmp.maxSimulated')}</th>
+            <th scope="col">{t('list.cmp.worst')}</th>
+            <th scope="col">{t('list.cmp.balancedExact')}</th>
+            <th scope="col">{t('list.cmp.balancedSimulated')}</th>
+            <th scope="col">{t('list.cmp.runs')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, index) => (
+            <tr key={index}>
+              <th scope="row">{describeDesign(row.design)}</th>
+              <td>{row.exact ? share(row.exact.correctGuessShare) : none}</td>
+              <td>{estimate(row.simulated.correctGuessShare, true)}</td>
+              <td>{row.exact ? formatFigure(language, row.exact.meanMaxImbalance, 3) : none}</td>
+              <td>{estimate(row.simulated.maxImbalance, false)}</td>
+              <td>{row.exact ? row.exact.worstImbalance : row.simulated.worstImbalance}</td>
+              <td>{row.exact ? share(row.exact.endBalanced) : none}</td>
+              <td>{estimate(row.simulated.endBalanced, true)}</td>
+              <td>{formatFigure(language, row.runs, 0)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import {
   exportFileName,
   parseBlockSizes,
+  parseProbability,
   seedProblem,
   simulationRequest,
   type SimulationForm,
@@ -12,6 +13,8 @@ const form = (changes: Partial<SimulationForm> = {}): SimulationForm => ({
   method: 'permuted-blocks',
   blockSizes: '2, 4',
   slotsPerStratum: '',
+  p: '',
+  maxImbalance: '',
   ...changes,
 });
 
@@ -28,7 +31,35 @@ describe('randomization list forms', () => {
     });
   });
 
+  describe(parseProbability.name, () => {
+    it('reads a decimal (point or comma) or a fraction; empty is the default', () => {
+      expect(parseProbability('2/3')).toBe(2 / 3);
+      expect(parseProbability(' 0.75 ')).toBe(0.75);
+      expect(parseProbability('0,75')).toBe(0.75);
+      expect(parseProbability('1')).toBe(1);
+      expect(parseProbability('')).toBeUndefined();
+      for (const junk of ['2/0', 'two thirds', '0.7.5', '-0.7']) {
+        expect(parseProbability(junk)).toBeNaN();
+      }
+    });
+  });
+
   describe(simulationRequest.name, () => {
+    it("sends Efron's p and the big stick's b for a variant, and names a bad one", () => {
+      expect(
+        simulationRequest(form({ source: 'variant', method: 'efron-biased-coin', p: '3/4' })),
+      ).toEqual({ ok: true, request: { design: { method: 'efron-biased-coin', p: 0.75 } } });
+      expect(
+        simulationRequest(form({ source: 'variant', method: 'big-stick', maxImbalance: '2' })),
+      ).toEqual({ ok: true, request: { design: { method: 'big-stick', maxImbalance: 2 } } });
+      expect(
+        simulationRequest(form({ source: 'variant', method: 'big-stick', maxImbalance: '2.5' })),
+      ).toEqual({ ok: false, field: 'maxImbalance' });
+      expect(
+        simulationRequest(form({ source: 'variant', method: 'efron-biased-coin', p: 'x' })),
+      ).toEqual({ ok: false, field: 'p' });
+    });
+
     it('sends nothing for the trial’s design with the default runs', () => {
       expect(simulationRequest(form())).toEqual({ ok: true, request: {} });
       expect(simulationRequest(form({ runs: ' 500 ' }))).toEqual({

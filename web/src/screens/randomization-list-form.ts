@@ -9,7 +9,7 @@
 export const MIN_CHOSEN_SEED_LENGTH = 16;
 export const MAX_SEED_LENGTH = 256;
 
-export type DesignMethod = 'simple' | 'permuted-blocks';
+export type DesignMethod = 'simple' | 'permuted-blocks' | 'efron-biased-coin' | 'big-stick';
 
 export interface SimulationForm {
   runs: string;
@@ -17,13 +17,23 @@ export interface SimulationForm {
   method: DesignMethod;
   blockSizes: string;
   slotsPerStratum: string;
+  /** Efron's p: `2/3` or `0.75`; empty for the server's default (2/3). */
+  p: string;
+  /** The big stick's b; empty for the server's default (3). */
+  maxImbalance: string;
 }
 
-export type SimulationFormField = 'runs' | 'blockSizes' | 'slotsPerStratum';
+export type SimulationFormField = 'runs' | 'blockSizes' | 'slotsPerStratum' | 'p' | 'maxImbalance';
 
 export interface SimulationRequest {
   runs?: number;
-  design?: { method: DesignMethod; blockSizes?: number[]; slotsPerStratum?: number };
+  design?: {
+    method: DesignMethod;
+    blockSizes?: number[];
+    slotsPerStratum?: number;
+    p?: number;
+    maxImbalance?: number;
+  };
 }
 
 export type ParsedSimulationForm =
@@ -36,6 +46,15 @@ function wholeNumber(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   return WHOLE.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+/** "2/3" or "0.75" -> the number; undefined when empty; NaN for anything else. */
+export function parseProbability(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const ratio = /^(\d+)\s*\/\s*(\d+)$/.exec(trimmed);
+  if (ratio) return Number(ratio[2]) === 0 ? Number.NaN : Number(ratio[1]) / Number(ratio[2]);
+  return /^\d*[.,]?\d+$/.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
 }
 
 /** "4, 6" -> [4, 6]; undefined when an entry is not a whole number (or there is none). */
@@ -63,6 +82,16 @@ export function simulationRequest(form: SimulationForm): ParsedSimulationForm {
     const sizes = parseBlockSizes(form.blockSizes);
     if (!sizes) return { ok: false, field: 'blockSizes' };
     design.blockSizes = sizes;
+  }
+  if (form.method === 'efron-biased-coin') {
+    const p = parseProbability(form.p);
+    if (Number.isNaN(p)) return { ok: false, field: 'p' };
+    if (p !== undefined) design.p = p;
+  }
+  if (form.method === 'big-stick') {
+    const b = wholeNumber(form.maxImbalance);
+    if (Number.isNaN(b)) return { ok: false, field: 'maxImbalance' };
+    if (b !== undefined) design.maxImbalance = b;
   }
   const slots = wholeNumber(form.slotsPerStratum);
   if (Number.isNaN(slots)) return { ok: false, field: 'slotsPerStratum' };
