@@ -172,6 +172,58 @@ describe('list simulate', () => {
   });
 });
 
+describe('list simulate: designs side by side', () => {
+  it('prints the trial design beside Efron, the big stick and simple randomization, exact at N = 20', async () => {
+    const io = capture();
+    expect(
+      await runCli(['list', 'simulate', '--trial', NCT_FILE, '--runs', '200', '--seed', 'cmp'], io),
+    ).toBe(EXIT_VALID);
+    const rows = io.stdout.filter((line) =>
+      /^(permuted blocks|Efron biased coin|big stick|simple randomization)/.test(line),
+    );
+    expect(rows.map((line) => line.slice(0, 28).trim())).toEqual([
+      'permuted blocks 2, 4',
+      'Efron biased coin p = 2/3',
+      'big stick b = 3',
+      'simple randomization',
+    ]);
+    // The exact columns: right guesses, E[largest imbalance], worst, ends balanced.
+    expect(rows[0]).toMatch(/^permuted blocks 2, 4 +72\.41% .* 1\.698 .* 2 +100\.00% /);
+    expect(rows[1]).toMatch(/ 61\.71% .* 3\.192 .* 20 +50\.83% /);
+    expect(rows[2]).toMatch(/ 57\.22% .* 2\.924 .* 3 +33\.33% /);
+    expect(rows[3]).toMatch(/ 50\.00% .* 5\.151 .* 20 +17\.62% /);
+  });
+
+  it('takes --compare, checks each design by the trial file rules, and names a bad one', async () => {
+    const io = capture();
+    const args = ['list', 'simulate', '--trial', NCT_FILE, '--runs', '50', '--seed', 'cmp'];
+    expect(await runCli([...args, '--compare', 'efron:3/4; big-stick:1; blocks:4'], io)).toBe(
+      EXIT_VALID,
+    );
+    const out = io.stdout.join('\n');
+    expect(out).toMatch(/\nEfron biased coin p = 3\/4 +66\.04% /);
+    // b = 1 is blocks of 2: 75% right, never off by more than 1.
+    expect(out).toMatch(/\nbig stick b = 1 +75\.00% .* 1\.000 .* 1 +100\.00% /);
+    expect(out).toMatch(/\npermuted blocks 4 +70\.83% /);
+    const bad = capture();
+    expect(await runCli([...args, '--compare', 'efron:0.4'], bad)).toBe(EXIT_USAGE);
+    expect(bad.stderr.join('\n')).toContain('$.compare[0].p must be a number greater than 0.5');
+    expect(await runCli([...args, '--compare', 'minimisation'], capture())).toBe(EXIT_USAGE);
+  });
+
+  it("simulates a trial file whose own method is Efron's biased coin", async () => {
+    const efron = writeJson('efron.json', {
+      ...JSON.parse(JSON.stringify(nct)),
+      randomization: { method: 'efron-biased-coin', p: 0.75 },
+    });
+    const io = capture();
+    expect(
+      await runCli(['list', 'simulate', '--trial', efron, '--runs', '100', '--seed', 'e'], io),
+    ).toBe(EXIT_VALID);
+    expect(io.stdout.join('\n')).toContain('Design: efron-biased-coin, p = 3/4, ratio 1:1');
+  });
+});
+
 describe('key generate', () => {
   it('prints only a 32-byte base64 key on standard output, and how to use it on standard error', async () => {
     const io = capture();

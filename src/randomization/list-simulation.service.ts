@@ -72,7 +72,7 @@ export class ListSimulationService {
         { runs, seed, reportAt: reportedCounts(design.slotsPerStratum) },
       );
       const designs = designsToCompare(this.trial.allocation, design);
-      // The side-by-side designs share the request's bound on simulated allocations.
+      // The side-by-side designs share a bound of their own, as large as the main simulation's.
       const comparedRuns = Math.max(
         1,
         Math.min(
