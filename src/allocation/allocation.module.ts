@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { RandomizationModule } from '../randomization/randomization.module';
+import { ParticipantsModule } from '../participants/participants.module';
 import { AllocationController } from './allocation.controller';
 import { AllocationService } from './allocation.service';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
+/** RandomizationService and the list's repository come from the global RandomizationModule. */
 @Module({
-  imports: [RandomizationModule],
+  imports: [ParticipantsModule],
   controllers: [AllocationController],
-  providers: [AllocationService],
+  providers: [AllocationService, IdempotencyKeysRepository],
+  exports: [IdempotencyKeysRepository],
 })
 export class AllocationModule {}

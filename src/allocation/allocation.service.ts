@@ -9,22 +9,20 @@ import { HeadJournalService } from '../audit/head-journal.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { rotationPastThisServer } from '../crypto/key-check.service';
-import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
-import { execute, selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { NOT_RESERVED_BY_ENVELOPE } from '../envelopes/envelopes.repository';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { failedAllocationOutcome } from '../observability/metric-labels';
 import { MetricsService } from '../observability/metrics.service';
-import { ParticipantEntity } from '../participants/participant.entity';
+import { AllocationState, ParticipantsRepository } from '../participants/participants.repository';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
-import { openSlot, SealedSlot } from '../randomization/sealing';
-import { SlotEntity } from '../randomization/slot.entity';
+import { RandomizationListRepository } from '../randomization/randomization-list.repository';
+import { openSlot } from '../randomization/sealing';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
+import { TrialRepository } from '../trial/trial.repository';
 import { AllocationDto } from './dto/allocation.dto';
-import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { otherTarget, preparationFor, renderPreparationSheet } from './preparation';
 
 export class AlreadyAllocated extends Conflict {
@@ -44,42 +42,6 @@ export class NotAllocated extends Conflict {
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-type AllocationState = Pick<
-  ParticipantEntity,
-  'participantId' | 'stratum' | 'allocatedAt' | 'withdrawnAt'
->;
-type FreeSlot = SealedSlot & Pick<SlotEntity, 'id'>;
-
-const SELECT_PARTICIPANT =
-  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt", ' +
-  'withdrawn_at AS "withdrawnAt" ' +
-  'FROM participants WHERE participant_id = :participantId';
-const SELECT_STUDY =
-  'SELECT t.locked_at AS "lockedAt", l.id AS "listId", l.commitment FROM trials t ' +
-  'LEFT JOIN randomization_lists l ON l.protocol_id = t.protocol_id WHERE t.protocol_id = :protocolId';
-/**
- * PostgreSQL's row locks on this path (SQLite's write lock covers all of it): the participant's
- * row, so a second allocation of the same participant waits and then sees it allocated; the
- * trial's row shared, so a study lock waits for allocations in flight and none starts after it.
- */
-const PARTICIPANT_ROW_LOCK = 'FOR UPDATE';
-const TRIAL_ROW_LOCK = 'FOR SHARE OF t';
-/**
- * The next free slot of the stratum: the lowest position neither claimed nor reserved by a
- * downtime envelope.
- */
-const SELECT_FREE_SLOT =
-  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
-  `WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL AND ${NOT_RESERVED_BY_ENVELOPE} ` +
-  'ORDER BY slot LIMIT 1';
-/** The conditional claim: it matches one row, and only while that row is still free. */
-const CLAIM_SLOT =
-  'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
-  'WHERE id = :id AND participant_id IS NULL';
-const MARK_ALLOCATED =
-  'UPDATE participants SET allocated_at = :allocatedAt, allocated_by = :username ' +
-  'WHERE participant_id = :participantId AND allocated_at IS NULL';
-
 @Injectable()
 export class AllocationService {
   constructor(
@@ -92,6 +54,10 @@ export class AllocationService {
     private readonly headJournal: HeadJournalService,
     private readonly outbox: NotificationOutbox,
     private readonly metrics: MetricsService,
+    private readonly trials: TrialRepository,
+    private readonly lists: RandomizationListRepository,
+    private readonly participants: ParticipantsRepository,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   /**
@@ -135,18 +101,14 @@ export class AllocationService {
             ),
           );
         }
-        // Plain SQL on this path: TypeORM's query building costs more than these queries.
-        const participant = await selectRow<AllocationState>(
+        const participant = await this.participants.allocationStateForUpdate(
           manager,
-          SELECT_PARTICIPANT + rowLock(manager, PARTICIPANT_ROW_LOCK),
-          { participantId },
+          participantId,
         );
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
 
         if (idempotencyKey !== undefined) {
-          const seen = await manager
-            .getRepository(IdempotencyKeyEntity)
-            .findOneBy({ key: idempotencyKey });
+          const seen = await this.idempotencyKeys.find(manager, idempotencyKey);
           if (seen) {
             if (seen.participantId !== participantId || seen.username !== actor.username) {
               return refuse(
@@ -160,20 +122,17 @@ export class AllocationService {
           }
         }
 
-        const study = await selectRow<{
-          lockedAt: string | null;
-          listId: number | null;
-          commitment: string | null;
-        }>(manager, SELECT_STUDY + rowLock(manager, TRIAL_ROW_LOCK), {
-          protocolId: this.trial.protocolId,
-        });
+        // PostgreSQL: the trial's row is held shared, so a study lock waits for allocations in
+        // flight and none starts after it.
+        const study = await this.trials.lockedAtSharing(manager, this.trial.protocolId);
         if (study?.lockedAt) return refuse(new StudyLocked());
-        if (study?.listId == null || study.commitment === null) {
+        const list = study && (await this.lists.header(manager, this.trial.protocolId));
+        if (!list) {
           return refuse(new Conflict('No randomization list has been generated yet', 'NO_LIST'));
         }
         const problem = await this.randomization.problemBeforeAllocating(
           manager,
-          study.commitment,
+          list.commitment,
           actor,
         );
         if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
@@ -189,11 +148,7 @@ export class AllocationService {
 
         // PostgreSQL: claims in one stratum take turns, so the lowest free slot read here is
         // still free at the claim, and a claim rolled back leaves it the lowest for the next.
-        await advisoryXactLock(manager, stratumLockKey(study.listId, participant.stratum));
-        const candidate = await selectRow<FreeSlot>(manager, SELECT_FREE_SLOT, {
-          listId: study.listId,
-          stratum: participant.stratum,
-        });
+        const candidate = await this.lists.nextFreeSlot(manager, list.listId, participant.stratum);
         if (!candidate) {
           return refuse(
             new Conflict(
@@ -222,25 +177,27 @@ export class AllocationService {
         }
 
         const allocatedAt = new Date().toISOString();
-        const claimed = await execute(manager, CLAIM_SLOT, {
-          id: candidate.id,
+        const claimed = await this.lists.claimSlot(
+          manager,
+          candidate.id,
           participantId,
           allocatedAt,
-        });
-        const marked = await execute(manager, MARK_ALLOCATED, {
+        );
+        const marked = await this.participants.markAllocated(
+          manager,
           participantId,
           allocatedAt,
-          username: actor.username,
-        });
-        if (claimed !== 1 || marked !== 1) {
+          actor.username,
+        );
+        if (!claimed || !marked) {
           // Cannot happen under the write lock (SQLite) or the participant's row lock and the
           // stratum's claim lock (PostgreSQL); if it ever does, nothing of this attempt is kept.
           throw new Error(
-            `Allocation of ${participantId} claimed ${claimed} slots and ${marked} participants`,
+            `Allocation of ${participantId} claimed ${Number(claimed)} slots and ${Number(marked)} participants`,
           );
         }
         if (idempotencyKey !== undefined) {
-          await manager.getRepository(IdempotencyKeyEntity).insert({
+          await this.idempotencyKeys.insert(manager, {
             key: idempotencyKey,
             username: actor.username,
             participantId,
@@ -291,9 +248,7 @@ export class AllocationService {
     return this.uow.write(async (manager) => {
       const refuse = (refusal: Error) =>
         this.audit.recordRefusal(manager, actor, action, participantId, refusal);
-      const participant = await manager
-        .getRepository(ParticipantEntity)
-        .findOneBy({ participantId });
+      const participant = await this.participants.findById(manager, participantId);
       if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
       if (!participant.allocatedAt) return refuse(new NotAllocated(participantId));
       const read = await this.read(manager, actor, participant, action, {});

@@ -5,17 +5,18 @@ import { Actor } from '../common/actor';
 import { InvalidInput } from '../common/domain-errors';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
-import { selectRow, selectRows } from '../database/sql';
 import { isDatabaseCorruption } from '../database/sqlite-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditCheckpoint, signCheckpoint } from './audit-checkpoint';
 import { ChainVerification, ChainVerifier, GENESIS_HASH } from './audit-chain';
+import { createAuditExportWriter, ndjsonCheckpointLine } from './audit-export-format';
 import {
-  createAuditExportWriter,
-  ExportableAuditEntry,
-  ndjsonCheckpointLine,
-} from './audit-export-format';
-import { AuditService, chainHead, fromAuditRow } from './audit.service';
+  AuditEntriesRepository,
+  AuditFilter,
+  fromAuditRow,
+  StoredAuditEntry,
+} from './audit-entries.repository';
+import { AuditService } from './audit.service';
 import { AUDIT_BATCH_PACING, nextBatchSize } from './batch-pacing';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
@@ -28,22 +29,7 @@ export const AUDIT_BATCH_SIZE = AUDIT_BATCH_PACING.max;
  */
 const MAX_SEQ = 2_147_483_647;
 
-/** An audit row as stored: roles and details are their canonical JSON text. */
-type StoredAuditEntry = ExportableAuditEntry & { roles: string; details: string };
-
-const SELECT_STORED =
-  'SELECT seq, at, actor, roles, action, participant_id AS "participantId", outcome, reason, ' +
-  'details, ip, request_id AS "requestId", prev_hash AS "prevHash", hash FROM audit_entries';
-
-export interface AuditFilter {
-  from?: string;
-  to?: string;
-  actions?: string[];
-  actor?: string;
-  participantId?: string;
-  /** The paging cursor: only entries with seq > afterSeq. */
-  afterSeq?: number;
-}
+export type { AuditFilter } from './audit-entries.repository';
 
 /** Normalises an ISO-8601 time to the stored form (UTC, milliseconds) so strings compare as times. */
 function storedTime(text: string | undefined, name: string): string | undefined {
@@ -65,21 +51,6 @@ export function auditFilterOf(query: AuditQueryDto): AuditFilter {
   if (filter.from && filter.to && filter.from > filter.to)
     throw new InvalidInput('from must not be after to');
   return filter;
-}
-
-/**
- * The conditions of a filter, as SQL over audit_entries. `total` leaves out the cursor: the count
- * of every entry the filters match, whichever page is being read.
- */
-function filterConditions(filter: AuditFilter, scope: 'page' | 'total' = 'page'): string[] {
-  const conditions: string[] = [];
-  if (scope === 'page' && filter.afterSeq !== undefined) conditions.push('seq > :afterSeq');
-  if (filter.from) conditions.push('at >= :from');
-  if (filter.to) conditions.push('at <= :to');
-  if (filter.actions?.length) conditions.push('action IN (:...actions)');
-  if (filter.actor) conditions.push('actor = :actor');
-  if (filter.participantId) conditions.push('participant_id = :participantId');
-  return conditions;
 }
 
 /** Where a page of an export ends, known before its first byte so that headers can carry it. */
@@ -116,6 +87,7 @@ export class AuditLogService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly entries: AuditEntriesRepository,
     @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
   ) {}
 
@@ -158,23 +130,12 @@ export class AuditLogService {
    * ends the page, and one more after it means there is a next page.
    */
   private page(filter: AuditFilter, upTo: number, limit: number | undefined): Promise<AuditPage> {
-    const where = (scope: 'page' | 'total') =>
-      ['seq <= :upTo', ...filterConditions(filter, scope)].join(' AND ');
     return this.uow.read(async (manager) => {
-      const counted = await selectRow<{ total: number | string }>(
-        manager,
-        `SELECT COUNT(*) AS total FROM audit_entries WHERE ${where('total')}`,
-        { ...filter, upTo },
-      );
-      const total = Number(counted?.total ?? 0);
+      const total = await this.entries.countMatching(manager, filter, upTo);
       if (limit === undefined) return { total, upTo };
-      const ends = await selectRows<{ seq: number | string }>(
-        manager,
-        `SELECT seq FROM audit_entries WHERE ${where('page')} ORDER BY seq LIMIT 2 OFFSET :offset`,
-        { ...filter, upTo, offset: limit - 1 },
-      );
+      const ends = await this.entries.matchingSeqs(manager, filter, upTo, limit - 1, 2);
       if (ends.length < 2) return { total, upTo };
-      const pageEnd = Number(ends[0].seq);
+      const pageEnd = ends[0];
       return { total, upTo: pageEnd, nextAfterSeq: pageEnd };
     });
   }
@@ -232,7 +193,7 @@ export class AuditLogService {
 
   /** A signed statement of the log's current length and head hash. */
   async checkpoint(): Promise<AuditCheckpoint> {
-    const head = await this.uow.read((manager) => chainHead(manager));
+    const head = await this.uow.read((manager) => this.entries.head(manager));
     return this.sign(head);
   }
 
@@ -253,15 +214,13 @@ export class AuditLogService {
    * turn. The consumer pulls, so a slow client still slows the reading (back-pressure).
    */
   private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<StoredAuditEntry[]> {
-    const conditions = ['seq > :after', 'seq <= :upTo', ...filterConditions(filter)];
-    const sql = `${SELECT_STORED} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT :limit`;
     let after = 0;
     let size = AUDIT_BATCH_PACING.min;
     for (;;) {
       const started = performance.now();
       const limit = size;
       const rows = await this.uow.read((manager) =>
-        selectRows<StoredAuditEntry>(manager, sql, { ...filter, after, upTo, limit }),
+        this.entries.batch(manager, filter, after, upTo, limit),
       );
       if (rows.length === 0) return;
       yield rows;

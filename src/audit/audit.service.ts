@@ -3,21 +3,13 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError, HTTP_STATUS_OF, NotFound } from '../common/domain-errors';
 import { alreadyAudited } from '../common/refusal-audit';
-import { canonicalJson } from '../crypto/canonical-json';
 import { TrialDefinition } from '../config/trial-definition';
 import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
-import { execute, selectRow } from '../database/sql';
 import { isParticipantId } from '../participants/participant-views';
 import { TRIAL_DEFINITION } from '../runtime';
 import { AuditAction } from './audit-actions';
-import {
-  AuditDetails,
-  AuditOutcome,
-  ChainedAuditEntry,
-  chainEntry,
-  GENESIS_HASH,
-} from './audit-chain';
-import { AuditEntryEntity } from './audit-entry.entity';
+import { AuditDetails, AuditOutcome, ChainedAuditEntry, chainEntry } from './audit-chain';
+import { AuditEntriesRepository } from './audit-entries.repository';
 
 export interface AuditEvent {
   actor: Actor;
@@ -29,31 +21,8 @@ export interface AuditEvent {
   details?: AuditDetails;
 }
 
-export function toAuditRow(entry: ChainedAuditEntry): AuditEntryEntity {
-  return {
-    ...entry,
-    roles: canonicalJson(entry.roles),
-    details: canonicalJson(entry.details),
-  };
-}
-
-export function fromAuditRow(row: AuditEntryEntity): ChainedAuditEntry {
-  return {
-    seq: Number(row.seq),
-    at: row.at,
-    actor: row.actor,
-    roles: JSON.parse(row.roles) as string[],
-    action: row.action,
-    participantId: row.participantId,
-    outcome: row.outcome as AuditOutcome,
-    reason: row.reason,
-    details: JSON.parse(row.details) as AuditDetails,
-    ip: row.ip,
-    requestId: row.requestId,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
-}
+// The row mapping lives with the table (audit-entries.repository.ts); re-exported for its users.
+export { fromAuditRow, toAuditRow } from './audit-entries.repository';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -65,19 +34,14 @@ export function storableText<T extends string | null>(text: T): T {
   return (text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD')) as T;
 }
 
-const HEAD_SQL = 'SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1';
-const INSERT_SQL =
-  'INSERT INTO audit_entries (seq, at, actor, roles, action, participant_id, outcome, reason, ' +
-  'details, ip, request_id, prev_hash, hash) VALUES (:seq, :at, :actor, :roles, :action, ' +
-  ':participantId, :outcome, :reason, :details, :ip, :requestId, :prevHash, :hash)';
-
-/** The log's length and last hash (64 zeros when empty), read in the caller's transaction. */
-export async function chainHead(
-  manager: EntityManager,
-): Promise<{ entries: number; headHash: string }> {
-  const head = await selectRow<{ seq: number; hash: string }>(manager, HEAD_SQL);
-  return { entries: head ? Number(head.seq) : 0, headHash: head?.hash ?? GENESIS_HASH };
+/**
+ * The log's length and last hash (64 zeros when empty), read in the caller's transaction. For
+ * callers outside the Nest container (commands, the head journal); the SQL is the repository's.
+ */
+export function chainHead(manager: EntityManager): Promise<{ entries: number; headHash: string }> {
+  return HEAD_READER.head(manager);
 }
+const HEAD_READER = new AuditEntriesRepository();
 
 /**
  * Appends to the chained audit log inside the caller's transaction, so an action and its entry
@@ -94,6 +58,7 @@ const ANY_TRIAL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 @Injectable()
 export class AuditService {
   constructor(
+    private readonly entries: AuditEntriesRepository,
     @Optional()
     @Inject(TRIAL_DEFINITION)
     private readonly trial?: Pick<TrialDefinition, 'participantIds'>,
@@ -130,7 +95,7 @@ export class AuditService {
     // (seq order is commit order) or the same head again if it rolled back (no gap). Services
     // append last, just before their commit, so the lock is held for one insert and the COMMIT.
     await advisoryXactLock(manager, XACT_LOCK.auditAppend);
-    const head = await chainHead(manager);
+    const head = await this.entries.head(manager);
     const entry = chainEntry(head.headHash, {
       seq: head.entries + 1,
       at: new Date().toISOString(),
@@ -144,8 +109,7 @@ export class AuditService {
       ip: storableText(event.actor.ip),
       requestId: storableText(event.actor.requestId),
     });
-    // One fixed statement, reused: TypeORM's insert() would write the key into the SQL text.
-    await execute(manager, INSERT_SQL, { ...toAuditRow(entry) });
+    await this.entries.append(manager, entry);
     return entry;
   }
 
@@ -154,6 +118,15 @@ export class AuditService {
    * refusal back to be thrown once that transaction has committed (see common/outcome.ts).
    * An unknown participant is REJECTED; a rule that forbids the action is DENIED.
    */
+  /** The first entry of an action with an outcome, if any (the list report's seed source). */
+  firstEntryOf(
+    manager: EntityManager,
+    action: AuditAction,
+    outcome: AuditOutcome,
+  ): Promise<ChainedAuditEntry | undefined> {
+    return this.entries.firstOf(manager, action, outcome);
+  }
+
   async recordRefusal(
     manager: EntityManager,
     actor: Actor,

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
-import { selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
 import { CheckpointHead, signCheckpoint } from './audit-checkpoint';
+import { AuditEntriesRepository } from './audit-entries.repository';
 import { chainHead } from './audit.service';
 import { checkAgainstJournal, HeadJournalFile, readJournalHead } from './head-journal';
 
@@ -13,7 +13,8 @@ import { checkAgainstJournal, HeadJournalFile, readJournalHead } from './head-jo
 export const HEAD_JOURNAL_INTERVAL_MS = 60_000;
 
 /** The hash the database holds at one seq, in the caller's read transaction. */
-const HASH_AT_SQL = 'SELECT hash FROM audit_entries WHERE seq = :seq';
+/** Stateless; this service is also built by hand outside the container (its unit spec). */
+const ENTRIES = new AuditEntriesRepository();
 
 /**
  * Keeps the head journal (see head-journal.ts): checks the database against it at start, then
@@ -48,11 +49,11 @@ export class HeadJournalService implements OnModuleDestroy {
     this.lastSigned = { at: journal.at, entries: journal.entries };
     const { database, hashAtJournalSeq } = await this.uow.read(async (manager) => {
       const head = await chainHead(manager);
-      const row =
+      const hashAtJournalSeq =
         journal.entries > 0 && journal.entries <= head.entries
-          ? await selectRow<{ hash: string }>(manager, HASH_AT_SQL, { seq: journal.entries })
+          ? await ENTRIES.hashAt(manager, journal.entries)
           : undefined;
-      return { database: head, hashAtJournalSeq: row?.hash };
+      return { database: head, hashAtJournalSeq };
     });
     checkAgainstJournal(journal, database, hashAtJournalSeq, this.file.path);
   }

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ParticipantsModule } from '../participants/participants.module';
-import { RandomizationModule } from '../randomization/randomization.module';
 import { BlindingAssessmentController } from './blinding-assessment.controller';
 import { BlindingAssessmentService } from './blinding-assessment.service';
 import { GuessesRepository } from './guesses.repository';
 
 @Module({
-  imports: [ParticipantsModule, RandomizationModule],
+  imports: [ParticipantsModule],
   controllers: [BlindingAssessmentController],
   providers: [BlindingAssessmentService, GuessesRepository],
+  exports: [GuessesRepository],
 })
 export class BlindingAssessmentModule {}

@@ -11,7 +11,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantsService } from '../participants/participants.service';
 import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
-import { trialRecord } from '../trial/trial-record';
+import { TrialRepository } from '../trial/trial.repository';
 import { Role } from '../users/role';
 import { BlindingGuessEntity, GUESSER_GROUPS, GuesserGroup } from './blinding-guess.entity';
 import { bangIndexByArm, DONT_KNOW, ScoredGuess } from './blinding-index';
@@ -43,6 +43,7 @@ export class BlindingAssessmentService {
     private readonly guesses: GuessesRepository,
     private readonly participants: ParticipantsService,
     private readonly randomization: RandomizationService,
+    private readonly trials: TrialRepository,
   ) {}
 
   /**
@@ -74,7 +75,7 @@ export class BlindingAssessmentService {
           );
         }
         // PostgreSQL: a lock in flight commits first or waits for this guess.
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         if (record.lockedAt) {
           return refuse(
             new Conflict(
@@ -149,7 +150,7 @@ export class BlindingAssessmentService {
       this.uow.write(async (manager): Promise<Outcome<BlindingAssessmentDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'BLINDING_ASSESSMENT_REFUSED', null, refusal);
-        const record = await trialRecord(manager, this.trial.protocolId);
+        const record = await this.trials.record(manager, this.trial.protocolId);
         if (!record.lockedAt) {
           return refuse(
             new Conflict(

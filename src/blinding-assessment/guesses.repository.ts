@@ -31,4 +31,9 @@ export class GuessesRepository {
   all(manager: EntityManager): Promise<BlindingGuessEntity[]> {
     return manager.getRepository(BlindingGuessEntity).find({ order: { id: 'ASC' } });
   }
+
+  /** Training reset only (the triggers refuse it on a clinical database). */
+  async deleteAll(manager: EntityManager): Promise<void> {
+    await manager.createQueryBuilder().delete().from(BlindingGuessEntity).execute();
+  }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
+import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { AppConfig } from '../config/app-config';
@@ -39,7 +40,7 @@ export async function openMaintenanceDatabase(config: AppConfig): Promise<Mainte
   }
   return {
     uow: new UnitOfWork(dataSource),
-    audit: new AuditService(),
+    audit: new AuditService(new AuditEntriesRepository()),
     close: () => dataSource.destroy(),
   };
 }

@@ -6,6 +6,7 @@ import { createValidationPipe } from '../common/validation';
 import { AppConfig, loadAppConfigFromEnvironment } from '../config/app-config';
 import { CreateUserDto } from '../users/dto/user.dto';
 import { refuseUsernameInPassword, UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
 import {
   CliCommand,
   CliIo,
@@ -153,7 +154,10 @@ async function createOn(
   }
   try {
     // The service audits its own refusals (a duplicate name) in a transaction of their own.
-    const user = await new UsersService(database.uow, database.audit).create(actor, dto);
+    const user = await new UsersService(database.uow, database.audit, new UsersRepository()).create(
+      actor,
+      dto,
+    );
     io.out(`Created user ${user.username} with roles ${user.roles.join(', ')}`);
     return EXIT_VALID;
   } catch (error) {

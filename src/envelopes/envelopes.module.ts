@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { RandomizationModule } from '../randomization/randomization.module';
+import { ParticipantsModule } from '../participants/participants.module';
 import { EnvelopesController } from './envelopes.controller';
 import { EnvelopesRepository } from './envelopes.repository';
 import { EnvelopesService } from './envelopes.service';
 
 @Module({
-  imports: [RandomizationModule],
+  imports: [ParticipantsModule],
   controllers: [EnvelopesController],
   providers: [EnvelopesService, EnvelopesRepository],
-  exports: [EnvelopesService],
+  exports: [EnvelopesService, EnvelopesRepository],
 })
 export class EnvelopesModule {}

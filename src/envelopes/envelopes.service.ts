@@ -12,15 +12,16 @@ import { AppConfig } from '../config/app-config';
 import { TrialDefinition } from '../config/trial-definition';
 import { BlindingCipher, BlindingDecryptionError } from '../crypto/blinding-cipher';
 import { rotationPastThisServer } from '../crypto/key-check.service';
-import { advisoryXactLock, rowLock, stratumLockKey } from '../database/postgres-locks';
-import { selectRow } from '../database/sql';
+import { advisoryXactLock, stratumLockKey } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
 import { openSlot, SealedSlot } from '../randomization/sealing';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
-import { trialRecord } from '../trial/trial-record';
+import { TrialRepository } from '../trial/trial.repository';
+import { ParticipantsRepository } from '../participants/participants.repository';
+import { RandomizationListRepository } from '../randomization/randomization-list.repository';
 import {
   EnvelopeDto,
   EnvelopeListDto,
@@ -37,19 +38,6 @@ import {
   openingCodeMatches,
   parseEnvelopeLabel,
 } from './opening-code';
-
-interface ParticipantState {
-  participantId: string;
-  stratum: string;
-  allocatedAt: string | null;
-  withdrawnAt: string | null;
-}
-
-const SELECT_PARTICIPANT =
-  'SELECT participant_id AS "participantId", stratum, allocated_at AS "allocatedAt", ' +
-  'withdrawn_at AS "withdrawnAt" FROM participants WHERE participant_id = :participantId';
-const SELECT_LIST =
-  'SELECT id AS "listId", commitment FROM randomization_lists WHERE protocol_id = :protocolId';
 
 export function statusOf(envelope: Pick<EnvelopeRow, 'usedAt' | 'voidedAt'>): EnvelopeStatus {
   if (envelope.usedAt !== null) return 'USED';
@@ -94,6 +82,9 @@ export class EnvelopesService {
     private readonly headJournal: HeadJournalService,
     private readonly outbox: NotificationOutbox,
     private readonly envelopes: EnvelopesRepository,
+    private readonly trials: TrialRepository,
+    private readonly participants: ParticipantsRepository,
+    private readonly lists: RandomizationListRepository,
   ) {}
 
   /** Reserves the next `perStratum` free slots of every stratum, one envelope each. */
@@ -102,11 +93,9 @@ export class EnvelopesService {
       this.uow.write(async (manager): Promise<Outcome<EnvelopeListDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'ENVELOPE_ISSUE_REFUSED', null, refusal);
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         if (record.lockedAt) return refuse(new StudyLocked());
-        const list = await selectRow<{ listId: number }>(manager, SELECT_LIST, {
-          protocolId: this.trial.protocolId,
-        });
+        const list = await this.lists.header(manager, this.trial.protocolId);
         if (!list) return refuse(noList());
         // In a fixed order, so that two issues never wait for each other's second stratum; each
         // stratum's claim lock keeps online allocations out while its slots are reserved.
@@ -175,7 +164,7 @@ export class EnvelopesService {
       this.uow.write(async (manager): Promise<Outcome<string>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'ENVELOPE_PRINT_REFUSED', null, refusal);
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         const envelope = await this.find(manager, label);
         if ('refusal' in envelope) return refuse(envelope.refusal);
         const stale = envelopeRefusal(envelope.ok);
@@ -257,18 +246,12 @@ export class EnvelopesService {
           participantId,
           refusal,
         );
-      const participant = await selectRow<ParticipantState>(
-        manager,
-        SELECT_PARTICIPANT + rowLock(manager, 'FOR UPDATE'),
-        { participantId },
-      );
+      const participant = await this.participants.allocationStateForUpdate(manager, participantId);
       if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
       // PostgreSQL: a study lock waits for this transaction, and none starts after the lock.
-      const record = await trialRecord(manager, this.trial.protocolId, 'share');
+      const record = await this.trials.record(manager, this.trial.protocolId, 'share');
       if (record.lockedAt) return refuse(new StudyLocked());
-      const list = await selectRow<{ listId: number; commitment: string }>(manager, SELECT_LIST, {
-        protocolId: this.trial.protocolId,
-      });
+      const list = await this.lists.header(manager, this.trial.protocolId);
       if (!list) return refuse(noList());
       const problem = await this.randomization.problemBeforeAllocating(
         manager,

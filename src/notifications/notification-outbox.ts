@@ -6,7 +6,7 @@ import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
 import { APP_CONFIG, MAIL_RECIPIENTS, TRIAL_DEFINITION } from '../runtime';
 import { AUDIENCES_OF, MailEvent, renderMail } from './mail-messages';
-import { NotificationEntity } from './notification.entity';
+import { NotificationsRepository } from './notifications.repository';
 
 export type NotificationQueued =
   { queued: true; recipient: string } | { queued: false; why: string };
@@ -23,7 +23,13 @@ export class NotificationOutbox {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
     @Inject(MAIL_RECIPIENTS) private readonly mailRecipients: Record<MailAudience, string[]>,
+    private readonly notifications: NotificationsRepository,
   ) {}
+
+  /** Training reset only: the notices about participants go with the participants. */
+  deleteParticipantNotices(manager: EntityManager): Promise<void> {
+    return this.notifications.deleteParticipantNotices(manager);
+  }
 
   async enqueue(
     manager: EntityManager,
@@ -65,7 +71,7 @@ export class NotificationOutbox {
     payload: string,
   ): Promise<void> {
     const now = new Date().toISOString();
-    await manager.getRepository(NotificationEntity).insert({
+    await this.notifications.insert(manager, {
       kind,
       participantId,
       recipient,

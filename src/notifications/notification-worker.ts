@@ -3,7 +3,6 @@ import { SYSTEM_ACTOR } from '../common/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { EntityManager } from 'typeorm';
-import { isPostgres } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { TrialDefinition } from '../config/trial-definition';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
@@ -11,6 +10,7 @@ import { MailMessage } from './mail-messages';
 import { MailTransport } from './mail-transport';
 import { NotificationEntity } from './notification.entity';
 import { MAILTO } from './notification-outbox';
+import { NotificationsRepository } from './notifications.repository';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 const LEASE_MS = 60_000;
@@ -59,6 +59,7 @@ export class NotificationWorker implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly mail: MailTransport,
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
+    private readonly notifications: NotificationsRepository,
   ) {}
 
   /** Starts polling the outbox, when notices have somewhere to go. */
@@ -98,27 +99,17 @@ export class NotificationWorker implements OnApplicationShutdown {
    */
   private async leaseNext(): Promise<NotificationEntity | undefined> {
     const now = new Date();
-    const findDue = (manager: EntityManager, claim: boolean) => {
-      const query = manager
-        .getRepository(NotificationEntity)
-        .createQueryBuilder('n')
-        .where('n.delivered_at IS NULL AND n.failed_at IS NULL')
-        .andWhere('n.next_attempt_at <= :now', { now: now.toISOString() })
-        .andWhere('(n.lease_until IS NULL OR n.lease_until < :now)', { now: now.toISOString() })
-        .orderBy('n.id', 'ASC');
-      // PostgreSQL runs writers concurrently: the claim locks the row it leases, and passes over
-      // one another process is leasing (FOR UPDATE SKIP LOCKED), so each notice goes out once.
-      if (claim && isPostgres(manager))
-        query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      return query.getOne();
-    };
+    // PostgreSQL runs writers concurrently: the claim locks the row it leases, and passes over
+    // one another process is leasing (FOR UPDATE SKIP LOCKED), so each notice goes out once.
+    const findDue = (manager: EntityManager, claim: boolean) =>
+      this.notifications.nextDue(manager, now, claim);
     if (!(await this.uow.read((manager) => findDue(manager, false)))) return undefined;
     return this.uow.write(async (manager) => {
       // Looked for again under the write lock: another process may have leased it meanwhile.
       const due = await findDue(manager, true);
       if (!due) return undefined;
       due.leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
-      await manager.getRepository(NotificationEntity).save(due);
+      await this.notifications.save(manager, due);
       return due;
     });
   }
@@ -131,7 +122,6 @@ export class NotificationWorker implements OnApplicationShutdown {
     const now = new Date();
     const final = error !== undefined && attempts >= this.config.notifications.maxAttempts;
     await this.uow.write(async (manager) => {
-      const repository = manager.getRepository(NotificationEntity);
       notice.attempts = attempts;
       notice.leaseUntil = null;
       notice.lastError = error ?? null;
@@ -142,7 +132,7 @@ export class NotificationWorker implements OnApplicationShutdown {
           now.getTime() + nextAttemptDelayMs(this.config.notifications.retryBaseMs, attempts),
         ).toISOString();
       }
-      await repository.save(notice);
+      await this.notifications.save(manager, notice);
       // Every failed attempt is audited, not only the last: a monitor sees a relay refusing
       // notices while they are still being retried, not hours later.
       await this.audit.record(manager, {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ParticipantsController } from './participants.controller';
+import { ParticipantsRepository } from './participants.repository';
 import { ParticipantsService } from './participants.service';
 
 @Module({
   controllers: [ParticipantsController],
-  providers: [ParticipantsService],
-  exports: [ParticipantsService],
+  providers: [ParticipantsService, ParticipantsRepository],
+  exports: [ParticipantsService, ParticipantsRepository],
 })
 export class ParticipantsModule {}

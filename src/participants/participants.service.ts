@@ -12,13 +12,13 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
-import { advisoryXactLock, isPostgres, XACT_LOCK } from '../database/postgres-locks';
+import { advisoryXactLock, XACT_LOCK } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { enrolmentMilestones } from '../notifications/mail-messages';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
-import { trialRecord } from '../trial/trial-record';
+import { TrialRepository } from '../trial/trial.repository';
 import { alreadyAudited } from '../common/refusal-audit';
 import {
   BlindedParticipantDto,
@@ -30,6 +30,7 @@ import {
 import { planCorrection, withdrawalRefusal } from './correction';
 import { describeFailures, evaluateEligibility } from './eligibility';
 import { ParticipantEntity } from './participant.entity';
+import { ParticipantsRepository } from './participants.repository';
 import { formatParticipantId, toBlindedParticipant } from './participant-views';
 import { stratumKeyOf } from './stratum';
 
@@ -69,6 +70,8 @@ export class ParticipantsService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly outbox: NotificationOutbox,
+    private readonly trials: TrialRepository,
+    private readonly participants: ParticipantsRepository,
   ) {}
 
   async register(actor: Actor, dto: RegisterParticipantDto): Promise<RegisteredParticipantDto> {
@@ -88,18 +91,17 @@ export class ParticipantsService {
       this.uow.write(async (manager): Promise<Outcome<ParticipantEntity>> => {
         // PostgreSQL: registrations take turns (the next number, the target size and the
         // screening number are read, then written) and none runs past a study lock.
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         await advisoryXactLock(manager, XACT_LOCK.registration);
-        const repository = manager.getRepository(ParticipantEntity);
         let refusal: DomainError | undefined;
-        const registered = await repository.count();
+        const registered = await this.participants.countRegistered(manager);
         if (record.lockedAt) refusal = new StudyLocked();
         else if (registered >= this.trial.targetSize) {
           refusal = new Conflict(
             `Registration is closed: the target size of ${this.trial.targetSize} participants is reached`,
             'TARGET_REACHED',
           );
-        } else if (await repository.existsBy({ screeningNumber: dto.screeningNumber })) {
+        } else if (await this.participants.isScreeningNumberTaken(manager, dto.screeningNumber)) {
           refusal = new Conflict(
             `Screening number ${dto.screeningNumber} is already registered`,
             'DUPLICATE',
@@ -125,8 +127,7 @@ export class ParticipantsService {
           return { refusal };
         }
 
-        const last = await repository.find({ order: { number: 'DESC' }, take: 1 });
-        const number = (last[0]?.number ?? 0) + 1;
+        const number = (await this.participants.lastNumber(manager)) + 1;
         const participant: ParticipantEntity = {
           participantId: formatParticipantId(this.trial.participantIds, number),
           number,
@@ -145,7 +146,7 @@ export class ParticipantsService {
           withdrawnBy: null,
           withdrawalReason: null,
         };
-        await repository.insert(participant);
+        await this.participants.insert(manager, participant);
         await this.audit.record(manager, {
           actor,
           action: 'PARTICIPANT_REGISTERED',
@@ -201,9 +202,9 @@ export class ParticipantsService {
             reason: dto.reason,
             ...details,
           });
-        const participant = await this.lockParticipant(manager, participantId);
+        const participant = await this.participants.lockById(manager, participantId);
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         if (record.lockedAt) return refuse(new StudyLocked());
 
         const plan = planCorrection(
@@ -253,9 +254,10 @@ export class ParticipantsService {
         if (plan.changed.includes('screeningNumber')) {
           // PostgreSQL: the uniqueness check takes its turn with registrations.
           await advisoryXactLock(manager, XACT_LOCK.registration);
-          const taken = await manager
-            .getRepository(ParticipantEntity)
-            .existsBy({ screeningNumber: plan.after.screeningNumber });
+          const taken = await this.participants.isScreeningNumberTaken(
+            manager,
+            plan.after.screeningNumber,
+          );
           if (taken) {
             return refuse(
               new Conflict(
@@ -269,10 +271,9 @@ export class ParticipantsService {
           ParticipantEntity,
           'screeningNumber' | 'age' | 'eligibility' | 'stratum'
         > = { ...plan.after, eligibility: canonicalJson(plan.after.eligibility) };
-        // Only the changed columns are written: SQLite's guard of an allocated participant's
-        // stratum fires on any UPDATE that names the column, changed or not.
+        // Only the changed columns are written (see ParticipantsRepository.correct).
         const update = Object.fromEntries(plan.changed.map((field) => [field, stored[field]]));
-        await manager.getRepository(ParticipantEntity).update({ participantId }, update);
+        await this.participants.correct(manager, participantId, update);
         Object.assign(participant, stored);
         await this.audit.record(manager, {
           actor,
@@ -309,9 +310,9 @@ export class ParticipantsService {
       this.uow.write(async (manager): Promise<Outcome<BlindedParticipantDto>> => {
         const refuse = (refusal: DomainError) =>
           this.refuse(manager, actor, 'WITHDRAWAL_REFUSED', participantId, refusal, { reason });
-        const participant = await this.lockParticipant(manager, participantId);
+        const participant = await this.participants.lockById(manager, participantId);
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
-        const record = await trialRecord(manager, this.trial.protocolId, 'share');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         switch (withdrawalRefusal({ locked: record.lockedAt !== null, ...participant })) {
           case 'study-locked':
             return refuse(new StudyLocked());
@@ -328,14 +329,11 @@ export class ParticipantsService {
         participant.withdrawnAt = new Date().toISOString();
         participant.withdrawnBy = actor.username;
         participant.withdrawalReason = reason;
-        await manager.getRepository(ParticipantEntity).update(
-          { participantId },
-          {
-            withdrawnAt: participant.withdrawnAt,
-            withdrawnBy: participant.withdrawnBy,
-            withdrawalReason: participant.withdrawalReason,
-          },
-        );
+        await this.participants.markWithdrawn(manager, participantId, {
+          withdrawnAt: participant.withdrawnAt,
+          withdrawnBy: participant.withdrawnBy,
+          withdrawalReason: participant.withdrawalReason,
+        });
         await this.audit.record(manager, {
           actor,
           action: 'PARTICIPANT_WITHDRAWN',
@@ -362,23 +360,9 @@ export class ParticipantsService {
     manager: EntityManager,
     participantId: string,
   ): Promise<{ allocated: boolean; unblindedAt: string | null } | undefined> {
-    const repository = manager.getRepository(ParticipantEntity);
-    const participant = isPostgres(manager)
-      ? await repository.findOne({ where: { participantId }, lock: { mode: 'pessimistic_read' } })
-      : await repository.findOneBy({ participantId });
+    const participant = await this.participants.lockByIdShared(manager, participantId);
     if (!participant) return undefined;
     return { allocated: participant.allocatedAt !== null, unblindedAt: participant.unblindedAt };
-  }
-
-  /** The participant's row, held FOR UPDATE on PostgreSQL against an allocation in flight. */
-  private lockParticipant(
-    manager: EntityManager,
-    participantId: string,
-  ): Promise<ParticipantEntity | null> {
-    const repository = manager.getRepository(ParticipantEntity);
-    return isPostgres(manager)
-      ? repository.findOne({ where: { participantId }, lock: { mode: 'pessimistic_write' } })
-      : repository.findOneBy({ participantId });
   }
 
   /** Records a refusal in the caller's transaction (with its code, status and why it was asked). */
@@ -405,20 +389,14 @@ export class ParticipantsService {
   /** Every participant in registration order, or only the one with `screeningNumber` (unique). */
   list(filter: { screeningNumber?: string } = {}): Promise<BlindedParticipantDto[]> {
     return this.uow.read(async (manager) => {
-      const participants = await manager.getRepository(ParticipantEntity).find({
-        where:
-          filter.screeningNumber === undefined ? {} : { screeningNumber: filter.screeningNumber },
-        order: { number: 'ASC' },
-      });
+      const participants = await this.participants.list(manager, filter);
       return participants.map(toBlindedParticipant);
     });
   }
 
   get(participantId: string): Promise<BlindedParticipantDto> {
     return this.uow.read(async (manager) => {
-      const participant = await manager
-        .getRepository(ParticipantEntity)
-        .findOneBy({ participantId });
+      const participant = await this.participants.findById(manager, participantId);
       if (!participant) throw new NotFound(`No participant ${participantId}`);
       return toBlindedParticipant(participant);
     });

@@ -1,11 +1,30 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AllocationModule } from '../allocation/allocation.module';
+import { BlindingAssessmentModule } from '../blinding-assessment/blinding-assessment.module';
+import { EnvelopesModule } from '../envelopes/envelopes.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { UnblindingModule } from '../unblinding/unblinding.module';
 import { ListSimulationService } from './list-simulation.service';
+import { RandomizationListRepository } from './randomization-list.repository';
 import { RandomizationController } from './randomization.controller';
 import { RandomizationService } from './randomization.service';
 
+/**
+ * Global: allocation, unblinding, envelopes, the blinding assessment, the trial's status and the
+ * health checks all read the list.
+ * It imports the modules whose tables a training reset clears (through their repositories).
+ */
+@Global()
 @Module({
+  imports: [
+    ParticipantsModule,
+    AllocationModule,
+    UnblindingModule,
+    BlindingAssessmentModule,
+    EnvelopesModule,
+  ],
   controllers: [RandomizationController],
-  providers: [RandomizationService, ListSimulationService],
-  exports: [RandomizationService],
+  providers: [RandomizationService, ListSimulationService, RandomizationListRepository],
+  exports: [RandomizationService, RandomizationListRepository],
 })
 export class RandomizationModule {}

@@ -12,15 +12,13 @@ import { NotificationOutbox } from '../notifications/notification-outbox';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
-import { trialRecord } from '../trial/trial-record';
+import { TrialRepository } from '../trial/trial.repository';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
-import { DowntimeEnvelopeEntity } from '../envelopes/downtime-envelope.entity';
-import { IdempotencyKeyEntity } from '../allocation/idempotency-key.entity';
-import { NotificationEntity } from '../notifications/notification.entity';
-import { ParticipantEntity } from '../participants/participant.entity';
-import { BlindingGuessEntity } from '../blinding-assessment/blinding-guess.entity';
-import { UnblindingReviewEntity } from '../unblinding/unblinding-review.entity';
-import { TrialEntity } from '../trial/trial.entity';
+import { IdempotencyKeysRepository } from '../allocation/idempotency-keys.repository';
+import { GuessesRepository } from '../blinding-assessment/guesses.repository';
+import { EnvelopesRepository } from '../envelopes/envelopes.repository';
+import { ParticipantsRepository } from '../participants/participants.repository';
+import { UnblindingReviewsRepository } from '../unblinding/unblinding-reviews.repository';
 import { ListExportDto, ListGeneratedDto, TrainingListResetDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
 import { SigningKeyPair } from '../crypto/key-material';
@@ -34,11 +32,10 @@ import {
   listReportHtml,
   ListReportSlot,
 } from './list-report';
-import { AuditEntryEntity } from '../audit/audit-entry.entity';
-import { fromAuditRow } from '../audit/audit.service';
 import { sha256Hex } from '../crypto/hashing';
 import { publicKeyBase64, signEd25519 } from '../crypto/ed25519';
 import { RandomizationListEntity } from './randomization-list.entity';
+import { RandomizationListRepository } from './randomization-list.repository';
 import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
 import { SlotEntity } from './slot.entity';
 
@@ -53,7 +50,6 @@ export interface ListReportDownload {
 
 /** The one list of this database's trial. */
 const LIST_ID = 1;
-const INSERT_CHUNK = 500;
 
 export class ListAlreadyGenerated extends Conflict {
   constructor() {
@@ -96,6 +92,13 @@ export class RandomizationService {
     private readonly audit: AuditService,
     @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
     private readonly outbox: NotificationOutbox,
+    private readonly trials: TrialRepository,
+    private readonly lists: RandomizationListRepository,
+    private readonly participants: ParticipantsRepository,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly reviews: UnblindingReviewsRepository,
+    private readonly guesses: GuessesRepository,
+    private readonly envelopes: EnvelopesRepository,
   ) {}
 
   async generate(actor: Actor, seedGiven?: string): Promise<ListGeneratedDto> {
@@ -141,15 +144,12 @@ export class RandomizationService {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'LIST_GENERATION_REFUSED', null, refusal);
         // PostgreSQL: one generation at a time, after any allocation or lock in flight.
-        if ((await trialRecord(manager, protocolId, 'update')).lockedAt)
+        if ((await this.trials.record(manager, protocolId, 'update')).lockedAt)
           return refuse(new StudyLocked());
-        if (await manager.getRepository(RandomizationListEntity).existsBy({ protocolId })) {
+        if (await this.lists.exists(manager, protocolId)) {
           return refuse(new ListAlreadyGenerated());
         }
-        await manager.getRepository(RandomizationListEntity).insert(list);
-        for (let start = 0; start < sealed.length; start += INSERT_CHUNK) {
-          await manager.getRepository(SlotEntity).insert(sealed.slice(start, start + INSERT_CHUNK));
-        }
+        await this.lists.insert(manager, list, sealed);
         await this.audit.record(manager, {
           actor,
           action: 'LIST_GENERATED',
@@ -265,17 +265,18 @@ export class RandomizationService {
 
   /**
    * Training mode only: clears the practice instance's list, slots and participants (with their
-   * allocations, unblindings, reviews, blinding guesses and pending notices) and the study lock, so that a new
+   * allocations, unblindings, reviews, blinding guesses, downtime envelopes and pending notices) and the study lock, so that a new
    * course starts from an empty trial. The audit log keeps every earlier entry and gains a
-   * TRAINING_RESET entry in the same transaction. The one place that writes other modules'
-   * tables, on purpose: the reset is one transaction or nothing. On a clinical database it is
+   * TRAINING_RESET entry in the same transaction. The one action that clears other modules'
+   * tables, on purpose, through their repositories: the reset is one transaction or nothing.
+   * On a clinical database it is
    * refused here (409 TRAINING_ONLY) and, below this code, by the triggers that allow these
    * deletes only in a database whose trial row says training.
    */
   resetTrainingList(actor: Actor, reason: string): Promise<TrainingListResetDto> {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<TrainingListResetDto>> => {
-        const record = await trialRecord(manager, this.trial.protocolId, 'update');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'update');
         if (!this.config.training || !record.training) {
           return this.audit.recordRefusal(
             manager,
@@ -288,35 +289,18 @@ export class RandomizationService {
             ),
           );
         }
-        const list = await manager
-          .getRepository(RandomizationListEntity)
-          .findOneBy({ protocolId: this.trial.protocolId });
-        const clearedParticipants = await manager.getRepository(ParticipantEntity).count();
-        const clearedSlots = await manager.getRepository(SlotEntity).count();
+        const list = await this.lists.listOf(manager, this.trial.protocolId);
+        const clearedParticipants = await this.participants.countRegistered(manager);
+        const clearedSlots = await this.lists.countSlots(manager);
         // Children before parents (foreign keys); each statement is the same on both dialects.
-        for (const entity of [
-          IdempotencyKeyEntity,
-          UnblindingReviewEntity,
-          BlindingGuessEntity,
-          DowntimeEnvelopeEntity,
-          SlotEntity,
-        ]) {
-          await manager.createQueryBuilder().delete().from(entity).execute();
-        }
-        await manager
-          .createQueryBuilder()
-          .delete()
-          .from(NotificationEntity)
-          .where('participant_id IS NOT NULL')
-          .execute();
-        await manager.createQueryBuilder().delete().from(RandomizationListEntity).execute();
-        await manager.createQueryBuilder().delete().from(ParticipantEntity).execute();
-        await manager
-          .getRepository(TrialEntity)
-          .update(
-            { protocolId: record.protocolId },
-            { lockedAt: null, lockedBy: null, lockReason: null },
-          );
+        await this.idempotencyKeys.deleteAll(manager);
+        await this.reviews.deleteAll(manager);
+        await this.guesses.deleteAll(manager);
+        await this.envelopes.deleteAll(manager);
+        await this.lists.deleteAll(manager);
+        await this.outbox.deleteParticipantNotices(manager);
+        await this.participants.deleteAll(manager);
+        await this.trials.clearLock(manager, record.protocolId);
         const entry = await this.audit.record(manager, {
           actor,
           action: 'TRAINING_RESET',
@@ -351,7 +335,7 @@ export class RandomizationService {
       this.uow.write(async (manager): Promise<Outcome<ListExportDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'LIST_EXPORT_REFUSED', null, refusal);
-        if (!(await trialRecord(manager, this.trial.protocolId)).lockedAt) {
+        if (!(await this.trials.record(manager, this.trial.protocolId)).lockedAt) {
           return refuse(new NotLockedYet());
         }
         const opened = await this.open(manager);
@@ -396,21 +380,18 @@ export class RandomizationService {
       this.uow.write(async (manager): Promise<Outcome<ListReportDownload>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'LIST_EXPORT_REFUSED', null, refusal);
-        const record = await trialRecord(manager, this.trial.protocolId);
+        const record = await this.trials.record(manager, this.trial.protocolId);
         if (!record.lockedAt) return refuse(new NotLockedYet());
-        const list = await manager
-          .getRepository(RandomizationListEntity)
-          .findOneBy({ protocolId: this.trial.protocolId });
+        const list = await this.lists.listOf(manager, this.trial.protocolId);
         const opened = await this.open(manager);
         if (!list || !opened) {
           return refuse(new Conflict('There is no randomization list to export', 'NO_LIST'));
         }
         const allocatedAt = new Map(
-          (
-            await manager
-              .getRepository(SlotEntity)
-              .find({ where: { listId: list.id }, order: { id: 'ASC' } })
-          ).map((row) => [`${row.stratum}\u0000${row.slot}`, row.allocatedAt]),
+          (await this.lists.slotsInOrder(manager, list.id)).map((row) => [
+            `${row.stratum}\u0000${row.slot}`,
+            row.allocatedAt,
+          ]),
         );
         let slots: ListReportSlot[];
         try {
@@ -438,11 +419,8 @@ export class RandomizationService {
           details: { commitment: opened.commitment, slots: slots.length, format },
         });
         if (format === 'csv') return { ok: { body: csv, csvSignature, publicKey } };
-        const generated = await manager.getRepository(AuditEntryEntity).findOne({
-          where: { action: 'LIST_GENERATED', outcome: 'SUCCESS' },
-          order: { seq: 'ASC' },
-        });
-        const source = generated ? fromAuditRow(generated).details.seedSource : undefined;
+        const generated = await this.audit.firstEntryOf(manager, 'LIST_GENERATED', 'SUCCESS');
+        const source = generated?.details.seedSource;
         const body = listReportHtml({
           trial: this.trial,
           method: opened.method,
@@ -470,11 +448,9 @@ export class RandomizationService {
    */
   private async open(manager: EntityManager): Promise<ListExport | undefined> {
     const protocolId = this.trial.protocolId;
-    const list = await manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
+    const list = await this.lists.listOf(manager, protocolId);
     if (!list) return undefined;
-    const rows = await manager
-      .getRepository(SlotEntity)
-      .find({ where: { listId: list.id }, order: { id: 'ASC' } });
+    const rows = await this.lists.slotsInOrder(manager, list.id);
     return {
       trial: this.trial,
       method: list.method,
@@ -505,7 +481,7 @@ export class RandomizationService {
     manager: EntityManager,
     participantId: string,
   ): Promise<Outcome<{ slot: number; stratum: string; target: string }>> {
-    const slot = await manager.getRepository(SlotEntity).findOneBy({ participantId });
+    const slot = await this.lists.slotOf(manager, participantId);
     if (!slot) throw new Error(`Allocated participant ${participantId} has no slot`);
     try {
       return {

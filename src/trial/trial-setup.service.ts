@@ -13,10 +13,11 @@ import {
 } from '../database/installation-marker';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
-import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { RandomizationListRepository } from '../randomization/randomization-list.repository';
 import { trainingMismatch } from '../training/training';
 import { trialDefinitionHash } from './trial-definition-hash';
 import { TrialEntity } from './trial.entity';
+import { TrialRepository } from './trial.repository';
 
 /**
  * Binds the database to its trial at first start. A database is one trial's: starting it with
@@ -38,6 +39,8 @@ export class TrialSetupService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly trials: TrialRepository,
+    private readonly lists: RandomizationListRepository,
   ) {}
 
   async ensureTrialRecord(): Promise<void> {
@@ -46,8 +49,7 @@ export class TrialSetupService {
     const markerPath = installationMarkerPath(this.config.dataDir);
     const marker = inMemory ? undefined : readInstallationMarker(markerPath);
     const installation = await this.uow.write(async (manager) => {
-      const repository = manager.getRepository(TrialEntity);
-      const existing = await repository.find();
+      const existing = await this.trials.all(manager);
       if (marker && existing.length === 0) {
         throw new DatabaseFileRefused(
           `The database ${this.config.databasePath} holds no trial, but ${markerPath} records that trial ` +
@@ -64,9 +66,7 @@ export class TrialSetupService {
       }
       const mine = existing[0];
       if (mine) {
-        const list = await manager
-          .getRepository(RandomizationListEntity)
-          .findOneBy({ protocolId: this.trial.protocolId });
+        const list = await this.lists.listOf(manager, this.trial.protocolId);
         if (list && list.definitionHash !== definitionHash) {
           throw new Error(
             `TRIAL_CONFIG: the trial file ${this.trial.protocolId} differs from the one its randomization list ` +
@@ -100,10 +100,7 @@ export class TrialSetupService {
         if (mine.installationId === null) {
           // A database set up before installation ids existed gets one now.
           mine.installationId = newInstallationId();
-          await repository.update(
-            { protocolId: mine.protocolId },
-            { installationId: mine.installationId },
-          );
+          await this.trials.setInstallationId(manager, mine.protocolId, mine.installationId);
         }
         return mine;
       }
@@ -117,7 +114,7 @@ export class TrialSetupService {
         lockedBy: null,
         lockReason: null,
       };
-      await repository.insert(created);
+      await this.trials.create(manager, created);
       await this.audit.record(manager, {
         actor: SYSTEM_ACTOR,
         action: 'SYSTEM_INITIALIZED',

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { Conflict } from '../common/domain-errors';
@@ -7,13 +6,12 @@ import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EnvelopesService } from '../envelopes/envelopes.service';
-import { ParticipantEntity } from '../participants/participant.entity';
-import { RandomizationListEntity } from '../randomization/randomization-list.entity';
+import { ParticipantsRepository } from '../participants/participants.repository';
+import { RandomizationListRepository } from '../randomization/randomization-list.repository';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
 import { StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
-import { trialRecord } from './trial-record';
-import { TrialEntity } from './trial.entity';
+import { TrialRepository } from './trial.repository';
 
 @Injectable()
 export class TrialService {
@@ -23,15 +21,17 @@ export class TrialService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly envelopes: EnvelopesService,
+    private readonly trials: TrialRepository,
+    private readonly participants: ParticipantsRepository,
+    private readonly lists: RandomizationListRepository,
   ) {}
 
   /** The trial's design and progress, blinded: counts only, never anyone's allocation. */
   status(): Promise<TrialStatusDto> {
     const protocolId = this.trial.protocolId;
     return this.uow.read(async (manager) => {
-      const record = await trialRecord(manager, protocolId);
-      const participants = manager.getRepository(ParticipantEntity);
-      const list = await manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
+      const record = await this.trials.record(manager, protocolId);
+      const list = await this.lists.listOf(manager, protocolId);
       return {
         protocolId,
         title: this.trial.title,
@@ -39,9 +39,9 @@ export class TrialService {
         // The start refused a database recorded otherwise, so the flag is the database's kind.
         training: this.config.training,
         targetSize: this.trial.targetSize,
-        registered: await participants.count(),
-        allocated: await participants.countBy({ allocatedAt: Not(IsNull()) }),
-        unblinded: await participants.countBy({ unblindedAt: Not(IsNull()) }),
+        registered: await this.participants.countRegistered(manager),
+        allocated: await this.participants.countAllocated(manager),
+        unblinded: await this.participants.countUnblinded(manager),
         locked: record.lockedAt !== null,
         lockedAt: record.lockedAt,
         lockedBy: record.lockedBy,
@@ -65,7 +65,7 @@ export class TrialService {
     return unwrap(
       this.uow.write(async (manager): Promise<Outcome<StudyLockedDto>> => {
         // PostgreSQL: waits for allocations and registrations in flight; none starts after it.
-        const record = await trialRecord(manager, this.trial.protocolId, 'update');
+        const record = await this.trials.record(manager, this.trial.protocolId, 'update');
         if (record.lockedAt) {
           return this.audit.recordRefusal(
             manager,
@@ -81,7 +81,11 @@ export class TrialService {
         record.lockedAt = new Date().toISOString();
         record.lockedBy = actor.username;
         record.lockReason = reason;
-        await manager.getRepository(TrialEntity).save(record);
+        await this.trials.markLocked(manager, record.protocolId, {
+          lockedAt: record.lockedAt,
+          lockedBy: record.lockedBy,
+          lockReason: record.lockReason,
+        });
         await this.audit.record(manager, {
           actor,
           action: 'STUDY_LOCKED',

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { fromAuditRow } from '../audit/audit.service';
-import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { UnitOfWork } from '../database/unit-of-work';
 import {
   BlindingRegisterDto,
@@ -26,14 +24,17 @@ const text = (value: unknown): string | undefined =>
  */
 @Injectable()
 export class BlindingRegisterService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly auditEntries: AuditEntriesRepository,
+  ) {}
 
   register(): Promise<BlindingRegisterDto> {
     return this.uow.read(async (manager) => {
-      const rows = await manager.getRepository(AuditEntryEntity).find({
-        where: { action: In([...EXPOSING_ACTIONS, 'LIST_EXPORTED']), outcome: 'SUCCESS' },
-        order: { seq: 'ASC' },
-      });
+      const entries = await this.auditEntries.successesOf(manager, [
+        ...EXPOSING_ACTIONS,
+        'LIST_EXPORTED',
+      ]);
       const byParticipant = new Map<string, ExposureDto[]>();
       const envelopes = new Map<string, EnvelopeHoldingDto>();
       const fullListExports: FullListExportDto[] = [];
@@ -42,7 +43,7 @@ export class BlindingRegisterService {
         list.push(exposure);
         byParticipant.set(participantId, list);
       };
-      for (const entry of rows.map(fromAuditRow)) {
+      for (const entry of entries) {
         const exposure = {
           username: entry.actor,
           roles: entry.roles,

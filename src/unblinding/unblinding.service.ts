@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { describeWait } from '../auth/login-throttle';
@@ -12,8 +11,10 @@ import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationOutbox } from '../notifications/notification-outbox';
+import { NotificationsRepository } from '../notifications/notifications.repository';
 import { recipientOrigin } from '../notifications/notification-worker';
 import { ParticipantEntity } from '../participants/participant.entity';
+import { ParticipantsRepository } from '../participants/participants.repository';
 import { otherTarget } from '../allocation/preparation';
 import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
@@ -24,6 +25,7 @@ import {
   UnblindingSummaryDto,
 } from './dto/unblinding.dto';
 import { UnblindingReviewEntity } from './unblinding-review.entity';
+import { UnblindingReviewsRepository } from './unblinding-reviews.repository';
 
 /**
  * The state of an unblinding's notices taken together: FAILED as soon as one gave up (someone
@@ -51,6 +53,9 @@ export class UnblindingService {
     private readonly outbox: NotificationOutbox,
     private readonly randomization: RandomizationService,
     private readonly headJournal: HeadJournalService,
+    private readonly participants: ParticipantsRepository,
+    private readonly reviews: UnblindingReviewsRepository,
+    private readonly notifications: NotificationsRepository,
   ) {}
 
   /**
@@ -79,8 +84,7 @@ export class UnblindingService {
       this.uow.write(async (manager): Promise<Outcome<UnblindingDto>> => {
         const refuse = (refusal: Error) =>
           this.audit.recordRefusal(manager, actor, 'UNBLINDING_REFUSED', participantId, refusal);
-        const participants = manager.getRepository(ParticipantEntity);
-        const participant = await participants.findOneBy({ participantId });
+        const participant = await this.participants.findById(manager, participantId);
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
         if (!participant.allocatedAt) {
           return refuse(
@@ -115,7 +119,11 @@ export class UnblindingService {
         participant.unblindedAt = signature.at;
         participant.unblindedBy = actor.username;
         participant.unblindingReason = reason;
-        await participants.save(participant);
+        await this.participants.markUnblinded(manager, participantId, {
+          unblindedAt: participant.unblindedAt,
+          unblindedBy: participant.unblindedBy,
+          unblindingReason: participant.unblindingReason,
+        });
         const notification = await this.outbox.enqueue(
           manager,
           'EMERGENCY_UNBLINDING',
@@ -170,9 +178,7 @@ export class UnblindingService {
             participantId,
             refusal,
           );
-        const participant = await manager
-          .getRepository(ParticipantEntity)
-          .findOneBy({ participantId });
+        const participant = await this.participants.findById(manager, participantId);
         if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
         if (!participant.unblindedAt)
           return refuse(new Conflict(`Participant ${participantId} has not been unblinded`));
@@ -184,8 +190,7 @@ export class UnblindingService {
             ),
           );
         }
-        const reviews = manager.getRepository(UnblindingReviewEntity);
-        const existing = await reviews.findOneBy({ participantId });
+        const existing = await this.reviews.reviewOf(manager, participantId);
         if (existing) {
           return refuse(
             new Conflict(
@@ -200,9 +205,8 @@ export class UnblindingService {
           reviewedBy: actor.username,
           reviewedAt: new Date().toISOString(),
         };
-        // A copy: insert() writes the generated row id into the object it is given, and the
-        // answer is the review, not the row.
-        await reviews.insert({ ...review });
+        // The repository inserts a copy: the answer is the review, not the row.
+        await this.reviews.insert(manager, review);
         await this.audit.record(manager, {
           actor,
           action: 'UNBLINDING_REVIEWED',
@@ -226,20 +230,11 @@ export class UnblindingService {
   /** Every unblinding with its review and notification state; never a target. */
   list(): Promise<UnblindingSummaryDto[]> {
     return this.uow.read(async (manager) => {
-      const unblinded = await manager
-        .getRepository(ParticipantEntity)
-        .find({ where: { unblindedAt: Not(IsNull()) }, order: { unblindedAt: 'ASC' } });
-      const reviews = new Map(
-        (await manager.getRepository(UnblindingReviewEntity).find()).map((r) => [
-          r.participantId,
-          r,
-        ]),
-      );
+      const unblinded = await this.participants.listUnblinded(manager);
+      const reviews = new Map((await this.reviews.all(manager)).map((r) => [r.participantId, r]));
       // A participant's notices: the webhook's and one per email address.
       const notices = new Map<string | null, NotificationEntity[]>();
-      for (const notice of await manager
-        .getRepository(NotificationEntity)
-        .findBy({ kind: 'EMERGENCY_UNBLINDING' })) {
+      for (const notice of await this.notifications.ofKind(manager, 'EMERGENCY_UNBLINDING')) {
         notices.set(notice.participantId, [...(notices.get(notice.participantId) ?? []), notice]);
       }
       return unblinded.map((p) => {

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { hashPassword, randomPassword } from '../crypto/password-hasher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG } from '../runtime';
-import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 export const BOOTSTRAP_ADMIN_USERNAME = 'admin';
@@ -21,10 +21,11 @@ export class AdminBootstrapService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly users: UsersService,
+    private readonly accounts: UsersRepository,
   ) {}
 
   async createAdminIfNoUsers(): Promise<void> {
-    const count = await this.uow.read((manager) => manager.getRepository(UserEntity).count());
+    const count = await this.uow.read((manager) => this.accounts.count(manager));
     if (count > 0) return;
     let password = this.config.bootstrapAdminPassword;
     const generated = password === undefined;
@@ -39,7 +40,7 @@ export class AdminBootstrapService {
     const passwordHash = await hashPassword(password);
     const created = await this.uow.write(async (manager) => {
       // Another process may have bootstrapped meanwhile.
-      if ((await manager.getRepository(UserEntity).count()) > 0) return false;
+      if ((await this.accounts.count(manager)) > 0) return false;
       await this.users.insert(manager, SYSTEM_ACTOR, {
         username: BOOTSTRAP_ADMIN_USERNAME,
         displayName: 'Bootstrap administrator',

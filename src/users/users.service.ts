@@ -4,11 +4,11 @@ import { Actor } from '../common/actor';
 import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../crypto/password-hasher';
-import { selectRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { decodeRoles, encodeRoles, Role } from './role';
 import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 /** A user as the rest of the server sees it: no password hash. */
 export interface ActiveUser {
@@ -45,6 +45,7 @@ export class UsersService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
   ) {}
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserResponseDto> {
@@ -87,12 +88,11 @@ export class UsersService {
     actor: Actor,
     user: { username: string; displayName: string | null; passwordHash: string; roles: Role[] },
   ): Promise<UserEntity> {
-    const repository = manager.getRepository(UserEntity);
-    if (await repository.existsBy({ username: user.username })) {
+    if (await this.users.exists(manager, user.username)) {
       throw new Conflict(`A user named "${user.username}" already exists`, 'DUPLICATE');
     }
     const now = new Date().toISOString();
-    const entity = repository.create({
+    const entity = await this.users.insert(manager, {
       username: user.username,
       displayName: user.displayName,
       passwordHash: user.passwordHash,
@@ -103,7 +103,6 @@ export class UsersService {
       credentialsChangedAt: null,
       tokenVersion: 0,
     });
-    await repository.insert(entity);
     await this.audit.record(manager, {
       actor,
       action: 'USER_CREATED',
@@ -115,7 +114,7 @@ export class UsersService {
 
   list(): Promise<UserResponseDto[]> {
     return this.uow.read(async (manager) => {
-      const users = await manager.getRepository(UserEntity).find({ order: { username: 'ASC' } });
+      const users = await this.users.list(manager);
       return users.map(toUserResponse);
     });
   }
@@ -133,8 +132,7 @@ export class UsersService {
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
     return this.auditingRefusals(actor, () =>
       this.uow.write(async (manager) => {
-        const repository = manager.getRepository(UserEntity);
-        const user = await repository.findOneBy({ username });
+        const user = await this.users.findByUsername(manager, username);
         if (!user) throw new NotFound(`No user named "${username}"`);
         const changes: Record<string, unknown> = {};
         if (dto.roles !== undefined) {
@@ -164,7 +162,7 @@ export class UsersService {
         if (endsSessions) user.tokenVersion = Number(user.tokenVersion) + 1;
         await this.refuseRemovingLastAdmin(manager, user);
         user.updatedAt = new Date().toISOString();
-        await repository.save(user);
+        await this.users.save(manager, user);
         await this.audit.record(manager, {
           actor,
           action: 'USER_UPDATED',
@@ -182,7 +180,7 @@ export class UsersService {
     changed: UserEntity,
   ): Promise<void> {
     if (changed.active && decodeRoles(changed.roles).includes('admin')) return;
-    const admins = (await manager.getRepository(UserEntity).findBy({ active: true })).filter(
+    const admins = (await this.users.listActive(manager)).filter(
       (user) => user.username !== changed.username && decodeRoles(user.roles).includes('admin'),
     );
     if (admins.length === 0) {
@@ -198,18 +196,8 @@ export class UsersService {
    * every request, in the caller's unit of work.
    */
   async tokenHolderIn(manager: EntityManager, username: string): Promise<TokenHolder | undefined> {
-    // Plain SQL: this runs before every authenticated request.
-    const user = await selectRow<{
-      username: string;
-      roles: string;
-      active: boolean | number;
-      tokenVersion: number | string;
-    }>(
-      manager,
-      'SELECT username, roles, active, token_version AS "tokenVersion" ' +
-        'FROM users WHERE username = :username',
-      { username },
-    );
+    // Plain SQL in the repository: this runs before every authenticated request.
+    const user = await this.users.tokenHolder(manager, username);
     if (!user || !user.active) return undefined;
     return {
       username: user.username,
@@ -223,7 +211,7 @@ export class UsersService {
     username: string,
   ): Promise<(TokenHolder & { passwordHash: string; active: boolean }) | undefined> {
     return this.uow.read(async (manager) => {
-      const user = await manager.getRepository(UserEntity).findOneBy({ username });
+      const user = await this.users.findByUsername(manager, username);
       if (!user) return undefined;
       return {
         username: user.username,

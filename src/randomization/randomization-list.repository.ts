@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { advisoryXactLock, stratumLockKey } from '../database/postgres-locks';
+import { execute, selectRow } from '../database/sql';
+import { NOT_RESERVED_BY_ENVELOPE } from '../envelopes/envelopes.repository';
+import { RandomizationListEntity } from './randomization-list.entity';
+import { SealedSlot } from './sealing';
+import { SlotEntity } from './slot.entity';
+
+/** A free slot as the allocation path reads it: sealed, with its row id for the claim. */
+export type FreeSlot = SealedSlot & Pick<SlotEntity, 'id'>;
+
+/** What an allocation needs of the list: its id and commitment (checked once per process). */
+export interface ListHeader {
+  listId: number;
+  commitment: string;
+}
+
+const INSERT_CHUNK = 500;
+
+// Plain SQL on the allocation path: TypeORM's query building costs more than these queries.
+const SELECT_HEADER =
+  'SELECT id AS "listId", commitment FROM randomization_lists WHERE protocol_id = :protocolId';
+/**
+ * The next free slot of the stratum: the lowest position neither claimed nor reserved by a
+ * downtime envelope.
+ */
+const SELECT_FREE_SLOT =
+  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
+  `WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL AND ${NOT_RESERVED_BY_ENVELOPE} ` +
+  'ORDER BY slot LIMIT 1';
+/** The conditional claim: it matches one row, and only while that row is still free. */
+const CLAIM_SLOT =
+  'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
+  'WHERE id = :id AND participant_id IS NULL';
+
+/** The randomization_lists and slots tables: the trial's one list, sealed slot by slot. */
+@Injectable()
+export class RandomizationListRepository {
+  listOf(manager: EntityManager, protocolId: string): Promise<RandomizationListEntity | null> {
+    return manager.getRepository(RandomizationListEntity).findOneBy({ protocolId });
+  }
+
+  exists(manager: EntityManager, protocolId: string): Promise<boolean> {
+    return manager.getRepository(RandomizationListEntity).existsBy({ protocolId });
+  }
+
+  /** The list's id and commitment, undefined before the list is generated. */
+  header(manager: EntityManager, protocolId: string): Promise<ListHeader | undefined> {
+    return selectRow<ListHeader>(manager, SELECT_HEADER, { protocolId });
+  }
+
+  /** Stores a generated list and its sealed slots, in chunks (SQLite's parameter limit). */
+  async insert(
+    manager: EntityManager,
+    list: RandomizationListEntity,
+    slots: Omit<SlotEntity, 'id'>[],
+  ): Promise<void> {
+    await manager.getRepository(RandomizationListEntity).insert(list);
+    for (let start = 0; start < slots.length; start += INSERT_CHUNK) {
+      await manager.getRepository(SlotEntity).insert(slots.slice(start, start + INSERT_CHUNK));
+    }
+  }
+
+  /** Every slot of the list in the order it was stored. */
+  slotsInOrder(manager: EntityManager, listId: number): Promise<SlotEntity[]> {
+    return manager.getRepository(SlotEntity).find({ where: { listId }, order: { id: 'ASC' } });
+  }
+
+  /** The slot a participant holds, null when it holds none. */
+  slotOf(manager: EntityManager, participantId: string): Promise<SlotEntity | null> {
+    return manager.getRepository(SlotEntity).findOneBy({ participantId });
+  }
+
+  countSlots(manager: EntityManager): Promise<number> {
+    return manager.getRepository(SlotEntity).count();
+  }
+
+  /**
+   * The lowest free slot of the stratum, after taking the stratum's claim lock on PostgreSQL:
+   * claims in one stratum take turns, so the slot read here is still free at the claim, and a
+   * claim rolled back leaves it the lowest for the next. (SQLite: the write lock covers it.)
+   */
+  async nextFreeSlot(
+    manager: EntityManager,
+    listId: number,
+    stratum: string,
+  ): Promise<FreeSlot | undefined> {
+    await advisoryXactLock(manager, stratumLockKey(listId, stratum));
+    return selectRow<FreeSlot>(manager, SELECT_FREE_SLOT, { listId, stratum });
+  }
+
+  /** Gives the slot to the participant; false when the slot was no longer free. */
+  async claimSlot(
+    manager: EntityManager,
+    slotId: number,
+    participantId: string,
+    allocatedAt: string,
+  ): Promise<boolean> {
+    const claimed = await execute(manager, CLAIM_SLOT, { id: slotId, participantId, allocatedAt });
+    return claimed === 1;
+  }
+
+  /** Training reset only: every slot, then the list (the triggers refuse it on a clinical database). */
+  async deleteAll(manager: EntityManager): Promise<void> {
+    await manager.createQueryBuilder().delete().from(SlotEntity).execute();
+    await manager.createQueryBuilder().delete().from(RandomizationListEntity).execute();
+  }
+}
