@@ -48,7 +48,7 @@ export async function advisoryXactLock(
   }
 }
 
-/** The text key of one stratum's slot claims (allocation.service.ts). */
+/** The text key of one stratum's slot claims (randomization-list.repository.ts). */
 export function stratumLockKey(listId: number, stratum: string): { text: string } {
   return { text: `slots:${listId}:${stratum}` };
 }
