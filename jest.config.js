@@ -24,6 +24,7 @@ const ON_POSTGRES = [
   'list-integrity',
   'blinding-assessment',
   'downtime-envelopes',
+  'startup-integrity',
 ];
 
 /**

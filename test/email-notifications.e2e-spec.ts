@@ -1,18 +1,12 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { formatInTimeZone } from '../src/allocation/preparation';
 import { createApp } from '../src/app.factory';
 import { ChainedAuditEntry } from '../src/audit/audit-chain';
 import { NCT_TRIAL_FILE, nctTrial, registration } from './support/trial-fixtures';
 import { ReceivedMail, SmtpReceiver, startSmtpReceiver } from './support/smtp-receiver';
-import {
-  ADMIN_PASSWORD,
-  startTestApp,
-  TestApp,
-  testDatabaseKind,
-  USER_PASSWORD,
-} from './support/test-app';
+import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+import { slotGuardDrops } from './support/test-database';
 import { waitFor } from './support/webhook-receiver';
 
 const trial = nctTrial();
@@ -303,131 +297,114 @@ describe('Email delivery retries (end to end)', () => {
   );
 });
 
-describe('Email on a list integrity failure (end to end)', () => {
-  // The tampering goes through the SQLite file; on PostgreSQL the same start-up check is
-  // proved by the SQLite run (the check and the notice share no dialect-specific code).
-  const onSqlite = testDatabaseKind() === 'sqlite' ? it : it.skip;
-  onSqlite(
-    "emails the trial file's admins when the start finds the list broken; the recipients leave the trial's identity alone",
-    async () => {
-      const relay = await startSmtpReceiver();
-      const t = await startTestApp({ NOTIFICATION_POLL_MS: '20' });
-      try {
-        const statistician = await t.userWith('stat', ['statistician']);
-        await t
-          .http()
-          .post('/api/randomization-list')
-          .set('Authorization', statistician)
-          .send({ seed: SEED })
-          .expect(201);
-        await t.app.close();
-        const db = new Database(t.config.databasePath);
-        try {
-          db.exec(
-            'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
-          );
-          db.exec(
-            'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5',
-          );
-        } finally {
-          db.close();
-        }
-        // The same trial with a mailRecipients section: the start accepts it as the same trial.
-        const file = join(t.dataDir, 'trial-with-recipients.json');
-        copyFileSync(NCT_TRIAL_FILE, file);
-        const withRecipients = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-        writeFileSync(
-          file,
-          JSON.stringify({ ...withRecipients, mailRecipients: { admins: [ADMIN] } }),
-        );
-        const restarted = await createApp({
-          ...t.config,
-          trialConfigPath: file,
-          notifications: {
-            ...t.config.notifications,
-            mail: {
-              smtpUrl: relay.url,
-              smtpDisplay: 'smtp://127.0.0.1',
-              from: FROM,
-              recipients: {},
-            },
-          },
-        });
-        try {
-          await waitFor(() => relay.received.length === 1, 60_000);
-          const [mail] = relay.received;
-          expect(mail.to).toEqual([ADMIN]);
-          expect(subjectOf(mail)).toBe(
-            '[NCT02286011] The randomization list failed its integrity check',
-          );
-          const entries = await t.database.auditEntries();
-          const failure = entries.find((e) => e.action === 'LIST_INTEGRITY_FAILED');
-          const text = readable(mail.raw);
-          expect(text).toContain(`Audit entry: seq ${failure?.seq} (action LIST_INTEGRITY_FAILED)`);
-          expect(text).toContain('Found by: the check of the whole list at start');
-          expect(text).not.toMatch(/\b(left|right|izquierda|derecha)\b/i);
-          expect(text).not.toContain(failure?.reason ?? 'no reason recorded');
-        } finally {
-          await restarted.close();
-        }
-      } finally {
-        await t.close().catch(() => undefined);
-        await relay.close();
-      }
-    },
-  );
+/**
+ * From outside the server (the SQLite file, or SQL through pg on PostgreSQL): the slots' guards
+ * dropped, slot `to` gets the ciphertext of slot `from`.
+ */
+async function tamperSlot(t: TestApp, from: number, to: number): Promise<void> {
+  for (const sql of [
+    ...slotGuardDrops(t.database.kind),
+    `UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = ${from}) WHERE slot = ${to}`,
+  ])
+    await t.database.execute(sql);
+}
 
-  onSqlite(
-    'emails the admins once when an allocation finds its slot tampered with, however often it is retried',
-    async () => {
-      const relay = await startSmtpReceiver();
-      const t = await startTestApp(mailEnv(relay));
+describe('Email on a list integrity failure (end to end)', () => {
+  it("emails the trial file's admins when the start finds the list broken; the recipients leave the trial's identity alone", async () => {
+    const relay = await startSmtpReceiver();
+    const t = await startTestApp({ NOTIFICATION_POLL_MS: '20' });
+    try {
+      const statistician = await t.userWith('stat', ['statistician']);
+      await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', statistician)
+        .send({ seed: SEED })
+        .expect(201);
+      await t.app.close();
+      await tamperSlot(t, 6, 5);
+      // The same trial with a mailRecipients section: the start accepts it as the same trial.
+      const file = join(t.dataDir, 'trial-with-recipients.json');
+      copyFileSync(NCT_TRIAL_FILE, file);
+      const withRecipients = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(
+        file,
+        JSON.stringify({ ...withRecipients, mailRecipients: { admins: [ADMIN] } }),
+      );
+      const restarted = await createApp({
+        ...t.config,
+        trialConfigPath: file,
+        notifications: {
+          ...t.config.notifications,
+          mail: {
+            smtpUrl: relay.url,
+            smtpDisplay: 'smtp://127.0.0.1',
+            from: FROM,
+            recipients: {},
+          },
+        },
+      });
       try {
-        const statistician = await t.userWith('stat', ['statistician']);
-        const pharmacist = await t.userWith('pharm', ['pharmacist']);
-        await t
-          .http()
-          .post('/api/randomization-list')
-          .set('Authorization', statistician)
-          .send({ seed: SEED })
-          .expect(201);
-        await t
-          .http()
-          .post('/api/participants')
-          .set('Authorization', pharmacist)
-          .send(registration(trial, 'SCR-1'))
-          .expect(201);
-        const db = new Database(t.config.databasePath);
-        try {
-          db.exec(
-            'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
-          );
-          db.exec(
-            'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 2) WHERE slot = 1',
-          );
-        } finally {
-          db.close();
-        }
-        for (let attempt = 0; attempt < 3; attempt += 1) {
-          await t
-            .http()
-            .post('/api/participants/ELA-001/allocation')
-            .set('Authorization', pharmacist)
-            .expect(409);
-        }
-        await waitUntil(outboxDelivered(t));
+        await waitFor(() => relay.received.length === 1, 60_000);
+        const [mail] = relay.received;
+        expect(mail.to).toEqual([ADMIN]);
+        expect(subjectOf(mail)).toBe(
+          '[NCT02286011] The randomization list failed its integrity check',
+        );
         const entries = await t.database.auditEntries();
-        const failures = entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED');
-        expect(failures).toHaveLength(1);
-        expect(entries.filter((e) => e.action === 'ALLOCATION_REFUSED')).toHaveLength(3);
-        expect(relay.received.map((m) => m.to)).toEqual([[ADMIN]]);
-        const text = readable(relay.received[0].raw);
-        expect(text).toContain('Found by: opening the next slot for an allocation by pharm');
-        expect(text).toContain(`Audit entry: seq ${failures[0].seq}`);
+        const failure = entries.find((e) => e.action === 'LIST_INTEGRITY_FAILED');
+        const text = readable(mail.raw);
+        expect(text).toContain(`Audit entry: seq ${failure?.seq} (action LIST_INTEGRITY_FAILED)`);
+        expect(text).toContain('Found by: the check of the whole list at start');
+        expect(text).not.toMatch(/\b(left|right|izquierda|derecha)\b/i);
+        expect(text).not.toContain(failure?.reason ?? 'no reason recorded');
       } finally {
-        await t.close();
-        await relay.close();
+        await restarted.close();
       }
-    },
-  );
+    } finally {
+      await t.close().catch(() => undefined);
+      await relay.close();
+    }
+  });
+
+  it('emails the admins once when an allocation finds its slot tampered with, however often it is retried', async () => {
+    const relay = await startSmtpReceiver();
+    const t = await startTestApp(mailEnv(relay));
+    try {
+      const statistician = await t.userWith('stat', ['statistician']);
+      const pharmacist = await t.userWith('pharm', ['pharmacist']);
+      await t
+        .http()
+        .post('/api/randomization-list')
+        .set('Authorization', statistician)
+        .send({ seed: SEED })
+        .expect(201);
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, 'SCR-1'))
+        .expect(201);
+      await tamperSlot(t, 2, 1);
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        await t
+          .http()
+          .post('/api/participants/ELA-001/allocation')
+          .set('Authorization', pharmacist)
+          .expect(409);
+      }
+      await waitUntil(outboxDelivered(t));
+      const entries = await t.database.auditEntries();
+      const failures = entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED');
+      expect(failures).toHaveLength(1);
+      expect(entries.filter((e) => e.action === 'ALLOCATION_REFUSED')).toHaveLength(3);
+      expect(relay.received.map((m) => m.to)).toEqual([[ADMIN]]);
+      const text = readable(relay.received[0].raw);
+      expect(text).toContain('Found by: opening the next slot for an allocation by pharm');
+      expect(text).toContain(`Audit entry: seq ${failures[0].seq}`);
+    } finally {
+      await t.close();
+      await relay.close();
+    }
+  });
 });

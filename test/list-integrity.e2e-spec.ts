@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import { newTempDir, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
+import { slotGuardDrops } from './support/test-database';
 
 const trial = nctTrial();
 
@@ -17,17 +18,8 @@ const auditActions = async (t: TestApp): Promise<string[]> =>
  */
 async function tamper(t: TestApp, statements: string[]): Promise<void> {
   // The sealed columns' guards: the set-up's, and key rotation's own for target_sealed.
-  const guards =
-    t.database.kind === 'postgres'
-      ? [
-          'DROP TRIGGER IF EXISTS slots_guard ON slots',
-          'DROP TRIGGER IF EXISTS slots_sealed_fixed ON slots',
-        ]
-      : [
-          'DROP TRIGGER IF EXISTS slots_no_column_update',
-          'DROP TRIGGER IF EXISTS slots_sealed_fixed',
-        ];
-  for (const sql of [...guards, ...statements]) await t.database.execute(sql);
+  for (const sql of [...slotGuardDrops(t.database.kind), ...statements])
+    await t.database.execute(sql);
 }
 
 /** Slot `to` gets the ciphertext of slot `from` (of the same list and stratum). */

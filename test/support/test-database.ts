@@ -31,6 +31,34 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * The statements that drop the guards of the sealed slot columns, as someone holding the database
+ * file or a login that owns the tables would before editing a slot: the set-up's guard and key
+ * rotation's own for target_sealed (slots_sealed_fixed). A test that tampers with slots runs
+ * these first; a new trigger on slots belongs here too.
+ */
+export function slotGuardDrops(kind: TestDatabase['kind']): string[] {
+  return kind === 'postgres'
+    ? [
+        'DROP TRIGGER IF EXISTS slots_guard ON slots',
+        'DROP TRIGGER IF EXISTS slots_sealed_fixed ON slots',
+      ]
+    : [
+        'DROP TRIGGER IF EXISTS slots_no_column_update',
+        'DROP TRIGGER IF EXISTS slots_sealed_fixed',
+      ];
+}
+
+/** The same for the append-only audit log's triggers. */
+export function auditGuardDrops(kind: TestDatabase['kind']): string[] {
+  return kind === 'postgres'
+    ? ['DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries']
+    : [
+        'DROP TRIGGER IF EXISTS audit_entries_no_update',
+        'DROP TRIGGER IF EXISTS audit_entries_no_delete',
+      ];
+}
+
 /** `?` placeholders as PostgreSQL's `$1, $2...` (the tests' SQL has no `?` in literals). */
 function numbered(sql: string): string {
   let n = 0;
@@ -69,6 +97,9 @@ export function testDatabaseOf(config: AppConfig): TestDatabase {
   const withClient = async <T>(url: string, work: (connected: Client) => Promise<T>) => {
     client ??= (async () => {
       const connected = new Client({ connectionString: url });
+      // A connection the database server ends (a fault test stopping it) must not crash the test
+      // run as an unhandled 'error' event: the inspector's next query fails instead.
+      connected.on('error', () => undefined);
       await connected.connect();
       return connected;
     })();
