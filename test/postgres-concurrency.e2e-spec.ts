@@ -1,6 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyChain } from '../src/audit/audit-chain';
+import { BlindingCipher } from '../src/crypto/blinding-cipher';
+import { slotAssociatedData } from '../src/randomization/sealing';
 import { LOCK_NAMESPACE, stratumLockKey } from '../src/database/postgres-locks';
 import { loadTrialFile } from '../src/config/trial-file.loader';
 import { auditEntryOfRow, AuditRow } from './support/database-file';
@@ -147,7 +149,12 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
             Array.from({ length: ASKS_PER_PARTICIPANT }, (_, k) => ({ id, k })),
           ),
         );
-        const answers: { id: string; status: number; body: Record<string, unknown> }[] = [];
+        const answers: {
+          id: string;
+          server: number;
+          status: number;
+          body: Record<string, unknown>;
+        }[] = [];
         await pool(asks, CONCURRENCY, async ({ id, k }) => {
           const server = (participants.indexOf(id) + k) % SERVERS;
           const answer = await call(
@@ -156,7 +163,7 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
             `/api/participants/${id}/allocation`,
             tokens[server],
           );
-          answers.push({ id, ...answer });
+          answers.push({ id, server, ...answer });
         });
 
         // Every answer is one of the three a client may get; never a 500.
@@ -173,17 +180,30 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
         // Each participant is allocated at most once, and a stratum's list runs out only when full.
         expect(new Set(granted.map((a) => a.id)).size).toBe(granted.length);
         expect(granted).toHaveLength(STRATA.length * SLOTS);
+        // Every refusal is explained: "already allocated" by a 201 for the same participant;
+        // "exhausted" only for a participant who never got a slot.
+        const grantedIds = new Set(granted.map((a) => a.id));
+        const unexplained = answers.filter(
+          (a) => a.status === 409 && (a.body.code === 'ALREADY_ALLOCATED') !== grantedIds.has(a.id),
+        );
+        expect(unexplained).toEqual([]);
+        // The load really was spread: each process gave some of the slots.
+        for (let server = 0; server < SERVERS; server += 1)
+          expect(granted.filter((a) => a.server === server).length).toBeGreaterThan(0);
 
         const client = await cluster.connect(databaseUrl);
         try {
           const slots = (
             await client.query<{
+              list_id: number;
               stratum: string;
               slot: number;
+              target_sealed: string;
               participant_id: string | null;
               participant_stratum: string | null;
             }>(
-              'SELECT s.stratum, s.slot, s.participant_id, p.stratum AS participant_stratum ' +
+              'SELECT s.list_id, s.stratum, s.slot, s.target_sealed, s.participant_id, ' +
+                'p.stratum AS participant_stratum ' +
                 'FROM slots s LEFT JOIN participants p ON p.participant_id = s.participant_id ' +
                 'ORDER BY s.stratum, s.slot',
             )
@@ -199,6 +219,25 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
             });
             expect(slot.participant_stratum).toBe(slot.stratum);
           }
+          // ...and limb for limb: each 201 named the limb its stored slot seals.
+          const cipher = new BlindingCipher(Buffer.from(env.BLINDING_KEY, 'base64'));
+          const limbOf = new Map(
+            claimed.map((s) => [
+              s.participant_id,
+              cipher.decrypt(
+                s.target_sealed,
+                slotAssociatedData(trial.protocolId, Number(s.list_id), s.stratum, s.slot),
+              ),
+            ]),
+          );
+          expect(granted.filter((a) => limbOf.get(a.id) !== a.body.cellLimb)).toEqual([]);
+          // The participant rows were committed with their slots: marked allocated, exactly these.
+          const marked = (
+            await client.query<{ id: string }>(
+              'SELECT participant_id AS id FROM participants WHERE allocated_at IS NOT NULL',
+            )
+          ).rows.map((row) => row.id);
+          expect(marked.sort()).toEqual([...grantedIds].sort());
           // No slot skipped: each stratum's claimed slots are 1..n.
           const byStratum = new Map<string, number[]>();
           for (const slot of claimed)
