@@ -316,6 +316,41 @@ describe('Downtime envelopes, then reconciliation (end to end)', () => {
     expect(again.body).toMatchObject({ code: 'ENVELOPE_USED' });
   });
 
+  it('refuses a time of opening in an ISO 8601 form that is not a calendar date and time (400, never 500)', async () => {
+    const printed = await print(pharmacist, 'ENV-0003').expect(200);
+    const { code } = inside(printed.body as string);
+    const id = await registerOne();
+    const year = new Date().getUTCFullYear();
+    // Week dates, ordinal dates and the basic format pass a lenient ISO 8601 check, but
+    // JavaScript's Date cannot read them: they were a 500 with nothing recorded.
+    for (const openedAt of [
+      `${year}-W01-1T10:00:00Z`,
+      `${year}-001T10:00:00Z`,
+      `${year}0101T100000Z`,
+    ]) {
+      const before = (await t.database.auditEntries()).length;
+      const response = await record(pharmacist, id, {
+        envelopeNumber: 'ENV-0003',
+        openingCode: code,
+        openedAt,
+      });
+      expect({
+        openedAt,
+        status: response.status,
+        code: (response.body as { code?: string }).code,
+      }).toEqual({
+        openedAt,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      const added = (await t.database.auditEntries()).slice(before);
+      expect(added.map((e) => e.outcome)).toEqual(['REJECTED']);
+    }
+    expect((await envelopes()).find((e) => e.envelopeNumber === 'ENV-0003')).toMatchObject({
+      status: 'OUTSTANDING',
+    });
+  });
+
   it('refuses a participant already allocated online (409 ALREADY_ALLOCATED)', async () => {
     const printed = await print(pharmacist, 'ENV-0003').expect(200);
     const { code } = inside(printed.body as string);

@@ -311,6 +311,15 @@ export class EnvelopesService {
       }
       const openedAt = new Date(dto.openedAt);
       const now = new Date();
+      if (Number.isNaN(openedAt.getTime())) {
+        // The DTO admits only forms Date reads; this keeps any other out of toISOString (a 500).
+        return refuse(
+          new InvalidInput(
+            `The time of opening ${dto.openedAt} is no time`,
+            'OPENING_TIME_INVALID',
+          ),
+        );
+      }
       if (openedAt.getTime() > now.getTime()) {
         return refuse(
           new InvalidInput(

@@ -55,6 +55,13 @@ export class EnvelopeListDto {
   @ApiProperty({ type: [EnvelopeDto] }) envelopes!: EnvelopeDto[];
 }
 
+/**
+ * A time of opening: the calendar date and time ISO 8601 allows in extended form, with its zone.
+ * IsISO8601 alone also lets week dates (2026-W01-1), ordinal dates (2026-001) and the basic form
+ * through, which JavaScript's Date cannot read.
+ */
+export const OPENED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export class RecordOfflineAllocationDto {
   @ApiProperty({ example: 'ENV-0001', pattern: ENVELOPE_LABEL.source, maxLength: 10 })
   @IsString()
@@ -73,12 +80,16 @@ export class RecordOfflineAllocationDto {
   @ApiProperty({
     example: '2026-03-02T09:15:00+01:00',
     maxLength: 40,
-    description: 'When the envelope was opened (ISO 8601 with a time zone or Z)',
+    pattern: OPENED_AT.source,
+    description:
+      'When the envelope was opened: ISO 8601 calendar date and time (seconds and fraction optional) with a time zone or Z',
   })
   @IsString()
   @MaxLength(40)
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/(Z|[+-]\d\d:\d\d)$/, { message: 'openedAt must name its time zone (Z or ±hh:mm)' })
+  @Matches(OPENED_AT, {
+    message: 'openedAt must read like 2026-03-02T09:15:00+01:00 (date, time and time zone)',
+  })
   openedAt!: string;
 }
 

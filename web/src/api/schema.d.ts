@@ -1297,7 +1297,7 @@ export interface components {
        */
       openingCode: string;
       /**
-       * @description When the envelope was opened (ISO 8601 with a time zone or Z)
+       * @description When the envelope was opened: ISO 8601 calendar date and time (seconds and fraction optional) with a time zone or Z
        * @example 2026-03-02T09:15:00+01:00
        */
       openedAt: string;
