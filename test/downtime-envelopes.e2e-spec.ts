@@ -563,3 +563,103 @@ describe('Downtime envelopes in a stratified trial (end to end)', () => {
     expect((online.body as { slot: number }).slot).toBe(2);
   });
 });
+
+describe('Downtime envelopes printed again after a copy was opened (end to end)', () => {
+  let t: TestApp;
+  afterAll(async () => {
+    await t?.close();
+    jest.useRealTimers();
+  });
+
+  /** Moves the wall clock (Date only: the server's timers and I/O keep running). */
+  const clockAt = (at: number) =>
+    jest.useFakeTimers({
+      now: at,
+      advanceTimers: true,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+
+  it('records the opened copy with the code of the later printing and the time written on the copy', async () => {
+    t = await startTestApp();
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t.userWith('pharm', ['pharmacist']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelope-reprint-e2e-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 1 })
+      .expect(201);
+    const printAt = async (at: number) => {
+      clockAt(at);
+      const pharmacist = await t.login('pharm');
+      const printed = await t
+        .http()
+        .post('/api/downtime-envelopes/ENV-0001/print')
+        .set('Authorization', pharmacist)
+        .expect(200);
+      return { pharmacist, ...inside(printed.text) };
+    };
+    // Printed and sealed; opened during a downtime 20 minutes later; printed again an hour
+    // after that, once the service was back, before anyone recorded the opened copy.
+    const firstPrinting = Date.now();
+    const first = await printAt(firstPrinting);
+    const openedAt = new Date(firstPrinting + 20 * 60_000).toISOString();
+    const second = await printAt(firstPrinting + 80 * 60_000);
+    expect(second.target).toBe(first.target);
+    const registered = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', second.pharmacist)
+      .send(registration(trial, 'SCR-REPRINT'))
+      .expect(201);
+    const id = (registered.body as { participantId: string }).participantId;
+    const record = (body: object) =>
+      t
+        .http()
+        .post(`/api/participants/${id}/offline-allocation`)
+        .set('Authorization', second.pharmacist)
+        .send(body);
+
+    // The opened copy's own code no longer opens (documented); its time is still impossible
+    // before the first printing.
+    const stale = await record({ envelopeNumber: 'ENV-0001', openingCode: first.code, openedAt });
+    expect(stale.body).toMatchObject({ code: 'ENVELOPE_CODE_WRONG' });
+    const early = await record({
+      envelopeNumber: 'ENV-0001',
+      openingCode: second.code,
+      openedAt: new Date(firstPrinting - 5 * 60_000).toISOString(),
+    });
+    expect(early.body).toMatchObject({ code: 'OPENING_TIME_INVALID' });
+    // The later printing's code with the time written on the copy that was opened: recorded.
+    const recorded = await record({
+      envelopeNumber: 'ENV-0001',
+      openingCode: second.code,
+      openedAt,
+    });
+    expect({ status: recorded.status, body: recorded.body as object }).toMatchObject({
+      status: 201,
+      body: { participantId: id, cellLimb: first.target, allocatedAt: openedAt, offline: true },
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AlreadyAllocated } from '../allocation/allocation.service';
 import { AllocationDto } from '../allocation/dto/allocation.dto';
 import { otherTarget, preparationFor } from '../allocation/preparation';
+import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { Actor } from '../common/actor';
@@ -85,6 +86,7 @@ export class EnvelopesService {
     private readonly trials: TrialRepository,
     private readonly participants: ParticipantsRepository,
     private readonly lists: RandomizationListRepository,
+    private readonly auditEntries: AuditEntriesRepository,
   ) {}
 
   /** Reserves the next `perStratum` free slots of every stratum, one envelope each. */
@@ -328,15 +330,20 @@ export class EnvelopesService {
           ),
         );
       }
-      // People write times of opening to the minute: the minute of printing is allowed.
-      const printedMinute = Math.floor(new Date(envelope.printedAt).getTime() / 60_000) * 60_000;
-      if (openedAt.getTime() < printedMinute) {
-        return refuse(
-          new InvalidInput(
-            `The time of opening ${dto.openedAt} is before envelope ${label} was printed (${envelope.printedAt})`,
-            'OPENING_TIME_INVALID',
-          ),
-        );
+      // People write times of opening to the minute: the minute of printing is allowed. The copy
+      // opened may be older than the latest printing (printed again before the opened one was
+      // recorded, the new code typed): only a time before the first printing is impossible.
+      const minute = (at: string) => Math.floor(new Date(at).getTime() / 60_000) * 60_000;
+      if (openedAt.getTime() < minute(envelope.printedAt)) {
+        const firstPrintedAt = await this.firstPrintedAt(manager, envelope);
+        if (openedAt.getTime() < minute(firstPrintedAt)) {
+          return refuse(
+            new InvalidInput(
+              `The time of opening ${dto.openedAt} is before envelope ${label} was first printed (${firstPrintedAt})`,
+              'OPENING_TIME_INVALID',
+            ),
+          );
+        }
       }
 
       const slot = await this.envelopes.slotOf(manager, envelope);
@@ -424,6 +431,19 @@ export class EnvelopesService {
       return { refusal: new NotFound(`No downtime envelope ${label}`, 'ENVELOPE_NOT_FOUND') };
     }
     return { ok: envelope };
+  }
+
+  /**
+   * When the envelope was first printed: its earliest ENVELOPE_PRINTED entry since its issue (a
+   * practice reset numbers envelopes from 1 again), or its latest printing if none is found.
+   */
+  private async firstPrintedAt(manager: EntityManager, envelope: EnvelopeRow): Promise<string> {
+    const label = envelopeLabel(envelope.number);
+    const issuedAt = new Date(envelope.issuedAt).getTime();
+    const first = (await this.auditEntries.successesOf(manager, ['ENVELOPE_PRINTED'])).find(
+      (entry) => entry.details.envelopeNumber === label && new Date(entry.at).getTime() >= issuedAt,
+    );
+    return first?.at ?? envelope.printedAt ?? envelope.issuedAt;
   }
 
   /** The envelope slot's target; a sealed value that fails to open is a list integrity failure. */
