@@ -25,6 +25,7 @@ const ON_POSTGRES = [
   'blinding-assessment',
   'downtime-envelopes',
   'startup-integrity',
+  'blinding-guess-attacks',
 ];
 
 /**

@@ -111,7 +111,7 @@ describe('Blinding assessment (end to end)', () => {
 
   it('ties the stored row to its audit entry by the SHA-256 of the row', async () => {
     const [row] = await t.database.query<Record<string, string>>(
-      "SELECT participant_id, guesser_group, guesser, guess, recorded_at, recorded_by FROM blinding_guesses WHERE guesser = 'assessor-a' AND participant_id = 'ELA-001'",
+      "SELECT participant_id, guesser_group, guesser, guess, recorded_at, recorded_by, record_salt FROM blinding_guesses WHERE guesser = 'assessor-a' AND participant_id = 'ELA-001'",
     );
     const hash = createHash('sha256')
       .update(
@@ -122,9 +122,11 @@ describe('Blinding assessment (end to end)', () => {
           guess: row.guess,
           recordedAt: row.recorded_at,
           recordedBy: row.recorded_by,
+          salt: row.record_salt,
         }),
       )
       .digest('hex');
+    expect(row.record_salt).toMatch(/^[0-9a-f]{64}$/);
     const entry = (await t.database.auditEntries()).find(
       (e) => e.action === 'BLINDING_GUESS_RECORDED' && e.participantId === 'ELA-001',
     );

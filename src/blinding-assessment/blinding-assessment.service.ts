@@ -6,7 +6,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../common/domain-er
 import { Outcome, unwrap } from '../common/outcome';
 import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
-import { sha256Hex } from '../crypto/hashing';
+import { randomHex, sha256Hex } from '../crypto/hashing';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantsService } from '../participants/participants.service';
 import { RandomizationService } from '../randomization/randomization.service';
@@ -119,6 +119,7 @@ export class BlindingAssessmentService {
           guess: dto.guess,
           recordedAt: new Date().toISOString(),
           recordedBy: actor.username,
+          recordSalt: randomHex(32),
         };
         await this.guesses.append(manager, guess);
         await this.audit.record(manager, {
@@ -127,7 +128,8 @@ export class BlindingAssessmentService {
           outcome: 'SUCCESS',
           participantId,
           // No target word in the log (SPEC section 6): the row's hash ties the stored guess to
-          // this entry, so a guess edited behind the triggers' back no longer matches it.
+          // this entry, so a guess edited behind the triggers' back no longer matches it; the
+          // row's secret salt keeps a reader of the log from trying the three answers.
           details: { guesserGroup: guess.guesserGroup, guesser, recordSha256: guessHash(guess) },
         });
         return {
@@ -207,7 +209,11 @@ function describeGuesser(group: GuesserGroup, guesser: string): string {
   return group === 'ASSESSOR' ? `Assessor ${guesser}` : `Participant ${guesser}`;
 }
 
-/** SHA-256 of the canonical JSON of a guess row, recorded in its audit entry. */
+/**
+ * SHA-256 of the canonical JSON of a guess row, recorded in its audit entry. The row's salt is in
+ * it (a row from before the salt, with none, was hashed without one): without a secret, the
+ * other fields all being in the entry, the hash of each of the three answers could be tried.
+ */
 export function guessHash(guess: Omit<BlindingGuessEntity, 'id'>): string {
   return sha256Hex(
     canonicalJson({
@@ -217,6 +223,7 @@ export function guessHash(guess: Omit<BlindingGuessEntity, 'id'>): string {
       guess: guess.guess,
       recordedAt: guess.recordedAt,
       recordedBy: guess.recordedBy,
+      ...(guess.recordSalt === null ? {} : { salt: guess.recordSalt }),
     }),
   );
 }

@@ -32,4 +32,12 @@ export class BlindingGuessEntity {
 
   @Column({ name: 'recorded_by', type: 'varchar', length: 64 })
   recordedBy!: string;
+
+  /**
+   * 32 random bytes (hex), hashed with the row into its audit entry's `recordSha256` so that the
+   * hash cannot be matched by trying the three answers; never leaves the database. Null for a row
+   * recorded before the salt existed (hashed without one).
+   */
+  @Column({ name: 'record_salt', type: 'varchar', length: 64, nullable: true })
+  recordSalt!: string | null;
 }

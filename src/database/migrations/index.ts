@@ -12,6 +12,7 @@ import { Training1764000007600 } from './1764000007600-training';
 import { KeyRotation1764000008400 } from './1764000008400-key-rotation';
 import { DowntimeEnvelopes1764000009000 } from './1764000009000-downtime-envelopes';
 import { BlindingGuesses1764000009500 } from './1764000009500-blinding-guesses';
+import { BlindingGuessSalt1764000009600 } from './1764000009600-blinding-guess-salt';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   KeyRotation1764000008400,
   DowntimeEnvelopes1764000009000,
   BlindingGuesses1764000009500,
+  BlindingGuessSalt1764000009600,
 ];
