@@ -41,7 +41,8 @@ const DATABASE_COMPANIONS = ['', '-wal', '-shm'];
  * the database is no file of the data directory: the tamper tests below that edit it with SQL
  * run there instead ("tampering from outside").
  */
-const onSqliteFile = testDatabaseKind() === 'sqlite' ? it : it.skip;
+/** Suites that work on the SQLite file itself: skipped as a whole on PostgreSQL. */
+const describeOnSqliteFile = testDatabaseKind() === 'sqlite' ? describe : describe.skip;
 
 function removeDatabase(path: string): void {
   for (const suffix of DATABASE_COMPANIONS) rmSync(`${path}${suffix}`, { force: true });
@@ -120,7 +121,7 @@ describe('Start-up integrity: what the installation was set up with (end to end)
   });
 });
 
-describe('Start-up integrity: a missing or replaced database (end to end)', () => {
+describeOnSqliteFile('Start-up integrity: a missing or replaced database (end to end)', () => {
   let t: TestApp;
 
   beforeEach(async () => {
@@ -128,40 +129,35 @@ describe('Start-up integrity: a missing or replaced database (end to end)', () =
   });
   afterEach(() => t?.close());
 
-  onSqliteFile(
-    'writes the installation marker beside the keys at set-up, with the id the database holds',
-    () => {
-      const marker = JSON.parse(
-        readFileSync(join(t.dataDir, 'installation.json'), 'utf8'),
-      ) as Record<string, string>;
-      expect(marker).toMatchObject({
-        protocolId: 'NCT02286011',
-        databasePath: t.config.databasePath,
-        installationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      });
-      const initialized = auditEntriesOf(t.config.databasePath).find(
-        (e) => e.action === 'SYSTEM_INITIALIZED',
-      );
-      expect(initialized?.details.installationId).toBe(marker.installationId);
-    },
-  );
+  it('writes the installation marker beside the keys at set-up, with the id the database holds', () => {
+    const marker = JSON.parse(readFileSync(join(t.dataDir, 'installation.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(marker).toMatchObject({
+      protocolId: 'NCT02286011',
+      databasePath: t.config.databasePath,
+      installationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    const initialized = auditEntriesOf(t.config.databasePath).find(
+      (e) => e.action === 'SYSTEM_INITIALIZED',
+    );
+    expect(initialized?.details.installationId).toBe(marker.installationId);
+  });
 
-  onSqliteFile(
-    'refuses to start when the database was deleted and the marker remains, and creates nothing',
-    async () => {
-      await t.app.close();
-      removeDatabase(t.config.databasePath);
-      await expect(createApp(t.config)).rejects.toThrow(
-        /database .*trial\.sqlite is missing, but .*installation\.json records that trial NCT02286011 was set up here.*Restore the database from its latest backup/,
-      );
-      expect(existsSync(t.config.databasePath)).toBe(false);
-      // An empty file (a truncated copy) is refused the same way.
-      writeFileSync(t.config.databasePath, '');
-      await expect(createApp(t.config)).rejects.toThrow(/is empty, but/);
-    },
-  );
+  it('refuses to start when the database was deleted and the marker remains, and creates nothing', async () => {
+    await t.app.close();
+    removeDatabase(t.config.databasePath);
+    await expect(createApp(t.config)).rejects.toThrow(
+      /database .*trial\.sqlite is missing, but .*installation\.json records that trial NCT02286011 was set up here.*Restore the database from its latest backup/,
+    );
+    expect(existsSync(t.config.databasePath)).toBe(false);
+    // An empty file (a truncated copy) is refused the same way.
+    writeFileSync(t.config.databasePath, '');
+    await expect(createApp(t.config)).rejects.toThrow(/is empty, but/);
+  });
 
-  onSqliteFile('refuses a database that belongs to another installation', async () => {
+  it('refuses a database that belongs to another installation', async () => {
     const other = await startTestApp();
     await other.app.close();
     await t.app.close();
@@ -173,7 +169,7 @@ describe('Start-up integrity: a missing or replaced database (end to end)', () =
     await expect(createApp(t.config)).rejects.toThrow(/is not this installation's/);
   });
 
-  onSqliteFile.each(['replaced', 'removed'])(
+  it.each(['replaced', 'removed'])(
     'stops taking writes (503) once the database file is %s under the running server',
     async (how) => {
       const pharmacist = await t.userWith('pharm', ['pharmacist']);
@@ -243,7 +239,7 @@ function corruptAuditRootPage(path: string): void {
   }
 }
 
-describe('Start-up integrity: corruption (end to end)', () => {
+describeOnSqliteFile('Start-up integrity: corruption (end to end)', () => {
   let t: TestApp;
 
   beforeEach(async () => {
@@ -251,38 +247,35 @@ describe('Start-up integrity: corruption (end to end)', () => {
   });
   afterEach(() => t?.close());
 
-  onSqliteFile(
-    'answers verify with valid:false and the cause on a corrupted page, then refuses to start',
-    async () => {
-      const monitor = await t.userWith('mon', ['monitor']);
-      const pharmacist = await t.userWith('pharm', ['pharmacist']);
-      for (let i = 1; i <= 20; i += 1) {
-        await t
-          .http()
-          .post('/api/participants')
-          .set('Authorization', pharmacist)
-          .send(registration(nctTrial(), `SCR-${i}`))
-          .expect(201);
-      }
-      corruptAuditRootPage(t.config.databasePath);
+  it('answers verify with valid:false and the cause on a corrupted page, then refuses to start', async () => {
+    const monitor = await t.userWith('mon', ['monitor']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    for (let i = 1; i <= 20; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(nctTrial(), `SCR-${i}`))
+        .expect(201);
+    }
+    corruptAuditRootPage(t.config.databasePath);
 
-      const verdict = await t.http().get('/api/audit-log/verify').set('Authorization', monitor);
-      expect(verdict.status).toBe(200);
-      expect(verdict.body).toMatchObject({
-        valid: false,
-        firstInvalidSeq: 1,
-        problem: expect.stringMatching(/database file is corrupted/),
-      });
+    const verdict = await t.http().get('/api/audit-log/verify').set('Authorization', monitor);
+    expect(verdict.status).toBe(200);
+    expect(verdict.body).toMatchObject({
+      valid: false,
+      firstInvalidSeq: 1,
+      problem: expect.stringMatching(/database file is corrupted/),
+    });
 
-      await t.app.close();
-      await expect(createApp(t.config)).rejects.toThrow(
-        /PRAGMA quick_check found the database .*trial\.sqlite damaged: .+ restore the latest backup/,
-      );
-    },
-  );
+    await t.app.close();
+    await expect(createApp(t.config)).rejects.toThrow(
+      /PRAGMA quick_check found the database .*trial\.sqlite damaged: .+ restore the latest backup/,
+    );
+  });
 });
 
-describe('Start-up integrity: lost tails and the head journal (end to end)', () => {
+describeOnSqliteFile('Start-up integrity: lost tails and the head journal (end to end)', () => {
   let t: TestApp;
 
   beforeEach(async () => {
@@ -311,92 +304,84 @@ describe('Start-up integrity: lost tails and the head journal (end to end)', () 
     }
   }
 
-  onSqliteFile(
-    'journals the head after each allocation, refuses a database put back from before, and accepts it on command',
-    async () => {
-      await t.userWith('pharm', ['pharmacist']);
-      const statistician = await t.userWith('stat', ['statistician']);
-      await t
-        .http()
-        .post('/api/randomization-list')
-        .set('Authorization', statistician)
-        .send({ seed: 'lost-tail-test-seed' })
-        .expect(201);
-      await allocate(t.app, ['SCR-1']);
-      const allocated = auditEntriesOf(t.config.databasePath).filter(
-        (e) => e.action === 'ALLOCATED',
-      );
-      // Written before the 201: the journal already covers the allocation.
-      expect(readJournalHead(t.config.headJournalPath)?.entries).toBeGreaterThanOrEqual(
-        allocated[0].seq,
-      );
+  it('journals the head after each allocation, refuses a database put back from before, and accepts it on command', async () => {
+    await t.userWith('pharm', ['pharmacist']);
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'lost-tail-test-seed' })
+      .expect(201);
+    await allocate(t.app, ['SCR-1']);
+    const allocated = auditEntriesOf(t.config.databasePath).filter((e) => e.action === 'ALLOCATED');
+    // Written before the 201: the journal already covers the allocation.
+    expect(readJournalHead(t.config.headJournalPath)?.entries).toBeGreaterThanOrEqual(
+      allocated[0].seq,
+    );
 
-      await t.app.close();
-      const older = join(t.dataDir, 'older.sqlite');
-      copyFileSync(t.config.databasePath, older);
-      const later = await createApp(t.config);
-      await allocate(later, ['SCR-2', 'SCR-3']);
-      await later.close();
-      const journalHead = readJournalHead(t.config.headJournalPath);
-      const lost = auditEntriesOf(t.config.databasePath);
+    await t.app.close();
+    const older = join(t.dataDir, 'older.sqlite');
+    copyFileSync(t.config.databasePath, older);
+    const later = await createApp(t.config);
+    await allocate(later, ['SCR-2', 'SCR-3']);
+    await later.close();
+    const journalHead = readJournalHead(t.config.headJournalPath);
+    const lost = auditEntriesOf(t.config.databasePath);
 
-      removeDatabase(t.config.databasePath);
-      renameSync(older, t.config.databasePath);
-      const kept = auditEntriesOf(t.config.databasePath);
-      const keptHead = kept[kept.length - 1];
-      expect(journalHead?.entries).toBe(lost[lost.length - 1].seq);
-      await expect(createApp(t.config)).rejects.toThrow(
-        `the journal's head is seq ${journalHead?.entries} (hash ${journalHead?.headHash}, signed at ${journalHead?.at}), ` +
-          `the database's head is seq ${keptHead.seq} (hash ${keptHead.hash})`,
-      );
+    removeDatabase(t.config.databasePath);
+    renameSync(older, t.config.databasePath);
+    const kept = auditEntriesOf(t.config.databasePath);
+    const keptHead = kept[kept.length - 1];
+    expect(journalHead?.entries).toBe(lost[lost.length - 1].seq);
+    await expect(createApp(t.config)).rejects.toThrow(
+      `the journal's head is seq ${journalHead?.entries} (hash ${journalHead?.headHash}, signed at ${journalHead?.at}), ` +
+        `the database's head is seq ${keptHead.seq} (hash ${keptHead.hash})`,
+    );
 
-      const accept = createAuditAcceptHeadCommand(() => t.config);
-      await expect(accept.run([], capture())).rejects.toThrow(/--reason/);
-      expect(
-        await accept.run(['--reason', 'restored the 12:00 backup after a disk fault'], capture()),
-      ).toBe(0);
-      const restarted = await createApp(t.config);
-      await restarted.close();
-      const accepted = auditEntriesOf(t.config.databasePath).filter(
-        (e) => e.action === 'AUDIT_HEAD_ACCEPTED',
-      );
-      expect(accepted).toHaveLength(1);
-      expect(accepted[0]).toMatchObject({
-        actor: expect.stringMatching(/^cli:/),
-        reason: 'restored the 12:00 backup after a disk fault',
-        details: {
-          journalHead: { seq: journalHead?.entries, hash: journalHead?.headHash },
-          databaseHead: { seq: keptHead.seq, hash: keptHead.hash },
-        },
-      });
-      expect(
-        readdirSync(t.dataDir).some((name) => name.startsWith('audit-heads.jsonl.superseded-')),
-      ).toBe(true);
-    },
-  );
+    const accept = createAuditAcceptHeadCommand(() => t.config);
+    await expect(accept.run([], capture())).rejects.toThrow(/--reason/);
+    expect(
+      await accept.run(['--reason', 'restored the 12:00 backup after a disk fault'], capture()),
+    ).toBe(0);
+    const restarted = await createApp(t.config);
+    await restarted.close();
+    const accepted = auditEntriesOf(t.config.databasePath).filter(
+      (e) => e.action === 'AUDIT_HEAD_ACCEPTED',
+    );
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      reason: 'restored the 12:00 backup after a disk fault',
+      details: {
+        journalHead: { seq: journalHead?.entries, hash: journalHead?.headHash },
+        databaseHead: { seq: keptHead.seq, hash: keptHead.hash },
+      },
+    });
+    expect(
+      readdirSync(t.dataDir).some((name) => name.startsWith('audit-heads.jsonl.superseded-')),
+    ).toBe(true);
+  });
 
-  onSqliteFile(
-    'refuses a database whose chain disagrees with the journal at the journalled seq',
-    async () => {
-      await t.app.close();
-      // Another installation's database of at least the same length: same seqs, other hashes.
-      const other = await startTestApp({
-        BLINDING_KEY: (t.config.blindingKey as { value: string }).value,
-      });
-      await other.userWith('mon1', ['monitor']);
-      await other.userWith('mon2', ['monitor']);
-      await other.app.close();
-      const journalHead = readJournalHead(t.config.headJournalPath);
-      removeDatabase(t.config.databasePath);
-      copyFileSync(other.config.databasePath, t.config.databasePath);
-      await other.close();
-      await expect(createApp(t.config)).rejects.toThrow(
-        new RegExp(
-          `journal's head is seq ${journalHead?.entries} .*the hash of seq ${journalHead?.entries} differs`,
-        ),
-      );
-    },
-  );
+  it('refuses a database whose chain disagrees with the journal at the journalled seq', async () => {
+    await t.app.close();
+    // Another installation's database of at least the same length: same seqs, other hashes.
+    const other = await startTestApp({
+      BLINDING_KEY: (t.config.blindingKey as { value: string }).value,
+    });
+    await other.userWith('mon1', ['monitor']);
+    await other.userWith('mon2', ['monitor']);
+    await other.app.close();
+    const journalHead = readJournalHead(t.config.headJournalPath);
+    removeDatabase(t.config.databasePath);
+    copyFileSync(other.config.databasePath, t.config.databasePath);
+    await other.close();
+    await expect(createApp(t.config)).rejects.toThrow(
+      new RegExp(
+        `journal's head is seq ${journalHead?.entries} .*the hash of seq ${journalHead?.entries} differs`,
+      ),
+    );
+  });
 });
 
 describe('Start-up integrity: tampering from outside (the SQLite file, or SQL through pg)', () => {
