@@ -104,4 +104,33 @@ describe('Blinding guesses under attack (end to end)', () => {
     }
     expect(recovered).toEqual({});
   });
+  it('answers a LEFT and a RIGHT participant alike: same statuses, headers and bodies but for id and time', async () => {
+    const left = Object.keys(limbs).find((id) => limbs[id] === 'LEFT' && id > 'ELA-003')!;
+    const right = Object.keys(limbs).find((id) => limbs[id] === 'RIGHT' && id > 'ELA-003')!;
+    const shape = async (id: string) => {
+      const answers = [];
+      for (const body of [
+        { guesser: 'ASSESSOR', guess: 'LEFT' },
+        { guesser: 'ASSESSOR', guess: 'RIGHT' },
+        { guesser: 'PARTICIPANT', guess: 'DONT_KNOW' },
+        { guesser: 'PARTICIPANT', guess: 'LEFT' },
+        { guesser: 'ASSESSOR', guess: 'left' },
+      ]) {
+        const response = await guess(tokens.assessor, id, body);
+        const headers = { ...response.headers } as Record<string, string>;
+        for (const name of ['date', 'x-request-id', 'content-length']) delete headers[name];
+        answers.push({
+          status: response.status,
+          headers,
+          body: response.text
+            .replaceAll(id, 'ID')
+            .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, 'TIME'),
+        });
+      }
+      return answers;
+    };
+    const [leftShape, rightShape] = [await shape(left), await shape(right)];
+    expect(leftShape.map((a) => a.status)).toEqual([201, 409, 201, 409, 400]);
+    expect(rightShape).toEqual(leftShape);
+  });
 });
