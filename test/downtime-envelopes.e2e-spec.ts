@@ -663,3 +663,68 @@ describe('Downtime envelopes printed again after a copy was opened (end to end)'
     });
   });
 });
+
+describe('Downtime envelopes: an offline allocation is all or nothing (end to end)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('keeps nothing of an offline allocation whose slot claim does not take (500, envelope still outstanding)', async () => {
+    t = await startTestApp();
+    const statistician = await t.userWith('stat', ['statistician']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelope-all-or-nothing-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 1 })
+      .expect(201);
+    const printed = await t
+      .http()
+      .post('/api/downtime-envelopes/ENV-0001/print')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    const { code } = inside(printed.text);
+    const ids: string[] = [];
+    for (const screening of ['SCR-AON-1', 'SCR-AON-2']) {
+      const registered = await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, screening))
+        .expect(201);
+      ids.push((registered.body as { participantId: string }).participantId);
+    }
+    const [recorded, holder] = ids;
+    // The envelope's slot taken behind the service's back: the envelope and the participant
+    // writes would take, the slot's claim cannot.
+    await t.database.execute(
+      'UPDATE slots SET participant_id = ?, allocated_at = ? WHERE id = (SELECT slot_id FROM downtime_envelopes WHERE number = 1)',
+      [holder, new Date().toISOString()],
+    );
+    const before = (await t.database.auditEntries()).length;
+    const response = await t
+      .http()
+      .post(`/api/participants/${recorded}/offline-allocation`)
+      .set('Authorization', pharmacist)
+      .send({ envelopeNumber: 'ENV-0001', openingCode: code, openedAt: justNow() });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(response.body)).not.toMatch(LIMB_WORDS);
+    const [envelope] = await t.database.query<{ used_at: string | null; participant_id: string }>(
+      'SELECT used_at, participant_id FROM downtime_envelopes WHERE number = 1',
+    );
+    expect(envelope).toEqual({ used_at: null, participant_id: null });
+    const [participant] = await t.database.query<{ allocated_at: string | null }>(
+      'SELECT allocated_at FROM participants WHERE participant_id = ?',
+      [recorded],
+    );
+    expect(participant.allocated_at).toBeNull();
+    const added = (await t.database.auditEntries()).slice(before);
+    expect(added.filter((e) => e.action === 'ALLOCATED')).toEqual([]);
+  });
+});

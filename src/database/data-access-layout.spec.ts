@@ -38,12 +38,67 @@ const FORBIDDEN: { name: string; test: RegExp }[] = [
   },
 ];
 
-function servicesUnder(dir: string): string[] {
+function filesUnder(dir: string, suffix: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : servicesUnder(path);
-    return entry.name.endsWith('.service.ts') ? [path] : [];
+    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : filesUnder(path, suffix);
+    return entry.name.endsWith(suffix) ? [path] : [];
   });
+}
+
+const servicesUnder = (dir: string) => filesUnder(dir, '.service.ts');
+
+/**
+ * The tables each repository owns (docs/operations.md, "Data access"): the only ones it may
+ * write. Reading another aggregate's table in a condition (the list's NOT EXISTS on
+ * downtime_envelopes) is allowed; an INSERT, UPDATE or DELETE of it is not.
+ */
+const OWNED_TABLES: Record<string, string[]> = {
+  'allocation/idempotency-keys.repository.ts': ['idempotency_keys'],
+  'audit/audit-entries.repository.ts': ['audit_entries'],
+  'auth/password-failures.repository.ts': ['password_failures'],
+  'auth/revoked-tokens.repository.ts': ['revoked_tokens'],
+  'blinding-assessment/guesses.repository.ts': ['blinding_guesses'],
+  'envelopes/envelopes.repository.ts': ['downtime_envelopes'],
+  'notifications/notifications.repository.ts': ['notifications'],
+  'participants/participants.repository.ts': ['participants'],
+  'randomization/randomization-list.repository.ts': ['randomization_lists', 'slots'],
+  'trial/trial.repository.ts': ['trials'],
+  'unblinding/unblinding-reviews.repository.ts': ['unblinding_reviews'],
+  'users/users.repository.ts': ['users'],
+};
+
+/** Every entity class with its table, from the `@Entity('table')` decorators under src/. */
+function entityTables(): Map<string, string> {
+  const tables = new Map<string, string>();
+  for (const path of filesUnder(SRC, '.entity.ts')) {
+    const text = readFileSync(path, 'utf8');
+    for (const match of text.matchAll(
+      /@Entity\('(\w+)'\)(?:\s*@\w+\([^\n]*\))*\s*export class (\w+)/g,
+    )) {
+      tables.set(match[2], match[1]);
+    }
+  }
+  return tables;
+}
+
+/**
+ * The tables a repository's text writes: the table of every INSERT INTO, UPDATE ... SET and
+ * DELETE FROM in its SQL, and of every entity it hands to TypeORM (getRepository, from, into),
+ * reads included: a repository reaches another aggregate's entity through that one's repository.
+ */
+export function tablesWritten(text: string, tables: ReadonlyMap<string, string>): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(/\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+(\w+)/g)) {
+    found.add(match[1]);
+  }
+  for (const match of text.matchAll(/\bUPDATE\s+(\w+)\s+SET\b/g)) found.add(match[1]);
+  for (const match of text.matchAll(
+    /\.(?:getRepository|from|into|update|delete)\s*\(\s*(\w+Entity)\b/g,
+  )) {
+    found.add(tables.get(match[1]) ?? match[1]);
+  }
+  return [...found].sort();
 }
 
 /** Every forbidden pattern of a service's text, by name. */
@@ -82,6 +137,49 @@ describe('data access layout', () => {
     ];
     for (const line of before) expect(dataAccessViolations(line)).not.toEqual([]);
     expect(dataAccessViolations("this.logger.log('Select a trial from the list');")).toEqual([]);
+  });
+
+  it('lets each repository write only the tables of its own aggregate', () => {
+    const tables = entityTables();
+    const repositories = filesUnder(SRC, '.repository.ts').map((path) => relative(SRC, path));
+    // A new repository says which tables it owns before it may write any.
+    expect(repositories.filter((file) => !(file in OWNED_TABLES))).toEqual([]);
+    const found = repositories.flatMap((file) => {
+      const owned = new Set(OWNED_TABLES[file]);
+      return tablesWritten(readFileSync(join(SRC, file), 'utf8'), tables)
+        .filter((table) => !owned.has(table))
+        .map((table) => `${file}: ${table}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("recognises a repository writing another aggregate's table", () => {
+    const tables = entityTables();
+    expect(tables.get('ParticipantEntity')).toBe('participants');
+    // The offline allocation's writes as envelopes.repository.ts once made them itself.
+    const before = [
+      "'UPDATE slots SET participant_id = :participantId, allocated_at = :openedAt ' +",
+      "'UPDATE participants SET allocated_at = :openedAt, allocated_by = :usedBy ' +",
+      'await manager.getRepository(ParticipantEntity).update({ participantId }, changed);',
+      'await manager.createQueryBuilder().delete().from(SlotEntity).execute();',
+      "'INSERT INTO audit_entries (seq) VALUES (:seq)'",
+      "'DELETE FROM password_failures WHERE failed_at <= :since'",
+    ];
+    expect(before.map((line) => tablesWritten(line, tables))).toEqual([
+      ['slots'],
+      ['participants'],
+      ['participants'],
+      ['slots'],
+      ['audit_entries'],
+      ['password_failures'],
+    ]);
+    // A read of another table inside a condition is no write.
+    expect(
+      tablesWritten(
+        "'WHERE participant_id IS NULL AND NOT EXISTS (SELECT 1 FROM downtime_envelopes e)'",
+        tables,
+      ),
+    ).toEqual([]);
   });
 
   it('allows only what a service still needs, each with a reason', () => {

@@ -2,16 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { rowLock } from '../database/postgres-locks';
 import { execute, selectRow, selectRows } from '../database/sql';
-import { SealedSlot } from '../randomization/sealing';
+
+/**
+ * The SQL condition of a slot that a downtime envelope holds, outstanding, used or voided. For a
+ * query over `slots` that names the table `slots` (the list's repository applies it).
+ */
+export const RESERVED_BY_ENVELOPE =
+  'EXISTS (SELECT 1 FROM downtime_envelopes e WHERE e.slot_id = slots.id)';
 
 /**
  * The one SQL condition that keeps a reserved slot out of online allocation: a slot that any
- * downtime envelope holds, outstanding, used or voided, is never the next free slot of its
- * stratum (a voided envelope's slot stays consumed: docs/operations.md, "Downtime envelopes").
- * For a query over `slots` that names the table `slots`.
+ * downtime envelope holds is never the next free slot of its stratum (a voided envelope's slot
+ * stays consumed: docs/operations.md, "Downtime envelopes").
  */
-export const NOT_RESERVED_BY_ENVELOPE =
-  'NOT EXISTS (SELECT 1 FROM downtime_envelopes e WHERE e.slot_id = slots.id)';
+export const NOT_RESERVED_BY_ENVELOPE = `NOT ${RESERVED_BY_ENVELOPE}`;
 
 /** An envelope as the service reads it: what it is, and where it stands. */
 export interface EnvelopeRow {
@@ -33,9 +37,6 @@ export interface EnvelopeRow {
   voidedAt: string | null;
 }
 
-/** A free slot, with what opening it needs. */
-export type ReservableSlot = SealedSlot & { id: number };
-
 const ENVELOPE_COLUMNS =
   'id, number, list_id AS "listId", slot_id AS "slotId", stratum, issued_at AS "issuedAt", ' +
   'issued_by AS "issuedBy", code_hash AS "codeHash", printed_at AS "printedAt", ' +
@@ -45,38 +46,12 @@ const ENVELOPE_COLUMNS =
 const OUTSTANDING = 'used_at IS NULL AND voided_at IS NULL';
 
 /**
- * Data access of downtime envelopes (issue 15 item 2): the downtime_envelopes table, and the two
- * writes an offline allocation makes to its slot and participant, which are the same writes as
- * the online claim's (allocation.service.ts) and belong with them in the slots' repository.
+ * Data access of downtime envelopes (issue 15 item 2): the downtime_envelopes table only. The
+ * slots an envelope reserves and claims are the list's repository's (freeSlots, sealedSlot,
+ * claimReservedSlot), the participant's mark the participants repository's (markAllocated).
  */
 @Injectable()
 export class EnvelopesRepository {
-  /** The strata of the list, in the order of their first slot. */
-  async strata(manager: EntityManager, listId: number): Promise<string[]> {
-    const rows = await selectRows<{ stratum: string }>(
-      manager,
-      'SELECT stratum, MIN(id) AS first FROM slots WHERE list_id = :listId GROUP BY stratum ORDER BY MIN(id)',
-      { listId },
-    );
-    return rows.map((row) => row.stratum);
-  }
-
-  /** The next `count` slots of the stratum that neither a participant nor an envelope holds. */
-  freeSlots(
-    manager: EntityManager,
-    listId: number,
-    stratum: string,
-    count: number,
-  ): Promise<ReservableSlot[]> {
-    return selectRows<ReservableSlot>(
-      manager,
-      'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
-        `WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL AND ${NOT_RESERVED_BY_ENVELOPE} ` +
-        'ORDER BY slot LIMIT :count',
-      { listId, stratum, count },
-    );
-  }
-
   async nextNumber(manager: EntityManager): Promise<number> {
     const row = await selectRow<{ last: number | string | null }>(
       manager,
@@ -117,17 +92,6 @@ export class EnvelopesRepository {
     );
   }
 
-  /** The sealed slot an envelope holds. */
-  async slotOf(manager: EntityManager, envelope: EnvelopeRow): Promise<ReservableSlot> {
-    const slot = await selectRow<ReservableSlot>(
-      manager,
-      'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots WHERE id = :id',
-      { id: envelope.slotId },
-    );
-    if (!slot) throw new Error(`Envelope ${envelope.number} points at no slot`);
-    return slot;
-  }
-
   /** A new printing: the new code's hash replaces the earlier one. Returns the rows changed. */
   recordPrinting(
     manager: EntityManager,
@@ -156,34 +120,22 @@ export class EnvelopesRepository {
   }
 
   /**
-   * The offline allocation's writes, each conditional so that it matches one row only while it
-   * is still free: the envelope used, its slot claimed, the participant allocated. Returns
-   * whether all three took.
+   * Marks the envelope used for the participant, only while it is still outstanding; false when
+   * it was not. The slot's claim and the participant's mark are their repositories' writes
+   * (claimReservedSlot, markAllocated), in the same transaction.
    */
-  async recordUse(
+  async markUsed(
     manager: EntityManager,
-    envelope: EnvelopeRow,
+    id: number,
     use: { participantId: string; openedAt: string; usedAt: string; usedBy: string },
   ): Promise<boolean> {
     const used = await execute(
       manager,
       'UPDATE downtime_envelopes SET participant_id = :participantId, opened_at = :openedAt, ' +
         `used_at = :usedAt, used_by = :usedBy WHERE id = :id AND ${OUTSTANDING}`,
-      { id: envelope.id, ...use },
+      { id, ...use },
     );
-    const claimed = await execute(
-      manager,
-      'UPDATE slots SET participant_id = :participantId, allocated_at = :openedAt ' +
-        'WHERE id = :slotId AND participant_id IS NULL',
-      { slotId: envelope.slotId, participantId: use.participantId, openedAt: use.openedAt },
-    );
-    const marked = await execute(
-      manager,
-      'UPDATE participants SET allocated_at = :openedAt, allocated_by = :usedBy ' +
-        'WHERE participant_id = :participantId AND allocated_at IS NULL',
-      use,
-    );
-    return used === 1 && claimed === 1 && marked === 1;
+    return used === 1;
   }
 
   /** Voids every outstanding envelope (at the study lock); returns their numbers. */

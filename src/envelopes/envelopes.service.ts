@@ -22,7 +22,10 @@ import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
 import { TrialRepository } from '../trial/trial.repository';
 import { ParticipantsRepository } from '../participants/participants.repository';
-import { RandomizationListRepository } from '../randomization/randomization-list.repository';
+import {
+  FreeSlot,
+  RandomizationListRepository,
+} from '../randomization/randomization-list.repository';
 import {
   EnvelopeDto,
   EnvelopeListDto,
@@ -101,11 +104,11 @@ export class EnvelopesService {
         if (!list) return refuse(noList());
         // In a fixed order, so that two issues never wait for each other's second stratum; each
         // stratum's claim lock keeps online allocations out while its slots are reserved.
-        const strata = [...(await this.envelopes.strata(manager, list.listId))].sort();
+        const strata = [...(await this.lists.strata(manager, list.listId))].sort();
         const reserved: { stratum: string; slots: { id: number }[] }[] = [];
         for (const stratum of strata) {
           await advisoryXactLock(manager, stratumLockKey(list.listId, stratum));
-          const slots = await this.envelopes.freeSlots(manager, list.listId, stratum, perStratum);
+          const slots = await this.lists.freeSlots(manager, list.listId, stratum, perStratum);
           if (slots.length < perStratum) {
             return refuse(
               new Conflict(
@@ -172,7 +175,7 @@ export class EnvelopesService {
         const stale = envelopeRefusal(envelope.ok);
         if (stale) return refuse(stale);
         if (record.lockedAt) return refuse(new StudyLocked());
-        const slot = await this.envelopes.slotOf(manager, envelope.ok);
+        const slot = await this.slotOf(manager, envelope.ok);
         const target = await this.openTarget(manager, actor, slot, 'printing');
         if ('refusal' in target) return refuse(target.refusal);
         const printedAt = new Date();
@@ -346,22 +349,38 @@ export class EnvelopesService {
         }
       }
 
-      const slot = await this.envelopes.slotOf(manager, envelope);
+      const slot = await this.slotOf(manager, envelope);
       const target = await this.openTarget(manager, actor, slot, 'recording an offline allocation');
       if ('refusal' in target) return refuse(target.refusal);
       const inOrder = (await this.envelopes.outstandingBefore(manager, envelope)) === 0;
       const recordedAt = now.toISOString();
       const allocatedAt = openedAt.toISOString();
-      const took = await this.envelopes.recordUse(manager, envelope, {
+      // Three conditional writes, each matching one row only while it is still free: the
+      // envelope used, its slot claimed, the participant allocated.
+      const used = await this.envelopes.markUsed(manager, envelope.id, {
         participantId,
         openedAt: allocatedAt,
         usedAt: recordedAt,
         usedBy: actor.username,
       });
-      if (!took) {
+      const claimed = await this.lists.claimReservedSlot(
+        manager,
+        envelope.slotId,
+        participantId,
+        allocatedAt,
+      );
+      const marked = await this.participants.markAllocated(
+        manager,
+        participantId,
+        allocatedAt,
+        actor.username,
+      );
+      if (!used || !claimed || !marked) {
         // Cannot happen under the write lock (SQLite) or the row and claim locks (PostgreSQL);
         // if it ever does, nothing of this attempt is kept.
-        throw new Error(`Offline allocation of ${participantId} from ${label} did not take`);
+        throw new Error(
+          `Offline allocation of ${participantId} from ${label} did not take (envelope ${Number(used)}, slot ${Number(claimed)}, participant ${Number(marked)})`,
+        );
       }
       await this.audit.record(manager, {
         actor,
@@ -431,6 +450,13 @@ export class EnvelopesService {
       return { refusal: new NotFound(`No downtime envelope ${label}`, 'ENVELOPE_NOT_FOUND') };
     }
     return { ok: envelope };
+  }
+
+  /** The sealed slot an envelope holds. */
+  private async slotOf(manager: EntityManager, envelope: EnvelopeRow): Promise<FreeSlot> {
+    const slot = await this.lists.sealedSlot(manager, envelope.slotId);
+    if (!slot) throw new Error(`Envelope ${envelope.number} points at no slot`);
+    return slot;
   }
 
   /**

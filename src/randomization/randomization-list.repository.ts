@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { advisoryXactLock, stratumLockKey } from '../database/postgres-locks';
-import { execute, selectRow } from '../database/sql';
-import { NOT_RESERVED_BY_ENVELOPE } from '../envelopes/envelopes.repository';
+import { execute, selectRow, selectRows } from '../database/sql';
+import { NOT_RESERVED_BY_ENVELOPE, RESERVED_BY_ENVELOPE } from '../envelopes/envelopes.repository';
 import { RandomizationListEntity } from './randomization-list.entity';
 import { SealedSlot } from './sealing';
 import { SlotEntity } from './slot.entity';
@@ -33,6 +33,24 @@ const SELECT_FREE_SLOT =
 const CLAIM_SLOT =
   'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
   'WHERE id = :id AND participant_id IS NULL';
+
+/** The sealed slot of a row id, with its id (an envelope's slot). */
+const SELECT_SLOT_BY_ID =
+  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots WHERE id = :id';
+/** The next `count` free slots of the stratum, as SELECT_FREE_SLOT reads the first. */
+const SELECT_FREE_SLOTS =
+  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
+  `WHERE list_id = :listId AND stratum = :stratum AND participant_id IS NULL AND ${NOT_RESERVED_BY_ENVELOPE} ` +
+  'ORDER BY slot LIMIT :count';
+const SELECT_STRATA =
+  'SELECT stratum, MIN(id) AS first FROM slots WHERE list_id = :listId GROUP BY stratum ORDER BY MIN(id)';
+/**
+ * The claim of a slot a downtime envelope holds: like CLAIM_SLOT, and only while an envelope
+ * still reserves it, so an online slot can never be taken this way.
+ */
+const CLAIM_RESERVED_SLOT =
+  'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
+  `WHERE id = :id AND participant_id IS NULL AND ${RESERVED_BY_ENVELOPE}`;
 
 /** The randomization_lists and slots tables: the trial's one list, sealed slot by slot. */
 @Injectable()
@@ -98,6 +116,48 @@ export class RandomizationListRepository {
     allocatedAt: string,
   ): Promise<boolean> {
     const claimed = await execute(manager, CLAIM_SLOT, { id: slotId, participantId, allocatedAt });
+    return claimed === 1;
+  }
+
+  /** The strata of the list, in the order of their first slot. */
+  async strata(manager: EntityManager, listId: number): Promise<string[]> {
+    const rows = await selectRows<{ stratum: string }>(manager, SELECT_STRATA, { listId });
+    return rows.map((row) => row.stratum);
+  }
+
+  /**
+   * The next `count` free slots of the stratum, lowest first, for downtime envelopes to reserve.
+   * The caller holds the stratum's claim lock (nextFreeSlot's), so no claim moves them meanwhile.
+   */
+  freeSlots(
+    manager: EntityManager,
+    listId: number,
+    stratum: string,
+    count: number,
+  ): Promise<FreeSlot[]> {
+    return selectRows<FreeSlot>(manager, SELECT_FREE_SLOTS, { listId, stratum, count });
+  }
+
+  /** The sealed slot with this row id (the one a downtime envelope holds). */
+  sealedSlot(manager: EntityManager, slotId: number): Promise<FreeSlot | undefined> {
+    return selectRow<FreeSlot>(manager, SELECT_SLOT_BY_ID, { id: slotId });
+  }
+
+  /**
+   * Gives a slot that a downtime envelope holds to the participant (an offline allocation);
+   * false when the slot was no longer free, or no envelope reserves it.
+   */
+  async claimReservedSlot(
+    manager: EntityManager,
+    slotId: number,
+    participantId: string,
+    allocatedAt: string,
+  ): Promise<boolean> {
+    const claimed = await execute(manager, CLAIM_RESERVED_SLOT, {
+      id: slotId,
+      participantId,
+      allocatedAt,
+    });
     return claimed === 1;
   }
 
