@@ -363,6 +363,39 @@ describe('Downtime envelopes, then reconciliation (end to end)', () => {
     expect(response.body).toMatchObject({ code: 'ALREADY_ALLOCATED' });
   });
 
+  it('refuses online and from an envelope by one rule: same status, code and message', async () => {
+    const { code } = inside((await print(pharmacist, 'ENV-0003').expect(200)).body as string);
+    const withdrawn = await registerOne();
+    await t
+      .http()
+      .post(`/api/participants/${withdrawn}/withdrawal`)
+      .set('Authorization', investigator)
+      .send({ reason: 'Consent withdrawn before allocation' })
+      .expect(200);
+    for (const id of [withdrawn, 'ELA-999']) {
+      const online = await t
+        .http()
+        .post(`/api/participants/${id}/allocation`)
+        .set('Authorization', pharmacist);
+      const offline = await record(pharmacist, id, {
+        envelopeNumber: 'ENV-0003',
+        openingCode: code,
+        openedAt: justNow(),
+      });
+      const answer = (response: { status: number; body: unknown }) => ({
+        status: response.status,
+        ...(response.body as { code: string; message: string }),
+      });
+      expect(answer(offline)).toEqual(answer(online));
+      expect([online.status, (online.body as { code: string }).code]).toEqual(
+        id === withdrawn ? [409, 'WITHDRAWN'] : [404, 'NOT_FOUND'],
+      );
+    }
+    expect((await envelopes()).find((e) => e.envelopeNumber === 'ENV-0003')).toMatchObject({
+      status: 'OUTSTANDING',
+    });
+  });
+
   it('voids the earlier copy when an envelope is printed again', async () => {
     const first = inside((await print(pharmacist, 'ENV-0001').expect(200)).body as string);
     const second = (await print(pharmacist, 'ENV-0001').expect(200)).body as string;

@@ -19,20 +19,11 @@ import { RandomizationListRepository } from '../randomization/randomization-list
 import { openSlot } from '../randomization/sealing';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
-import { StudyLocked } from '../trial/trial-errors';
 import { TrialRepository } from '../trial/trial.repository';
+import { allocationGate, AllocationGateReaders } from './allocation-gate';
 import { AllocationDto } from './dto/allocation.dto';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { otherTarget, preparationFor, renderPreparationSheet } from './preparation';
-
-export class AlreadyAllocated extends Conflict {
-  constructor(participantId: string) {
-    super(
-      `Participant ${participantId} is already allocated; re-read it with GET .../allocation`,
-      'ALREADY_ALLOCATED',
-    );
-  }
-}
 
 export class NotAllocated extends Conflict {
   constructor(participantId: string) {
@@ -105,9 +96,8 @@ export class AllocationService {
           manager,
           participantId,
         );
-        if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
 
-        if (idempotencyKey !== undefined) {
+        if (participant && idempotencyKey !== undefined) {
           const seen = await this.idempotencyKeys.find(manager, idempotencyKey);
           if (seen) {
             if (seen.participantId !== participantId || seen.username !== actor.username) {
@@ -122,37 +112,26 @@ export class AllocationService {
           }
         }
 
-        // PostgreSQL: the trial's row is held shared, so a study lock waits for allocations in
-        // flight and none starts after it.
-        const study = await this.trials.lockedAtSharing(manager, this.trial.protocolId);
-        if (study?.lockedAt) return refuse(new StudyLocked());
-        const list = study && (await this.lists.header(manager, this.trial.protocolId));
-        if (!list) {
-          return refuse(new Conflict('No randomization list has been generated yet', 'NO_LIST'));
-        }
-        const problem = await this.randomization.problemBeforeAllocating(
-          manager,
-          list.commitment,
+        const gate = await allocationGate(this.gateReaders(), manager, {
+          protocolId: this.trial.protocolId,
+          participantId,
+          participant,
           actor,
-        );
-        if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
-        if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
-        if (participant.withdrawnAt) {
-          return refuse(
-            new Conflict(
-              `Participant ${participantId} was withdrawn on ${participant.withdrawnAt} and cannot be allocated`,
-              'WITHDRAWN',
-            ),
-          );
-        }
+        });
+        if ('refusal' in gate) return refuse(gate.refusal);
+        const { list } = gate;
 
         // PostgreSQL: claims in one stratum take turns, so the lowest free slot read here is
         // still free at the claim, and a claim rolled back leaves it the lowest for the next.
-        const candidate = await this.lists.nextFreeSlot(manager, list.listId, participant.stratum);
+        const candidate = await this.lists.nextFreeSlot(
+          manager,
+          list.listId,
+          gate.participant.stratum,
+        );
         if (!candidate) {
           return refuse(
             new Conflict(
-              `The list of stratum "${participant.stratum}" is exhausted: no free slot is left`,
+              `The list of stratum "${gate.participant.stratum}" is exhausted: no free slot is left`,
               'LIST_EXHAUSTED',
             ),
           );
@@ -221,6 +200,10 @@ export class AllocationService {
         return { ok: this.answer(participantId, candidate.slot, target, allocatedAt) };
       }),
     );
+  }
+
+  private gateReaders(): AllocationGateReaders {
+    return { trials: this.trials, lists: this.lists, randomization: this.randomization };
   }
 
   /** The pharmacist re-reads an allocation to prepare the syringes; every read is audited. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AlreadyAllocated } from '../allocation/allocation.service';
+import { allocationGate, NoList } from '../allocation/allocation-gate';
 import { AllocationDto } from '../allocation/dto/allocation.dto';
 import { otherTarget, preparationFor } from '../allocation/preparation';
 import { AuditEntriesRepository } from '../audit/audit-entries.repository';
@@ -101,7 +101,7 @@ export class EnvelopesService {
         const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         if (record.lockedAt) return refuse(new StudyLocked());
         const list = await this.lists.header(manager, this.trial.protocolId);
-        if (!list) return refuse(noList());
+        if (!list) return refuse(new NoList());
         // In a fixed order, so that two issues never wait for each other's second stratum; each
         // stratum's claim lock keeps online allocations out while its slots are reserved.
         const strata = [...(await this.lists.strata(manager, list.listId))].sort();
@@ -251,28 +251,18 @@ export class EnvelopesService {
           participantId,
           refusal,
         );
-      const participant = await this.participants.allocationStateForUpdate(manager, participantId);
-      if (!participant) return refuse(new NotFound(`No participant ${participantId}`));
-      // PostgreSQL: a study lock waits for this transaction, and none starts after the lock.
-      const record = await this.trials.record(manager, this.trial.protocolId, 'share');
-      if (record.lockedAt) return refuse(new StudyLocked());
-      const list = await this.lists.header(manager, this.trial.protocolId);
-      if (!list) return refuse(noList());
-      const problem = await this.randomization.problemBeforeAllocating(
+      const gate = await allocationGate(
+        { trials: this.trials, lists: this.lists, randomization: this.randomization },
         manager,
-        list.commitment,
-        actor,
+        {
+          protocolId: this.trial.protocolId,
+          participantId,
+          participant: await this.participants.allocationStateForUpdate(manager, participantId),
+          actor,
+        },
       );
-      if (problem !== undefined) return refuse(new ListIntegrityFailure(problem));
-      if (participant.allocatedAt) return refuse(new AlreadyAllocated(participantId));
-      if (participant.withdrawnAt) {
-        return refuse(
-          new Conflict(
-            `Participant ${participantId} was withdrawn on ${participant.withdrawnAt} and cannot be allocated`,
-            'WITHDRAWN',
-          ),
-        );
-      }
+      if ('refusal' in gate) return refuse(gate.refusal);
+      const { participant, list } = gate;
 
       // The stratum's claim lock, as the online claim takes it; then the envelope's row.
       await advisoryXactLock(manager, stratumLockKey(list.listId, participant.stratum));
@@ -495,10 +485,6 @@ export class EnvelopesService {
       };
     }
   }
-}
-
-function noList(): Conflict {
-  return new Conflict('No randomization list has been generated yet', 'NO_LIST');
 }
 
 function toDto(row: EnvelopeRow): EnvelopeDto {
