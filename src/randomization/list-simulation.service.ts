@@ -18,8 +18,7 @@ import {
   SimulateListDto,
 } from './dto/list-simulation.dto';
 import { ListDesignError, newListSeed } from './list-generator';
-import { reportedCounts, simulateDesign } from './list-simulation';
-import { compareDesigns, designsToCompare } from './list-simulation-comparison';
+import { SimulationJobResult, SimulationThread } from './list-simulation-thread';
 
 /**
  * The runs a request gets: those asked for, or by default as many as the bound allows (up to
@@ -57,6 +56,7 @@ export class ListSimulationService {
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly thread: SimulationThread,
   ) {}
 
   async simulate(actor: Actor, dto: SimulateListDto): Promise<ListSimulationDto> {
@@ -64,29 +64,21 @@ export class ListSimulationService {
     const design = variant ? this.variantOf(dto.design) : this.trial.randomization;
     const runs = simulationRuns(dto.runs, design.slotsPerStratum);
     const seed = newListSeed();
-    let result: ReturnType<typeof simulateDesign>;
-    let comparison: ReturnType<typeof compareDesigns>;
+    let result: SimulationJobResult;
     try {
-      result = simulateDesign(
-        { allocation: this.trial.allocation, randomization: design },
-        { runs, seed, reportAt: reportedCounts(design.slotsPerStratum) },
-      );
-      const designs = designsToCompare(this.trial.allocation, design);
-      // The side-by-side designs share a bound of their own, as large as the main simulation's.
-      const comparedRuns = Math.max(
-        1,
-        Math.min(
-          runs,
-          Math.floor(
-            MAX_SIMULATED_ALLOCATIONS_PER_REQUEST / (design.slotsPerStratum * designs.length),
-          ),
-        ),
-      );
-      comparison = compareDesigns(this.trial.allocation, designs, { runs: comparedRuns, seed });
+      // On the worker thread: the event loop goes on answering every other request meanwhile.
+      result = await this.thread.run({
+        allocation: this.trial.allocation,
+        design,
+        runs,
+        seed,
+        comparedAllocations: MAX_SIMULATED_ALLOCATIONS_PER_REQUEST,
+      });
     } catch (error) {
       if (error instanceof ListDesignError) throw new InvalidInput(error.message, 'INVALID_DESIGN');
       throw error;
     }
+    const { simulation, comparison } = result;
     await this.uow.write((manager) =>
       this.audit.record(manager, {
         actor,
@@ -104,15 +96,15 @@ export class ListSimulationService {
       source: variant ? 'variant' : 'trial',
       design: { ...design, blockSizes: [...design.blockSizes] },
       targets: this.trial.allocation.targets.map(({ id, ratio }) => ({ id, ratio })),
-      runs: result.runs,
-      seed: result.seed,
-      slots: result.slots,
-      enrolments: result.enrolments,
-      expectedCorrectGuesses: result.expectedCorrectGuesses,
-      correctGuessShare: result.correctGuessShare,
-      chanceShare: result.chanceShare,
-      meanBlocksPerList: result.meanBlocksPerList,
-      perList: result.perList,
+      runs: simulation.runs,
+      seed: simulation.seed,
+      slots: simulation.slots,
+      enrolments: simulation.enrolments,
+      expectedCorrectGuesses: simulation.expectedCorrectGuesses,
+      correctGuessShare: simulation.correctGuessShare,
+      chanceShare: simulation.chanceShare,
+      meanBlocksPerList: simulation.meanBlocksPerList,
+      perList: simulation.perList,
       comparison: comparison.map((row) => ({
         ...row,
         design: { ...row.design, blockSizes: [...row.design.blockSizes] },

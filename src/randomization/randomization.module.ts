@@ -5,6 +5,7 @@ import { EnvelopesModule } from '../envelopes/envelopes.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { UnblindingModule } from '../unblinding/unblinding.module';
 import { ListSimulationService } from './list-simulation.service';
+import { SimulationThread } from './list-simulation-thread';
 import { RandomizationListRepository } from './randomization-list.repository';
 import { RandomizationController } from './randomization.controller';
 import { RandomizationService } from './randomization.service';
@@ -24,7 +25,13 @@ import { RandomizationService } from './randomization.service';
     EnvelopesModule,
   ],
   controllers: [RandomizationController],
-  providers: [RandomizationService, ListSimulationService, RandomizationListRepository],
+  providers: [
+    RandomizationService,
+    ListSimulationService,
+    // A plain class (the worker loads its file and no Nest); its worker ends with the app.
+    { provide: SimulationThread, useFactory: () => new SimulationThread() },
+    RandomizationListRepository,
+  ],
   exports: [RandomizationService, RandomizationListRepository],
 })
 export class RandomizationModule {}
