@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { newTempDir } from './support/test-app';
+import { call, login as loginAs } from './support/http-client';
+import { newTempDir, USER_PASSWORD } from './support/test-app';
 import { startServerProcess } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
@@ -46,12 +47,25 @@ describe('npm start from a fresh build', () => {
         body: JSON.stringify({ username: 'admin', password }),
       });
       expect(login.status).toBe(200);
-      const trial = await fetch(`${server.url}/api/trial`, {
-        headers: {
-          Authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`,
-        },
-      });
+      const admin = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
+      const trial = await fetch(`${server.url}/api/trial`, { headers: { Authorization: admin } });
       expect(((await trial.json()) as { protocolId: string }).protocolId).toBe('NCT02286011');
+
+      // The design simulation runs on a worker thread, from its own compiled file.
+      await call(server.url, 'POST', '/api/users', admin, {
+        username: 'stat',
+        password: USER_PASSWORD,
+        roles: ['statistician'],
+      });
+      const statistician = await loginAs(server.url, 'stat', USER_PASSWORD);
+      const simulation = await call(
+        server.url,
+        'POST',
+        '/api/randomization-list/simulation',
+        statistician,
+        { runs: 10 },
+      );
+      expect(simulation).toMatchObject({ status: 200, body: { source: 'trial', runs: 10 } });
     } finally {
       await server.stop();
     }
