@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { JSON_BODY_LIMIT } from '../src/app.factory';
@@ -584,6 +585,118 @@ describe('Hostile input, property-based (end to end)', () => {
       // A read, refused or not: nothing but the audit log may change.
       expect(await tableState()).toEqual(baseline);
     }));
+
+  it('refuses a participant id over 64 characters on every :id route with 400, echoing none of it past 64 characters in the body, the audit log or the server log', async () => {
+    const document = (await send('get', '/api/docs-json', undefined).expect(200)).body as {
+      paths: Record<string, Record<string, { 'x-roles'?: string[] }>>;
+    };
+    // Every operation that takes a participant id, read off the served document, so a new route
+    // is held to this too; each called with a body its validation accepts, so only the id fails.
+    const routes = Object.entries(document.paths)
+      .filter(([path]) => path.includes('{id}'))
+      .flatMap(([path, item]) =>
+        Object.entries(item).map(([method, operation]) => ({
+          method: method as 'get' | 'post' | 'patch',
+          path,
+          route: `${method.toUpperCase()} ${path}`,
+          role: (operation['x-roles'] ?? []).find((role) => role in tokens),
+        })),
+      );
+    const validBodies: Record<string, object> = {
+      'PATCH /api/participants/{id}': { reason: 'Age mistyped at registration', age: 51 },
+      'POST /api/participants/{id}/withdrawal': { reason: 'Consent withdrawn at the visit' },
+      'POST /api/participants/{id}/unblinding': {
+        reason: 'Serious adverse event, physician must know',
+        password: USER_PASSWORD,
+      },
+      'POST /api/participants/{id}/unblinding/review': {
+        decision: 'ACKNOWLEDGED',
+        comment: 'Justified',
+        password: USER_PASSWORD,
+      },
+      'POST /api/participants/{id}/blinding-guesses': { guesser: 'ASSESSOR', guess: 'DONT_KNOW' },
+      'POST /api/participants/{id}/offline-allocation': {
+        envelopeNumber: 'ENV-0001',
+        openingCode: 'ABCD-EFGH-JKMN-PQRS',
+        openedAt: new Date().toISOString(),
+      },
+    };
+    expect(routes.map(({ route }) => route).sort()).toEqual(
+      expect.arrayContaining([
+        'GET /api/participants/{id}',
+        'PATCH /api/participants/{id}',
+        'POST /api/participants/{id}/withdrawal',
+        'POST /api/participants/{id}/allocation',
+        'GET /api/participants/{id}/allocation',
+        'GET /api/participants/{id}/preparation-sheet',
+        'POST /api/participants/{id}/offline-allocation',
+        'POST /api/participants/{id}/unblinding',
+        'POST /api/participants/{id}/unblinding/review',
+        'POST /api/participants/{id}/blinding-guesses',
+      ]),
+    );
+    const longId = 'x'.repeat(5000);
+    const echo = 'x'.repeat(65);
+    const lines: string[] = [];
+    const spies = (['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const).map((level) =>
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      }),
+    );
+    const before = (await t.database.auditEntries()).length;
+    try {
+      for (const { method, path, route, role } of routes) {
+        if (!role) throw new Error(`${route}: no test user holds a role it is granted to`);
+        const body = validBodies[route];
+        const response = await send(
+          method,
+          path.replace('{id}', longId),
+          tokens[role],
+          body && json(body),
+        );
+        expect({ route, status: response.status, body: response.body as unknown }).toEqual({
+          route,
+          status: 400,
+          body: {
+            statusCode: 400,
+            error: 'Bad Request',
+            code: 'VALIDATION_FAILED',
+            message:
+              'The participant id in the path has 5000 characters; a participant id has at most 64',
+          },
+        });
+        expect(response.text).not.toContain(echo);
+        await checkAnswer(response);
+        const entry = (await t.database.auditEntries()).at(-1)!;
+        expect({ route, entry }).toMatchObject({
+          route,
+          entry: {
+            action: 'REQUEST_REJECTED',
+            outcome: 'REJECTED',
+            participantId: null,
+            reason: (response.body as { message: string }).message,
+            details: {
+              route: `${method.toUpperCase()} ${path.replace('{id}', ':id')}`,
+              status: 400,
+              code: 'VALIDATION_FAILED',
+              requestedParticipantId: 'x'.repeat(64),
+            },
+          },
+        });
+      }
+      // Without a token the guard refuses first: its 401 and entry hold no more of the id either.
+      const anonymous = await send('get', `/api/participants/${longId}`, undefined).expect(401);
+      expect(anonymous.text).not.toContain(echo);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const entries = (await t.database.auditEntries()).slice(before);
+    expect(entries.length).toBeGreaterThanOrEqual(routes.length);
+    expect(entries.filter((entry) => JSON.stringify(entry).includes(echo))).toEqual([]);
+    // The spies saw the server's lines (the access log's, one per request, names the route).
+    expect(lines.some((line) => line.includes('/api/participants/:id'))).toBe(true);
+    expect(lines.filter((line) => line.includes(echo))).toEqual([]);
+  });
 
   it.each([
     ['an object nested 10,000 deep', nested(10_000, 'object', '{}')],

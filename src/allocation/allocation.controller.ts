@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, Header, Headers, HttpCode, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { ParticipantIdParam } from '../common/participant-id';
 import { AllocationService, IDEMPOTENCY_KEY } from './allocation.service';
 import { PARTICIPANT_ID_PARAM } from '../participants/dto/participant.dto';
 import { AllocationDto } from './dto/allocation.dto';
@@ -43,7 +44,7 @@ export class AllocationController {
   @ApiConflictResponse({ description: 'Already allocated, no list, list exhausted, study locked' })
   allocate(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<AllocationDto> {
     return this.allocation.allocate(actor, id, idempotencyKey);
@@ -59,7 +60,7 @@ export class AllocationController {
   @ApiOkResponse({ type: AllocationDto })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({ description: 'Not allocated yet' })
-  reread(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AllocationDto> {
+  reread(@CurrentActor() actor: Actor, @ParticipantIdParam() id: string): Promise<AllocationDto> {
     return this.allocation.reread(actor, id);
   }
 
@@ -80,7 +81,10 @@ export class AllocationController {
   })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({ description: 'Not allocated yet' })
-  preparationSheet(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<string> {
+  preparationSheet(
+    @CurrentActor() actor: Actor,
+    @ParticipantIdParam() id: string,
+  ): Promise<string> {
     return this.allocation.preparationSheet(actor, id);
   }
 }

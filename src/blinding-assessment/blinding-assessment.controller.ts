@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { ParticipantIdParam } from '../common/participant-id';
 import { PARTICIPANT_ID_PARAM } from '../participants/dto/participant.dto';
 import { BlindingAssessmentService } from './blinding-assessment.service';
 import {
@@ -46,7 +47,7 @@ export class BlindingAssessmentController {
   })
   recordGuess(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: RecordGuessDto,
   ): Promise<RecordedGuessDto> {
     return this.assessment.recordGuess(actor, id, dto);

@@ -207,13 +207,15 @@ export class HttpExceptionFilter implements ExceptionFilter, OnModuleDestroy {
     const body = errorBodyOf(exception, request.requestId);
     // Every error answer, audited here or by a service, counted by kind and code.
     this.metrics.countRefusal(body.statusCode, body.code);
+    // The path is the caller's text (a participant id of any length): cut, like the route below.
+    const path = request.path.slice(0, ROUTE_MAX_LENGTH);
     if (body.statusCode === 503) {
       this.logger.error(
-        `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${body.message}`,
+        `request ${request.requestId ?? '?'} ${request.method} ${path}: ${body.message}`,
       );
     } else if (body.statusCode >= 500) {
       this.logger.error(
-        `request ${request.requestId ?? '?'} ${request.method} ${request.path}: ${(exception as Error)?.stack ?? String(exception)}`,
+        `request ${request.requestId ?? '?'} ${request.method} ${path}: ${(exception as Error)?.stack ?? String(exception)}`,
       );
     }
     const send = () => {

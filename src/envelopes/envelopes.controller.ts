@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { ParticipantIdParam } from '../common/participant-id';
 import { PARTICIPANT_ID_PARAM } from '../participants/dto/participant.dto';
 import {
   EnvelopeListDto,
@@ -108,7 +109,7 @@ export class EnvelopesController {
   @ApiUnprocessableEntityResponse({ description: 'ENVELOPE_CODE_WRONG' })
   recordOffline(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: RecordOfflineAllocationDto,
   ): Promise<OfflineAllocationDto> {
     return this.envelopes.recordOffline(actor, id, dto);

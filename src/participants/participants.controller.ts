@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { AnyRole, CurrentActor, Roles } from '../common/decorators';
+import { ParticipantIdParam } from '../common/participant-id';
 import {
   BlindedParticipantDto,
   CorrectionDto,
@@ -69,7 +70,7 @@ export class ParticipantsController {
   @ApiParam(PARTICIPANT_ID_PARAM)
   @ApiOkResponse({ type: BlindedParticipantDto })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
-  get(@Param('id') id: string): Promise<BlindedParticipantDto> {
+  get(@ParticipantIdParam() id: string): Promise<BlindedParticipantDto> {
     return this.participants.get(id);
   }
 
@@ -101,7 +102,7 @@ export class ParticipantsController {
   })
   correct(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: CorrectRegistrationDto,
   ): Promise<CorrectionDto> {
     return this.participants.correct(actor, id, dto);
@@ -127,7 +128,7 @@ export class ParticipantsController {
   })
   withdraw(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: WithdrawParticipantDto,
   ): Promise<BlindedParticipantDto> {
     return this.participants.withdraw(actor, id, dto.reason);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
+import { ParticipantIdParam } from '../common/participant-id';
 import { BlindingRegisterService } from './blinding-register.service';
 import {
   BlindingRegisterDto,
@@ -47,7 +48,7 @@ export class UnblindingController {
   @ApiConflictResponse({ description: 'Not allocated' })
   unblind(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: UnblindingRequestDto,
   ): Promise<UnblindingDto> {
     return this.unblinding.unblind(actor, id, dto.reason, dto.password);
@@ -66,7 +67,7 @@ export class UnblindingController {
   @ApiConflictResponse({ description: 'Not unblinded, or already reviewed' })
   review(
     @CurrentActor() actor: Actor,
-    @Param('id') id: string,
+    @ParticipantIdParam() id: string,
     @Body() dto: UnblindingReviewRequestDto,
   ): Promise<UnblindingReviewDto> {
     return this.unblinding.review(actor, id, dto);

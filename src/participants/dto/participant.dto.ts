@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PARTICIPANT_ID_MAX_LENGTH } from '../../common/participant-id';
 import { IsOptionalNotNull, KeepEveryKey } from '../../common/validation';
 
 /** What a screening number may be: the same rule at registration and in a search. */
@@ -7,11 +8,14 @@ export const SCREENING_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 export const SCREENING_NUMBER_RULE =
   'screeningNumber must be 1 to 64 letters, digits, dots, slashes, dashes or underscores';
 
-/** The `:id` of every participant route: the participant id (ELA-001 for NCT02286011). */
+/**
+ * The `:id` of every participant route: the participant id (ELA-001 for NCT02286011), taken with
+ * @ParticipantIdParam(), which refuses a longer one.
+ */
 export const PARTICIPANT_ID_PARAM = {
   name: 'id',
-  description: 'Participant id',
-  schema: { type: 'string' as const, maxLength: 64 },
+  description: `Participant id, at most ${PARTICIPANT_ID_MAX_LENGTH} characters (a longer one is refused with 400 VALIDATION_FAILED)`,
+  schema: { type: 'string' as const, maxLength: PARTICIPANT_ID_MAX_LENGTH },
 };
 
 export class RegisterParticipantDto {

@@ -3277,7 +3277,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -3353,7 +3353,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -3460,7 +3460,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -3558,7 +3558,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -3646,7 +3646,7 @@ export interface operations {
         'idempotency-key'?: string;
       };
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -3731,7 +3731,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -4044,7 +4044,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -4151,7 +4151,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -4244,7 +4244,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
@@ -4461,7 +4461,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Participant id */
+        /** @description Participant id, at most 64 characters (a longer one is refused with 400 VALIDATION_FAILED) */
         id: string;
       };
       cookie?: never;
