@@ -284,7 +284,18 @@ describe('Blinding assessment (end to end)', () => {
     });
     for (const role of ['admin', 'investigator', 'assessor', 'monitor', 'pharmacist']) {
       await t.http().get('/api/blinding-assessment').set('Authorization', tokens[role]).expect(403);
+      expect(await lastEntry()).toMatchObject({
+        action: 'ACCESS_DENIED',
+        outcome: 'DENIED',
+        details: { route: 'GET /api/blinding-assessment', status: 403, code: 'FORBIDDEN' },
+      });
     }
+    await t.http().get('/api/blinding-assessment').expect(401);
+    expect(await lastEntry()).toMatchObject({
+      action: 'ACCESS_DENIED',
+      actor: 'anonymous',
+      details: { route: 'GET /api/blinding-assessment', status: 401 },
+    });
   });
 
   it('after lock: refuses every guess and gives Bang’s index per group and arm', async () => {
@@ -403,6 +414,33 @@ describe('Blinding assessment (end to end)', () => {
     }
     // The unblinded participant ELA-006 has no guess, and no other participant counts twice.
     expect(participants.arms.reduce((sum, a) => sum + a.n, 0)).toBe(5);
+  });
+
+  it('audits every reading of the index after lock as BLINDING_ASSESSMENT_VIEWED: who and how many guesses, no figure of an arm', async () => {
+    const before = (await t.database.auditEntries()).length;
+    for (let read = 0; read < 2; read += 1) {
+      await t
+        .http()
+        .get('/api/blinding-assessment')
+        .set('Authorization', tokens.statistician)
+        .expect(200);
+    }
+    const entries = (await t.database.auditEntries()).slice(before);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({
+        action: 'BLINDING_ASSESSMENT_VIEWED',
+        outcome: 'SUCCESS',
+        actor: 'stat',
+        roles: ['statistician'],
+        participantId: null,
+        reason: null,
+        // 15 guesses (5 participants', 10 assessors') about 5 participants, from the test above.
+        details: { guesses: 15, participants: 5 },
+      });
+      expect(Object.keys(entry.details).sort()).toEqual(['guesses', 'participants']);
+      expect(JSON.stringify(entry)).not.toMatch(/LEFT|RIGHT/);
+    }
   });
 });
 

@@ -59,7 +59,7 @@ export class BlindingAssessmentController {
   @ApiOperation({
     operationId: 'getBlindingAssessment',
     summary:
-      'After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts',
+      'After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts (audited)',
   })
   @ApiOkResponse({ type: BlindingAssessmentDto })
   @ApiConflictResponse({ description: 'Before lock (NOT_LOCKED)' })

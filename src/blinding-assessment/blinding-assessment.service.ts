@@ -145,7 +145,7 @@ export class BlindingAssessmentService {
     );
   }
 
-  /** After lock: Bang's index per guesser group and arm, with the counts. */
+  /** After lock: Bang's index per guesser group and arm, with the counts; each reading audited. */
   assessment(actor: Actor): Promise<BlindingAssessmentDto> {
     return unwrap(
       // A write: opening a slot that fails its integrity check records LIST_INTEGRITY_FAILED.
@@ -177,6 +177,14 @@ export class BlindingAssessmentService {
             guessers: new Set(inGroup.map((guess) => guess.guesser)).size,
             arms: bangIndexByArm(arms, scored),
           };
+        });
+        // A report built from every opened allocation, read like the list export: each reading
+        // is recorded, with how much it covered and never an arm's figures.
+        await this.audit.record(manager, {
+          actor,
+          action: 'BLINDING_ASSESSMENT_VIEWED',
+          outcome: 'SUCCESS',
+          details: { guesses: guesses.length, participants: truths.ok.size },
         });
         return {
           ok: {

@@ -586,7 +586,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts */
+    /** After lock: Bang’s blinding index with its 95% interval per guesser group and arm, and the counts (audited) */
     get: operations['getBlindingAssessment'];
     put?: never;
     post?: never;
@@ -699,6 +699,7 @@ export interface components {
         | 'UNBLINDING_REVIEW_REFUSED'
         | 'BLINDING_GUESS_RECORDED'
         | 'BLINDING_GUESS_REFUSED'
+        | 'BLINDING_ASSESSMENT_VIEWED'
         | 'BLINDING_ASSESSMENT_REFUSED'
         | 'NOTIFICATION_SENT'
         | 'NOTIFICATION_FAILED'
@@ -1765,6 +1766,7 @@ export interface operations {
           | 'UNBLINDING_REVIEW_REFUSED'
           | 'BLINDING_GUESS_RECORDED'
           | 'BLINDING_GUESS_REFUSED'
+          | 'BLINDING_ASSESSMENT_VIEWED'
           | 'BLINDING_ASSESSMENT_REFUSED'
           | 'NOTIFICATION_SENT'
           | 'NOTIFICATION_FAILED'
