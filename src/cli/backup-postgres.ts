@@ -16,6 +16,11 @@ import { PostgresConfig } from '../config/app-config';
  * scratch database on the same server (dropped afterwards), the audit chain of that copy is
  * verified from seq 1, and the copy's head must be an entry of the live chain (same seq, same
  * hash). The password goes to the children by PGPASSWORD only: never in argv, never printed.
+ *
+ * Maintenance SQL through a plain `pg` client, not the repositories: CREATE and DROP DATABASE of
+ * the scratch database, and reads of audit_entries in the restored copy and the live head. A
+ * TypeORM data source would run the migrations on whatever it opens (the copy under check, or
+ * the live database behind running servers), and the copy must be checked as restored.
  */
 
 /** Where Debian's postgresql-client puts the tools, newest version first, then the usual bins. */

@@ -369,7 +369,11 @@ interface CopyCheck {
   headSeq?: number;
 }
 
-/** Checks the image in memory, so SQLite never opens (or journals beside) a file on disk. */
+/**
+ * Checks the image in memory, so SQLite never opens (or journals beside) a file on disk.
+ * Maintenance SQL (integrity_check, the catalogue, the copy's audit count): the image is a copy,
+ * not the live database, and no data source, repository or migration ever sees it.
+ */
 function inspectImage(image: Buffer): CopyCheck {
   // An in-memory database cannot be in WAL mode: its header bytes 18 and 19 read "legacy" for
   // the check (better-sqlite3 copies the buffer) and are put back before the image is written.

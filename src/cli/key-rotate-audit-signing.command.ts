@@ -1,7 +1,6 @@
 import { AppConfig, loadAppConfigFromEnvironment } from '../config/app-config';
 import { publicKeyBase64, publicKeyFingerprint } from '../crypto/ed25519';
-import { AUDIT_SIGNING_PURPOSE } from '../crypto/key-check.service';
-import { KeyCheckEntity } from '../crypto/key-check.entity';
+import { KeyChecksRepository } from '../crypto/key-checks.repository';
 import { resolveAuditSigningKey } from '../crypto/key-material';
 import { CliCommand, CliIo, EXIT_INVALID, EXIT_VALID, parseOptions, UsageError } from './cli-io';
 import { cliActor, openMaintenanceDatabase } from './maintenance-database';
@@ -27,6 +26,9 @@ export const keyRotateAuditSigningCommand = createKeyRotateAuditSigningCommand(
   loadAppConfigFromEnvironment,
 );
 
+/** Outside the Nest container: the repository is a plain class without dependencies. */
+const KEY_CHECKS = new KeyChecksRepository();
+
 async function runRotate(args: string[], io: CliIo, loadConfig: () => AppConfig): Promise<number> {
   const { positional, options } = parseOptions(args, ['reason']);
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
@@ -38,23 +40,14 @@ async function runRotate(args: string[], io: CliIo, loadConfig: () => AppConfig)
   const database = await openMaintenanceDatabase(config);
   try {
     const outcome = await database.uow.write(async (manager) => {
-      const repository = manager.getRepository(KeyCheckEntity);
-      const stored = await repository.findOneBy({ purpose: AUDIT_SIGNING_PURPOSE });
+      const stored = await KEY_CHECKS.auditSigningKey(manager);
       if (stored?.checkValue === publicKey) return 'unchanged' as const;
       const keyVersion = (stored?.keyVersion ?? 0) + 1;
-      if (stored) {
-        await repository.update(
-          { purpose: AUDIT_SIGNING_PURPOSE },
-          { checkValue: publicKey, keyVersion, createdAt: new Date().toISOString() },
-        );
-      } else {
-        await repository.insert({
-          purpose: AUDIT_SIGNING_PURPOSE,
-          keyVersion,
-          checkValue: publicKey,
-          createdAt: new Date().toISOString(),
-        });
-      }
+      await KEY_CHECKS.registerAuditSigningKey(
+        manager,
+        { keyVersion, checkValue: publicKey, createdAt: new Date().toISOString() },
+        stored !== null,
+      );
       await database.audit.record(manager, {
         actor: cliActor(),
         action: 'AUDIT_SIGNING_KEY_ROTATED',

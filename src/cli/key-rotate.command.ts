@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { EntityManager } from 'typeorm';
 import { AppConfig, loadAppConfigFromEnvironment, validateBlindingKey } from '../config/app-config';
 import { BlindingCipher } from '../crypto/blinding-cipher';
-import { KeyCheckEntity } from '../crypto/key-check.entity';
-import { BLINDING_PURPOSE, retiredBlindingPurpose } from '../crypto/key-check.service';
+import { KeyChecksRepository } from '../crypto/key-checks.repository';
 import { resolveBlindingKey } from '../crypto/key-material';
-import { execute } from '../database/sql';
 import { ResealProgress, resealEveryList } from '../randomization/list-resealing';
+import { RandomizationListRepository } from '../randomization/randomization-list.repository';
 import { CliCommand, CliIo, EXIT_INVALID, EXIT_VALID, parseOptions, UsageError } from './cli-io';
 import { cliActor, MaintenanceDatabase, openMaintenanceDatabase } from './maintenance-database';
 
@@ -60,9 +58,9 @@ export function readNewBlindingKey(path: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
-const INSERT_ROTATION =
-  'INSERT INTO key_rotation_in_progress (id, from_version, to_version, started_at) VALUES (1, :from, :to, :at)';
-const DELETE_ROTATION = 'DELETE FROM key_rotation_in_progress WHERE id = 1';
+// Outside the Nest container: the repositories are plain classes without dependencies.
+const KEY_CHECKS = new KeyChecksRepository();
+const LISTS = new RandomizationListRepository();
 
 /**
  * The rotation itself, in one write transaction: check both keys against key_checks, open the
@@ -74,9 +72,7 @@ export function rotateBlindingKey(
   rotation: BlindingKeyRotation,
 ): Promise<RotationOutcome> {
   return database.uow.write(async (manager) => {
-    const keys = manager.getRepository(KeyCheckEntity);
-    const stored = await keys.find();
-    const current = stored.find((row) => row.purpose === BLINDING_PURPOSE);
+    const current = await KEY_CHECKS.currentBlindingKey(manager);
     if (!current) {
       throw new KeyRotationRefused(
         'This database has no blinding key recorded yet: start the server once before rotating.',
@@ -84,11 +80,10 @@ export function rotateBlindingKey(
     }
     const from = new BlindingCipher(rotation.currentKey, current.keyVersion);
     const to = new BlindingCipher(rotation.newKey, current.keyVersion + 1);
-    const retiredVersionOf = (checkValue: string) =>
-      stored.find((row) => row.purpose !== BLINDING_PURPOSE && row.checkValue === checkValue)
-        ?.keyVersion;
+    const retiredVersionOf = async (checkValue: string) =>
+      (await KEY_CHECKS.retiredBlindingKey(manager, checkValue))?.keyVersion;
     if (from.checkValue() !== current.checkValue) {
-      const retired = retiredVersionOf(from.checkValue());
+      const retired = await retiredVersionOf(from.checkValue());
       throw new KeyRotationRefused(
         retired === undefined
           ? `BLINDING_KEY (or BLINDING_KEY_FILE) is not this database's current blinding key (version ${current.keyVersion}): nothing changed.`
@@ -100,7 +95,7 @@ export function rotateBlindingKey(
         'The new key is the current key: generate a new one with `key generate`.',
       );
     }
-    const reused = retiredVersionOf(to.checkValue());
+    const reused = await retiredVersionOf(to.checkValue());
     if (reused !== undefined) {
       throw new KeyRotationRefused(
         `The new key is retired key version ${reused}: a retired key is never used again; generate a new one with \`key generate\`.`,
@@ -108,10 +103,20 @@ export function rotateBlindingKey(
     }
 
     const at = new Date().toISOString();
-    await execute(manager, INSERT_ROTATION, { from: from.keyVersion, to: to.keyVersion, at });
-    const resealed = await resealEveryList(manager, from, to, rotation.onProgress);
-    await recordKeys(manager, current, to, at);
-    await execute(manager, DELETE_ROTATION);
+    const resealed = await KEY_CHECKS.whileRotating(
+      manager,
+      { fromVersion: from.keyVersion, toVersion: to.keyVersion, startedAt: at },
+      async () => {
+        const progress = await resealEveryList(manager, LISTS, from, to, rotation.onProgress);
+        // The new key becomes the current row; the old one keeps a row as retired.
+        await KEY_CHECKS.retireBlindingKey(manager, current, {
+          keyVersion: to.keyVersion,
+          checkValue: to.checkValue(),
+          createdAt: at,
+        });
+        return progress;
+      },
+    );
     const outcome: RotationOutcome = {
       fromVersion: from.keyVersion,
       toVersion: to.keyVersion,
@@ -128,26 +133,6 @@ export function rotateBlindingKey(
     });
     return outcome;
   });
-}
-
-/** The new key becomes the current row; the old one keeps a row as retired (see KeyCheckService). */
-async function recordKeys(
-  manager: EntityManager,
-  current: KeyCheckEntity,
-  to: BlindingCipher,
-  at: string,
-): Promise<void> {
-  const keys = manager.getRepository(KeyCheckEntity);
-  await keys.insert({
-    purpose: retiredBlindingPurpose(current.keyVersion),
-    keyVersion: current.keyVersion,
-    checkValue: current.checkValue,
-    createdAt: current.createdAt,
-  });
-  await keys.update(
-    { purpose: BLINDING_PURPOSE },
-    { keyVersion: to.keyVersion, checkValue: to.checkValue(), createdAt: at },
-  );
 }
 
 /** Progress on standard error every this many slots, so a long rotation is seen to move. */

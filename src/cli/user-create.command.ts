@@ -64,6 +64,11 @@ export const userCreateCommand = createUserCreateCommand(
 /**
  * Why the database is not one the server has set up, or undefined when it is: the file exists
  * and holds the trial record and at least one user. Read-only: a missing file is not created.
+ *
+ * Maintenance SQL, not the repositories': this runs before any data source opens the file,
+ * because opening one runs the migrations, which would write a schema into a file the server
+ * never set up (the promise is that nothing is written). So it asks SQLite's catalogue and
+ * counts rows through a read-only handle (data-access-layout.spec.ts allows it).
  */
 export function notSetUp(databasePath: string): string | undefined {
   if (databasePath === ':memory:') return 'an in-memory database is never set up';

@@ -4,7 +4,11 @@ import { BlindingKeyRotated } from '../common/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { BlindingCipher, BlindingKeyVersionMismatch } from './blinding-cipher';
 import { publicKeyBase64 } from './ed25519';
-import { KeyCheckEntity } from './key-check.entity';
+import {
+  AUDIT_SIGNING_PURPOSE,
+  BLINDING_PURPOSE,
+  KeyChecksRepository,
+} from './key-checks.repository';
 import { SigningKeyPair } from './key-material';
 import { SIGNING_KEY_PAIR } from './signing-key';
 
@@ -32,21 +36,8 @@ export class RetiredBlindingKey extends Error {
   }
 }
 
-/** The key_checks row of the current blinding key; its key_version is the minimum a start accepts. */
-export const BLINDING_PURPOSE = 'blinding';
-
-/** The key_checks row kept for a retired blinding key, so a start with it is named as such. */
-export function retiredBlindingPurpose(keyVersion: number): string {
-  return `blinding-retired-v${keyVersion}`;
-}
-
-/** The version of the current blinding key, as recorded in this database (undefined before set-up). */
-export async function storedBlindingKeyVersion(
-  manager: EntityManager,
-): Promise<number | undefined> {
-  const row = await manager.getRepository(KeyCheckEntity).findOneBy({ purpose: BLINDING_PURPOSE });
-  return row?.keyVersion;
-}
+/** For the free function below, called from other modules' transactions (no container there). */
+const KEY_CHECKS = new KeyChecksRepository();
 
 /**
  * A sealed value that failed to open, seen during a request: when it names a newer key version
@@ -59,7 +50,7 @@ export async function rotationPastThisServer(
   error: unknown,
 ): Promise<BlindingKeyRotated | undefined> {
   if (!(error instanceof BlindingKeyVersionMismatch)) return undefined;
-  const stored = await storedBlindingKeyVersion(manager);
+  const stored = (await KEY_CHECKS.currentBlindingKey(manager))?.keyVersion;
   if (stored === undefined || stored <= cipher.keyVersion || error.sealedVersion !== stored)
     return undefined;
   return new BlindingKeyRotated(cipher.keyVersion, stored);
@@ -76,9 +67,6 @@ export class WrongAuditSigningKey extends Error {
   }
 }
 
-/** The key_checks row of the audit signing key: its check value is the public key itself. */
-export const AUDIT_SIGNING_PURPOSE = 'audit-signing';
-
 /**
  * Stores the blinding key's check value and the audit signing public key at first start and
  * compares them at every later start (SPEC section 5). After a `key rotate`, the blinding row
@@ -89,6 +77,7 @@ export const AUDIT_SIGNING_PURPOSE = 'audit-signing';
 export class KeyCheckService {
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly keyChecks: KeyChecksRepository,
     private readonly cipher: BlindingCipher,
     @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
   ) {}
@@ -98,34 +87,30 @@ export class KeyCheckService {
     // SPKI DER of an Ed25519 key is 44 bytes: 60 base64 characters, within the column's 64.
     const publicKey = publicKeyBase64(this.signingKey.publicKey);
     await this.uow.write(async (manager) => {
-      const repository = manager.getRepository(KeyCheckEntity);
-      const stored = await repository.findOneBy({ purpose: BLINDING_PURPOSE });
+      const createdAt = new Date().toISOString();
+      const stored = await this.keyChecks.currentBlindingKey(manager);
       if (!stored) {
-        await repository.insert({
-          purpose: BLINDING_PURPOSE,
+        await this.keyChecks.recordBlindingKey(manager, {
           keyVersion: this.cipher.keyVersion,
           checkValue,
-          createdAt: new Date().toISOString(),
+          createdAt,
         });
       } else if (stored.checkValue === checkValue) {
         // The key is the current one: seal and open under the version the database records.
         this.cipher.adoptVersion(stored.keyVersion);
       } else {
         // One row per retired version besides the current one (key rotate keeps them).
-        const retired = (await repository.find()).find(
-          (row) => row.purpose.startsWith('blinding-retired-') && row.checkValue === checkValue,
-        );
+        const retired = await this.keyChecks.retiredBlindingKey(manager, checkValue);
         if (retired) throw new RetiredBlindingKey(retired.keyVersion, stored.keyVersion);
         throw new WrongBlindingKey();
       }
-      const signing = await repository.findOneBy({ purpose: AUDIT_SIGNING_PURPOSE });
+      const signing = await this.keyChecks.auditSigningKey(manager);
       if (!signing) {
-        await repository.insert({
-          purpose: AUDIT_SIGNING_PURPOSE,
-          keyVersion: 1,
-          checkValue: publicKey,
-          createdAt: new Date().toISOString(),
-        });
+        await this.keyChecks.registerAuditSigningKey(
+          manager,
+          { keyVersion: 1, checkValue: publicKey, createdAt },
+          false,
+        );
       } else if (signing.checkValue !== publicKey) {
         throw new WrongAuditSigningKey(signing.checkValue, publicKey);
       }
@@ -139,7 +124,7 @@ export class KeyCheckService {
   async mismatch(): Promise<string | undefined> {
     const checkValue = this.cipher.checkValue();
     const publicKey = publicKeyBase64(this.signingKey.publicKey);
-    const stored = await this.uow.read((manager) => manager.getRepository(KeyCheckEntity).find());
+    const stored = await this.uow.read((manager) => this.keyChecks.all(manager));
     const valueOf = (purpose: string) => stored.find((row) => row.purpose === purpose)?.checkValue;
     if (valueOf(BLINDING_PURPOSE) !== checkValue)
       return 'the blinding key does not match the key check value stored in the database';

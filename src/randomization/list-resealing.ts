@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { BlindingCipher } from '../crypto/blinding-cipher';
-import { execute, selectRows } from '../database/sql';
+import { RandomizationListRepository } from './randomization-list.repository';
 import { listSecretAssociatedData, slotAssociatedData } from './sealing';
 
 /**
@@ -29,59 +29,42 @@ export interface ResealProgress {
   totalSlots: number;
 }
 
-interface ListRow {
-  id: number;
-  protocol_id: string;
-  seed_sealed: string;
-  nonce_sealed: string;
-}
-
-interface SlotRow {
-  id: number;
-  stratum: string;
-  slot: number;
-  target_sealed: string;
-}
-
-const SELECT_LISTS =
-  'SELECT id, protocol_id, seed_sealed, nonce_sealed FROM randomization_lists ORDER BY id';
-const COUNT_SLOTS = 'SELECT COUNT(*) AS n FROM slots';
-const SELECT_SLOTS =
-  'SELECT id, stratum, slot, target_sealed FROM slots WHERE list_id = :listId ORDER BY id';
-const RESEAL_LIST =
-  'UPDATE randomization_lists SET seed_sealed = :seed, nonce_sealed = :nonce WHERE id = :id';
-const RESEAL_SLOT = 'UPDATE slots SET target_sealed = :sealed WHERE id = :id';
-
 /**
  * Every list's seed and nonce and every slot's target, re-sealed from `from` to `to`, in the
- * caller's transaction; only a transaction holding the key_rotation_in_progress row may write
- * these columns (migration KeyRotation1764000008400). `onProgress` is told after each list's
- * secrets and after each slot (the command prints it now and then).
+ * caller's transaction, through the list's repository; only a transaction holding the
+ * key_rotation_in_progress row may write these columns (migration KeyRotation1764000008400,
+ * KeyChecksRepository.whileRotating). `onProgress` is told after each list's secrets and after
+ * each slot (the command prints it now and then).
  */
 export async function resealEveryList(
   manager: EntityManager,
+  lists: RandomizationListRepository,
   from: BlindingCipher,
   to: BlindingCipher,
   onProgress: (progress: ResealProgress) => Promise<void> = () => Promise.resolve(),
 ): Promise<ResealProgress> {
-  const [{ n }] = await selectRows<{ n: number | string }>(manager, COUNT_SLOTS);
-  const progress: ResealProgress = { lists: 0, slots: 0, totalSlots: Number(n) };
-  for (const list of await selectRows<ListRow>(manager, SELECT_LISTS)) {
-    const listId = Number(list.id);
-    const ad = (what: 'seed' | 'nonce') => listSecretAssociatedData(list.protocol_id, listId, what);
-    await execute(manager, RESEAL_LIST, {
-      id: listId,
-      seed: resealValue(from, to, list.seed_sealed, ad('seed')),
-      nonce: resealValue(from, to, list.nonce_sealed, ad('nonce')),
+  const progress: ResealProgress = {
+    lists: 0,
+    slots: 0,
+    totalSlots: await lists.countSlots(manager),
+  };
+  for (const list of await lists.sealedListSecrets(manager)) {
+    const ad = (what: 'seed' | 'nonce') => listSecretAssociatedData(list.protocolId, list.id, what);
+    const listChanged = await lists.resealListSecrets(manager, list.id, {
+      seedSealed: resealValue(from, to, list.seedSealed, ad('seed')),
+      nonceSealed: resealValue(from, to, list.nonceSealed, ad('nonce')),
     });
+    if (listChanged !== 1)
+      throw new Error(`Re-sealing list ${list.id} changed ${listChanged} rows`);
     progress.lists += 1;
     await onProgress(progress);
-    for (const slot of await selectRows<SlotRow>(manager, SELECT_SLOTS, { listId })) {
-      const ad = slotAssociatedData(list.protocol_id, listId, slot.stratum, Number(slot.slot));
-      const changed = await execute(manager, RESEAL_SLOT, {
-        id: slot.id,
-        sealed: resealValue(from, to, slot.target_sealed, ad),
-      });
+    for (const slot of await lists.sealedTargets(manager, list.id)) {
+      const ad = slotAssociatedData(list.protocolId, list.id, slot.stratum, slot.slot);
+      const changed = await lists.resealTarget(
+        manager,
+        slot.id,
+        resealValue(from, to, slot.targetSealed, ad),
+      );
       if (changed !== 1) throw new Error(`Re-sealing slot ${slot.id} changed ${changed} rows`);
       progress.slots += 1;
       await onProgress(progress);

@@ -52,6 +52,29 @@ const CLAIM_RESERVED_SLOT =
   'UPDATE slots SET participant_id = :participantId, allocated_at = :allocatedAt ' +
   `WHERE id = :id AND participant_id IS NULL AND ${RESERVED_BY_ENVELOPE}`;
 
+/** A list's sealed seed and nonce, with what their associated data names (key rotation). */
+export type SealedListSecrets = Pick<
+  RandomizationListEntity,
+  'id' | 'protocolId' | 'seedSealed' | 'nonceSealed'
+>;
+
+/** A slot's sealed target with its row id, to re-seal it in place (key rotation). */
+export type SealedTarget = SealedSlot & Pick<SlotEntity, 'id'>;
+
+// Key rotation: every sealed value, read once and written back one row at a time. Plain SQL:
+// a rotation re-seals every slot in one transaction. The UPDATEs name the sealed columns only:
+// the triggers (KeyRotation1764000008400) refuse any other column, and these too unless the
+// transaction holds the key_rotation_in_progress row (KeyChecksRepository.whileRotating).
+const SELECT_SEALED_LIST_SECRETS =
+  'SELECT id, protocol_id AS "protocolId", seed_sealed AS "seedSealed", nonce_sealed AS "nonceSealed" ' +
+  'FROM randomization_lists ORDER BY id';
+const SELECT_SEALED_TARGETS =
+  'SELECT id, list_id AS "listId", stratum, slot, target_sealed AS "targetSealed" FROM slots ' +
+  'WHERE list_id = :listId ORDER BY id';
+const RESEAL_LIST_SECRETS =
+  'UPDATE randomization_lists SET seed_sealed = :seedSealed, nonce_sealed = :nonceSealed WHERE id = :id';
+const RESEAL_TARGET = 'UPDATE slots SET target_sealed = :targetSealed WHERE id = :id';
+
 /** The randomization_lists and slots tables: the trial's one list, sealed slot by slot. */
 @Injectable()
 export class RandomizationListRepository {
@@ -165,5 +188,38 @@ export class RandomizationListRepository {
   async deleteAll(manager: EntityManager): Promise<void> {
     await manager.createQueryBuilder().delete().from(SlotEntity).execute();
     await manager.createQueryBuilder().delete().from(RandomizationListEntity).execute();
+  }
+
+  // Key rotation (list-resealing.ts), inside the rotation path only.
+
+  /** Every list's sealed seed and nonce, in id order. */
+  async sealedListSecrets(manager: EntityManager): Promise<SealedListSecrets[]> {
+    const rows = await selectRows<SealedListSecrets>(manager, SELECT_SEALED_LIST_SECRETS);
+    return rows.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+
+  /** Every slot's sealed target of the list, in the order stored. */
+  async sealedTargets(manager: EntityManager, listId: number): Promise<SealedTarget[]> {
+    const rows = await selectRows<SealedTarget>(manager, SELECT_SEALED_TARGETS, { listId });
+    return rows.map((row) => ({
+      ...row,
+      id: Number(row.id),
+      listId: Number(row.listId),
+      slot: Number(row.slot),
+    }));
+  }
+
+  /** Replaces the list's sealed seed and nonce; returns the rows changed (1, or 0: no such list). */
+  resealListSecrets(
+    manager: EntityManager,
+    listId: number,
+    sealed: Pick<RandomizationListEntity, 'seedSealed' | 'nonceSealed'>,
+  ): Promise<number> {
+    return execute(manager, RESEAL_LIST_SECRETS, { id: listId, ...sealed });
+  }
+
+  /** Replaces the slot's sealed target; returns the rows changed (1, or 0: no such slot). */
+  resealTarget(manager: EntityManager, slotId: number, targetSealed: string): Promise<number> {
+    return execute(manager, RESEAL_TARGET, { id: slotId, targetSealed });
   }
 }
