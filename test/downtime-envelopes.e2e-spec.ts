@@ -205,6 +205,39 @@ describe('Downtime envelopes, then reconciliation (end to end)', () => {
     });
   });
 
+  it('answers 400 VALIDATION_FAILED for an envelope number that is no ENV-0001, quoting only its start, audited once', async () => {
+    const long = `ENV-${'9'.repeat(5000)}`;
+    for (const [sent, quoted] of [
+      [long, '"ENV-999999999999"… (5004 characters)'],
+      ['ENV-0000', '"ENV-0000"'],
+      ['ENV-12', '"ENV-12"'],
+      ['ENV-0001%0A', '"ENV-0001\\n"'],
+      ['%3Cscript%3E', '"<script>"'],
+    ]) {
+      const before = (await t.database.auditEntries()).length;
+      const response = await print(pharmacist, sent).expect(400);
+      const body = JSON.parse(response.body as string) as { code: string; message: string };
+      expect(body.code).toBe('VALIDATION_FAILED');
+      expect(body.message).toContain(`${quoted} is not one`);
+      expect(body.message.length).toBeLessThan(200);
+      const added = (await t.database.auditEntries()).slice(before);
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatchObject({
+        action: 'ENVELOPE_PRINT_REFUSED',
+        outcome: 'REJECTED',
+        reason: body.message,
+        details: {
+          code: 'VALIDATION_FAILED',
+          status: 400,
+          route: 'POST /api/downtime-envelopes/:number/print',
+        },
+      });
+      expect(JSON.stringify(added[0]).length).toBeLessThan(2000);
+    }
+    // A blinded role is refused before the number is read.
+    await print(monitor, long).expect(403);
+  });
+
   it('records an offline allocation: ALLOCATED marked offline, the envelope slot, refusals audited', async () => {
     const printed = await print(pharmacist, 'ENV-0002').expect(200);
     const { target, code } = inside(printed.body as string);

@@ -21,12 +21,14 @@ import {
   OfflineAllocationDto,
   RecordOfflineAllocationDto,
 } from './dto/envelopes.dto';
+import { EnvelopeNumberPipe } from './envelope-number.pipe';
 import { EnvelopesService } from './envelopes.service';
+import { ENVELOPE_LABEL } from './opening-code';
 
 const ENVELOPE_NUMBER_PARAM = {
   name: 'number',
   description: 'Envelope number, as printed on the outside (ENV-0001)',
-  schema: { type: 'string' as const, maxLength: 16 },
+  schema: { type: 'string' as const, pattern: ENVELOPE_LABEL.source, maxLength: 10 },
 };
 
 @ApiTags('downtime envelopes')
@@ -80,9 +82,15 @@ export class EnvelopesController {
     description: 'A self-contained HTML page with print styles',
     content: { 'text/html': { schema: { type: 'string' } } },
   })
+  @ApiBadRequestResponse({
+    description: 'VALIDATION_FAILED: the envelope number does not read like ENV-0001',
+  })
   @ApiNotFoundResponse({ description: 'ENVELOPE_NOT_FOUND' })
   @ApiConflictResponse({ description: 'ENVELOPE_USED, ENVELOPE_VOIDED, STUDY_LOCKED' })
-  print(@CurrentActor() actor: Actor, @Param('number') envelopeNumber: string): Promise<string> {
+  print(
+    @CurrentActor() actor: Actor,
+    @Param('number', new EnvelopeNumberPipe('ENVELOPE_PRINT_REFUSED')) envelopeNumber: string,
+  ): Promise<string> {
     return this.envelopes.print(actor, envelopeNumber);
   }
 

@@ -3976,6 +3976,15 @@ export interface operations {
           'text/html': string;
         };
       };
+      /** @description VALIDATION_FAILED: the envelope number does not read like ENV-0001 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description No token, or an invalid, expired or revoked one */
       401: {
         headers: {
