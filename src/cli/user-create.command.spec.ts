@@ -4,6 +4,12 @@ import Database from 'better-sqlite3';
 import { createApp } from '../app.factory';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { newTempDir, testEnv } from '../../test/support/test-app';
+import {
+  describeOnPostgres,
+  PostgresCluster,
+  sharedPostgresCluster,
+  stopSharedPostgresCluster,
+} from '../../test/support/postgres';
 import { auditEntriesOf, openDatabaseFile } from '../../test/support/database-file';
 import { CliIo } from './cli-io';
 import { createUserCreateCommand } from './user-create.command';
@@ -156,5 +162,52 @@ describe('user create on a database that was never set up', () => {
     expect(io.errors.join('\n')).toMatch(/holds no trial record.*start the server once/);
     expect(readFileSync(config.databasePath).equals(bytes)).toBe(true);
     expect(readdirSync(root)).toEqual(['trial.sqlite']);
+  });
+});
+
+describeOnPostgres('user create on PostgreSQL', () => {
+  let cluster: PostgresCluster;
+  let root: string;
+  beforeAll(async () => (cluster = await sharedPostgresCluster()));
+  afterAll(() => stopSharedPostgresCluster());
+  beforeEach(() => (root = newTempDir('user-create-pg-')));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  async function rows<T>(url: string, sql: string): Promise<T[]> {
+    const client = await cluster.connect(url);
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('creates a user on a database the server set up, audited under the cli actor', async () => {
+    const config = loadAppConfig(testEnv(root, { DATABASE_URL: await cluster.createDatabase() }));
+    await (await createApp(config)).close();
+    const io = capture();
+    expect(await command(config).run(['pharmacist2', '--role', 'pharmacist'], io)).toBe(0);
+    expect(io.lines).toEqual(['Created user pharmacist2 with roles pharmacist']);
+    const url = config.postgres!.url;
+    expect(
+      await rows(url, "SELECT username, roles FROM users WHERE username = 'pharmacist2'"),
+    ).toEqual([{ username: 'pharmacist2', roles: 'pharmacist' }]);
+    const [created] = await rows<{ actor: string }>(
+      url,
+      "SELECT actor FROM audit_entries WHERE action = 'USER_CREATED' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(created.actor).toMatch(/^cli:/);
+  });
+
+  it('refuses with exit 2 a database the server never set up, and creates no table in it', async () => {
+    const url = await cluster.createDatabase();
+    const config = loadAppConfig(testEnv(join(root, 'data'), { DATABASE_URL: url }));
+    const io = capture();
+    expect(await command(config).run(['first', '--role', 'admin'], io)).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/holds no trial.*start the server once/);
+    expect(await rows(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual(
+      [],
+    );
+    expect(existsSync(join(root, 'data'))).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { HttpException } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { DomainError, InvalidInput } from '../common/domain-errors';
 import { createValidationPipe } from '../common/validation';
-import { AppConfig, loadAppConfigFromEnvironment } from '../config/app-config';
+import { AppConfig, loadAppConfigFromEnvironment, PostgresConfig } from '../config/app-config';
+import { POSTGRES_CONNECT_TIMEOUT_MS } from '../database/data-source-options';
 import { CreateUserDto } from '../users/dto/user.dto';
 import { refuseUsernameInPassword, UsersService } from '../users/users.service';
 import { UsersRepository } from '../users/users.repository';
@@ -62,15 +64,21 @@ export const userCreateCommand = createUserCreateCommand(
 );
 
 /**
- * Why the database is not one the server has set up, or undefined when it is: the file exists
- * and holds the trial record and at least one user. Read-only: a missing file is not created.
+ * Why the database is not one the server has set up, or undefined when it is: it holds the
+ * trial record and at least one user. Read-only: a missing file or schema is not created.
  *
- * Maintenance SQL, not the repositories': this runs before any data source opens the file,
- * because opening one runs the migrations, which would write a schema into a file the server
- * never set up (the promise is that nothing is written). So it asks SQLite's catalogue and
- * counts rows through a read-only handle (data-access-layout.spec.ts allows it).
+ * Maintenance SQL, not the repositories': this runs before any data source opens the database,
+ * because opening one runs the migrations, which would write a schema into a database the server
+ * never set up (the promise is that nothing is written). So it asks the catalogue and counts rows
+ * through a read-only SQLite handle, or a plain pg client (data-access-layout.spec.ts allows it).
  */
-export function notSetUp(databasePath: string): string | undefined {
+export function notSetUp(config: AppConfig): Promise<string | undefined> {
+  return config.postgres
+    ? notSetUpOnPostgres(config.postgres)
+    : Promise.resolve(notSetUpFile(config.databasePath));
+}
+
+function notSetUpFile(databasePath: string): string | undefined {
   if (databasePath === ':memory:') return 'an in-memory database is never set up';
   if (!existsSync(databasePath)) return `there is no database at ${databasePath}`;
   if (statSync(databasePath).size === 0) return `the database ${databasePath} is empty`;
@@ -84,12 +92,43 @@ export function notSetUp(databasePath: string): string | undefined {
     if (tables.length < 2) return `the database ${databasePath} holds no trial`;
     const count = (table: string) =>
       (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    if (count('trials') === 0) return `the database ${databasePath} holds no trial record`;
-    if (count('users') === 0) return `the database ${databasePath} holds no users`;
-    return undefined;
+    return setUpProblem(databasePath, count('trials'), count('users'));
   } finally {
     db.close();
   }
+}
+
+/** The same questions of the PostgreSQL database; a server that does not answer is the open's to name. */
+async function notSetUpOnPostgres(postgres: PostgresConfig): Promise<string | undefined> {
+  const client = new Client({
+    connectionString: postgres.url,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    application_name: 'trial-user-create',
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch {
+    // openMaintenanceDatabase then refuses with the cause, the host and no password.
+    return undefined;
+  }
+  try {
+    const { rows } = await client.query<{ tables: string }>(
+      "SELECT count(*) AS tables FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('trials', 'users')",
+    );
+    if (Number(rows[0]?.tables) < 2) return `the database ${postgres.display} holds no trial`;
+    const count = async (table: string) =>
+      Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    return setUpProblem(postgres.display, await count('trials'), await count('users'));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function setUpProblem(database: string, trials: number, users: number): string | undefined {
+  if (trials === 0) return `the database ${database} holds no trial record`;
+  if (users === 0) return `the database ${database} holds no users`;
+  return undefined;
 }
 
 async function runUserCreate(
@@ -116,7 +155,7 @@ async function runUserCreate(
   const password = await readPassword();
 
   const config = loadConfig();
-  const problem = notSetUp(config.databasePath);
+  const problem = await notSetUp(config);
   if (problem) {
     io.err(`Cannot create a user: ${problem}; ${START_THE_SERVER_ONCE}. Nothing was written.`);
     return EXIT_USAGE;
