@@ -1,10 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { loadTrialFile } from '../src/config/trial-file.loader';
 import { ENVELOPE_CUT_LINE_TEXT } from '../src/envelopes/envelope-page';
-import { nctTrial, registration, STRATIFIED_TRIAL_FILE } from './support/trial-fixtures';
+import {
+  NCT_TRIAL_FILE,
+  nctTrial,
+  registration,
+  STRATIFIED_TRIAL_FILE,
+} from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
 
 const trial = nctTrial();
@@ -792,5 +797,99 @@ describe('Downtime envelopes: an offline allocation is all or nothing (end to en
     expect(participant.allocated_at).toBeNull();
     const added = (await t.database.auditEntries()).slice(before);
     expect(added.filter((e) => e.action === 'ALLOCATED')).toEqual([]);
+  });
+});
+
+describe('Downtime envelopes and an exhausted list (end to end)', () => {
+  let t: TestApp;
+  let dir: string;
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says in LIST_EXHAUSTED how many slots outstanding envelopes still hold, and nothing of what they hold', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'envelopes-exhausted-'));
+    const small = JSON.parse(readFileSync(NCT_TRIAL_FILE, 'utf8')) as {
+      randomization: { slotsPerStratum?: number };
+    };
+    small.randomization.slotsPerStratum = 4;
+    const file = join(dir, 'small.json');
+    writeFileSync(file, JSON.stringify(small));
+    t = await startTestApp({ TRIAL_CONFIG: file });
+    const statistician = await t.userWith('stat', ['statistician']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const monitor = await t.userWith('mon', ['monitor']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelopes-exhausted-e2e-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 2 })
+      .expect(201);
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i += 1) {
+      const registered = await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, `SCR-EXH-${i}`))
+        .expect(201);
+      ids.push((registered.body as { participantId: string }).participantId);
+    }
+    const allocate = (id: string) =>
+      t.http().post(`/api/participants/${id}/allocation`).set('Authorization', pharmacist);
+    await allocate(ids[0]).expect(201);
+    await allocate(ids[1]).expect(201);
+
+    const exhausted = async (id: string) => {
+      const response = await allocate(id).expect(409);
+      const body = response.body as { code: string; message: string };
+      expect(body.code).toBe('LIST_EXHAUSTED');
+      const entries = await t.database.auditEntries();
+      expect(entries[entries.length - 1]).toMatchObject({
+        action: 'ALLOCATION_REFUSED',
+        participantId: id,
+        reason: body.message,
+        details: { code: 'LIST_EXHAUSTED', status: 409 },
+      });
+      // What a monitor reads of the refusal names no target.
+      const log = await t
+        .http()
+        .get(`/api/audit-log?format=json&participantId=${id}`)
+        .set('Authorization', monitor)
+        .expect(200);
+      expect(JSON.stringify(log.body)).not.toMatch(LIMB_WORDS);
+      expect(JSON.stringify(response.headers)).not.toMatch(LIMB_WORDS);
+      expect(body.message).not.toMatch(LIMB_WORDS);
+      return body.message;
+    };
+    expect(await exhausted(ids[2])).toBe(
+      'The list of stratum "all" is exhausted: no free slot is left; 2 slots are held by outstanding downtime envelopes',
+    );
+
+    const printed = await t
+      .http()
+      .post('/api/downtime-envelopes/ENV-0001/print')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/participants/${ids[3]}/offline-allocation`)
+      .set('Authorization', pharmacist)
+      .send({
+        envelopeNumber: 'ENV-0001',
+        openingCode: inside(printed.text).code,
+        openedAt: justNow(),
+      })
+      .expect(201);
+    expect(await exhausted(ids[2])).toBe(
+      'The list of stratum "all" is exhausted: no free slot is left; 1 slot is held by an outstanding downtime envelope',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnvelopesModule } from '../envelopes/envelopes.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { AllocationController } from './allocation.controller';
 import { AllocationService } from './allocation.service';
@@ -6,7 +7,7 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 /** RandomizationService and the list's repository come from the global RandomizationModule. */
 @Module({
-  imports: [ParticipantsModule],
+  imports: [ParticipantsModule, EnvelopesModule],
   controllers: [AllocationController],
   providers: [AllocationService, IdempotencyKeysRepository],
   exports: [IdempotencyKeysRepository],

@@ -12,6 +12,7 @@ import { rotationPastThisServer } from '../crypto/key-check.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { failedAllocationOutcome } from '../observability/metric-labels';
+import { EnvelopesRepository } from '../envelopes/envelopes.repository';
 import { MetricsService } from '../observability/metrics.service';
 import { AllocationState, ParticipantsRepository } from '../participants/participants.repository';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
@@ -49,6 +50,7 @@ export class AllocationService {
     private readonly lists: RandomizationListRepository,
     private readonly participants: ParticipantsRepository,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly envelopes: EnvelopesRepository,
   ) {}
 
   /**
@@ -129,12 +131,7 @@ export class AllocationService {
           gate.participant.stratum,
         );
         if (!candidate) {
-          return refuse(
-            new Conflict(
-              `The list of stratum "${gate.participant.stratum}" is exhausted: no free slot is left`,
-              'LIST_EXHAUSTED',
-            ),
-          );
+          return refuse(await this.listExhausted(manager, list.listId, gate.participant.stratum));
         }
         let target: string;
         try {
@@ -199,6 +196,28 @@ export class AllocationService {
         });
         return { ok: this.answer(participantId, candidate.slot, target, allocatedAt) };
       }),
+    );
+  }
+
+  /**
+   * LIST_EXHAUSTED, saying how many of the stratum's slots outstanding downtime envelopes hold:
+   * a count only, never which slots or what they hold.
+   */
+  private async listExhausted(
+    manager: EntityManager,
+    listId: number,
+    stratum: string,
+  ): Promise<Conflict> {
+    const held = await this.envelopes.countOutstanding(manager, listId, stratum);
+    const envelopes =
+      held === 0
+        ? ''
+        : held === 1
+          ? '; 1 slot is held by an outstanding downtime envelope'
+          : `; ${held} slots are held by outstanding downtime envelopes`;
+    return new Conflict(
+      `The list of stratum "${stratum}" is exhausted: no free slot is left${envelopes}`,
+      'LIST_EXHAUSTED',
     );
   }
 

@@ -108,6 +108,17 @@ export class EnvelopesRepository {
     );
   }
 
+  /** How many envelopes of the stratum are outstanding: slots held, neither used nor voided. */
+  async countOutstanding(manager: EntityManager, listId: number, stratum: string): Promise<number> {
+    const row = await selectRow<{ n: number | string }>(
+      manager,
+      'SELECT COUNT(*) AS n FROM downtime_envelopes WHERE list_id = :listId AND stratum = :stratum ' +
+        `AND ${OUTSTANDING}`,
+      { listId, stratum },
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** How many outstanding envelopes of the stratum have a lower number (0: opened in order). */
   async outstandingBefore(manager: EntityManager, envelope: EnvelopeRow): Promise<number> {
     const row = await selectRow<{ n: number | string }>(
