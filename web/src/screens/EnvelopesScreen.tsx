@@ -10,7 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSession } from '../session/session-context';
 import { useTrial } from '../trial-context';
 import { awaitingAllocation, panelLines, targetKeyOf } from './allocation';
-import { countByStatus, outstanding, wallTimeToIso } from './envelopes';
+import { byEnvelopeNumber, countByStatus, outstanding, wallTimeToIso } from './envelopes';
 
 type Envelope = components['schemas']['EnvelopeDto'];
 type EnvelopeList = components['schemas']['EnvelopeListDto'];
@@ -192,7 +192,7 @@ function EnvelopeTable({
             </tr>
           </thead>
           <tbody>
-            {envelopes.map((e) => (
+            {[...envelopes].sort(byEnvelopeNumber).map((e) => (
               <tr key={e.envelopeNumber}>
                 <th scope="row">{e.envelopeNumber}</th>
                 <td>{e.stratum}</td>

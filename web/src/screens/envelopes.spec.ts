@@ -1,4 +1,11 @@
-import { countByStatus, offsetMinutes, outstanding, wallTimeToIso } from './envelopes';
+import {
+  byEnvelopeNumber,
+  countByStatus,
+  envelopeNumberOf,
+  offsetMinutes,
+  outstanding,
+  wallTimeToIso,
+} from './envelopes';
 
 const envelope = (envelopeNumber: string, status: 'OUTSTANDING' | 'USED' | 'VOIDED') => ({
   envelopeNumber,
@@ -43,5 +50,25 @@ describe('the envelopes screen’s logic', () => {
     ];
     expect(outstanding(all).map((e) => e.envelopeNumber)).toEqual(['ENV-0002', 'ENV-0003']);
     expect(countByStatus(all)).toEqual({ OUTSTANDING: 2, USED: 1, VOIDED: 1 });
+  });
+
+  it('orders envelopes by number, not as text (ENV-9999 before ENV-10000, 2 before 10)', () => {
+    const all = [
+      envelope('ENV-10000', 'OUTSTANDING'),
+      envelope('ENV-9999', 'OUTSTANDING'),
+      envelope('ENV-10', 'OUTSTANDING'),
+      envelope('ENV-0002', 'OUTSTANDING'),
+      envelope('ENV-0100', 'USED'),
+    ];
+    expect(outstanding(all).map((e) => e.envelopeNumber)).toEqual([
+      'ENV-0002',
+      'ENV-10',
+      'ENV-9999',
+      'ENV-10000',
+    ]);
+    expect(envelopeNumberOf('ENV-0042')).toBe(42);
+    expect(envelopeNumberOf('nothing')).toBeNaN();
+    const odd = [envelope('odd', 'USED'), envelope('ENV-0003', 'USED')].sort(byEnvelopeNumber);
+    expect(odd.map((e) => e.envelopeNumber)).toEqual(['ENV-0003', 'odd']);
   });
 });

@@ -37,11 +37,31 @@ export function offsetMinutes(instant: number, timeZone: string): number {
   return Math.round((wall - Math.floor(instant / 60_000) * 60_000) / 60_000);
 }
 
+/** The number of an envelope label ("ENV-0042": 42); NaN for no label. */
+export function envelopeNumberOf(label: string): number {
+  const match = /^ENV-(\d+)$/i.exec(label);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/**
+ * Envelopes by number, as numbers (ENV-9999 before ENV-10000: as text, 10 came before 2 once
+ * labels outgrow their padding); a label that is no number goes last, by its text.
+ */
+export function byEnvelopeNumber(
+  a: Pick<Envelope, 'envelopeNumber'>,
+  b: Pick<Envelope, 'envelopeNumber'>,
+): number {
+  const [x, y] = [envelopeNumberOf(a.envelopeNumber), envelopeNumberOf(b.envelopeNumber)];
+  if (Number.isNaN(x) || Number.isNaN(y)) {
+    if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
+    return a.envelopeNumber.localeCompare(b.envelopeNumber);
+  }
+  return x - y;
+}
+
 /** The envelopes a pharmacist can still print or use, lowest number first. */
 export function outstanding(envelopes: readonly Envelope[]): Envelope[] {
-  return envelopes
-    .filter((e) => e.status === 'OUTSTANDING')
-    .sort((a, b) => a.envelopeNumber.localeCompare(b.envelopeNumber));
+  return envelopes.filter((e) => e.status === 'OUTSTANDING').sort(byEnvelopeNumber);
 }
 
 /** How many envelopes are in each state, for the summary line. */
