@@ -36,6 +36,29 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 /** A time of opening after any printing so far, and not after the server's clock. */
 const justNow = () => new Date().toISOString();
 
+/** Moves the wall clock (Date only: the server's timers and I/O keep running). */
+const moveClockTo = (at: number) =>
+  jest.useFakeTimers({
+    now: at,
+    advanceTimers: true,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+
 describe('Downtime envelopes, then reconciliation (end to end)', () => {
   let t: TestApp;
   let admin: string;
@@ -642,29 +665,6 @@ describe('Downtime envelopes printed again after a copy was opened (end to end)'
     jest.useRealTimers();
   });
 
-  /** Moves the wall clock (Date only: the server's timers and I/O keep running). */
-  const clockAt = (at: number) =>
-    jest.useFakeTimers({
-      now: at,
-      advanceTimers: true,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
-
   it('records the opened copy with the code of the later printing and the time written on the copy', async () => {
     t = await startTestApp();
     const statistician = await t.userWith('stat', ['statistician']);
@@ -682,7 +682,7 @@ describe('Downtime envelopes printed again after a copy was opened (end to end)'
       .send({ perStratum: 1 })
       .expect(201);
     const printAt = async (at: number) => {
-      clockAt(at);
+      moveClockTo(at);
       const pharmacist = await t.login('pharm');
       const printed = await t
         .http()
@@ -891,5 +891,157 @@ describe('Downtime envelopes and an exhausted list (end to end)', () => {
     expect(await exhausted(ids[2])).toBe(
       'The list of stratum "all" is exhausted: no free slot is left; 1 slot is held by an outstanding downtime envelope',
     );
+  });
+});
+
+describe('Downtime envelopes: wrong opening codes are throttled per envelope (end to end)', () => {
+  let t: TestApp;
+  afterAll(async () => {
+    await t?.close();
+    jest.useRealTimers();
+  });
+
+  it('refuses an envelope after 5 wrong codes in 15 minutes (429 THROTTLED, audited), the right code alike, until the window passes', async () => {
+    t = await startTestApp();
+    const statistician = await t.userWith('stat', ['statistician']);
+    await t.userWith('pharm', ['pharmacist']);
+    const started = Date.now();
+    moveClockTo(started);
+    let pharmacist = await t.login('pharm');
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelope-code-throttle-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 2 })
+      .expect(201);
+    const codes: Record<string, string> = {};
+    for (const envelopeNumber of ['ENV-0001', 'ENV-0002']) {
+      const printed = await t
+        .http()
+        .post(`/api/downtime-envelopes/${envelopeNumber}/print`)
+        .set('Authorization', pharmacist)
+        .expect(200);
+      codes[envelopeNumber] = inside(printed.text).code;
+    }
+    const ids: string[] = [];
+    for (const screening of ['SCR-THR-1', 'SCR-THR-2']) {
+      const registered = await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, screening))
+        .expect(201);
+      ids.push((registered.body as { participantId: string }).participantId);
+    }
+    const record = (id: string, envelopeNumber: string, openingCode: string) =>
+      t
+        .http()
+        .post(`/api/participants/${id}/offline-allocation`)
+        .set('Authorization', pharmacist)
+        .send({ envelopeNumber, openingCode, openedAt: justNow() });
+    const wrong = '0000-0000-0000-0000';
+
+    const messages: string[] = [];
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const response = await record(ids[0], 'ENV-0001', wrong).expect(422);
+      expect(response.body).toMatchObject({ code: 'ENVELOPE_CODE_WRONG' });
+      messages.push((response.body as { message: string }).message);
+    }
+    expect(messages[0]).toContain('after 4 more wrong codes within 15 minutes');
+    expect(messages[3]).toContain('after 1 more wrong code within 15 minutes');
+    expect(messages[4]).toContain('the envelope now refuses attempts for 15 minutes');
+
+    // Refused now whatever is typed: the right code gets the very answer a wrong one gets.
+    const before = (await t.database.auditEntries()).length;
+    const blockedWrong = await record(ids[0], 'ENV-0001', wrong).expect(429);
+    const blockedRight = await record(ids[0], 'ENV-0001', codes['ENV-0001']).expect(429);
+    expect(blockedRight.body).toEqual(blockedWrong.body);
+    expect(blockedRight.body).toMatchObject({ statusCode: 429, code: 'THROTTLED' });
+    expect((blockedRight.body as { message: string }).message).toMatch(
+      /^Envelope ENV-0001 took 5 wrong opening codes in the last 15 minutes and refuses attempts for now; wait \d+ minutes?, then type the code of its latest printing$/,
+    );
+    const added = (await t.database.auditEntries()).slice(before);
+    expect(added.map((e) => [e.action, e.outcome, e.details.code, e.details.status])).toEqual([
+      ['OFFLINE_ALLOCATION_REFUSED', 'DENIED', 'THROTTLED', 429],
+      ['OFFLINE_ALLOCATION_REFUSED', 'DENIED', 'THROTTLED', 429],
+    ]);
+    for (const response of [blockedWrong, blockedRight]) {
+      expect(JSON.stringify(response.body)).not.toMatch(LIMB_WORDS);
+      expect(JSON.stringify(response.headers)).not.toMatch(LIMB_WORDS);
+    }
+    expect(JSON.stringify(added)).not.toMatch(LIMB_WORDS);
+    // Only the wrong codes were counted, and no code typed is stored.
+    expect(await t.database.count('envelope_code_failures')).toBe(5);
+    const stored = (await t.database.rowsAsText('envelope_code_failures')).join('\n');
+    expect(stored).not.toContain('0000-0000');
+    expect(stored).not.toContain(codes['ENV-0001']);
+
+    // Another envelope is not held by this one's failures.
+    await record(ids[1], 'ENV-0002', codes['ENV-0002']).expect(201);
+
+    // Fifteen minutes after the first failure the envelope takes codes again.
+    moveClockTo(started + 16 * 60_000);
+    pharmacist = await t.login('pharm');
+    const recorded = await record(ids[0], 'ENV-0001', codes['ENV-0001']).expect(201);
+    expect(recorded.body).toMatchObject({ participantId: ids[0], offline: true });
+    expect(await t.database.count('envelope_code_failures')).toBe(5);
+  });
+});
+
+describe('Downtime envelopes on a practice instance (end to end)', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('clears the envelopes and their counted wrong codes with the practice list', async () => {
+    t = await startTestApp({ TRAINING: 'true' });
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const statistician = await t.userWith('stat', ['statistician']);
+    const pharmacist = await t.userWith('pharm', ['pharmacist']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelope-practice-reset-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 1 })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes/ENV-0001/print')
+      .set('Authorization', pharmacist)
+      .expect(200);
+    const registered = await t
+      .http()
+      .post('/api/participants')
+      .set('Authorization', pharmacist)
+      .send(registration(trial, 'SCR-PRACTICE'))
+      .expect(201);
+    await t
+      .http()
+      .post(
+        `/api/participants/${(registered.body as { participantId: string }).participantId}/offline-allocation`,
+      )
+      .set('Authorization', pharmacist)
+      .send({ envelopeNumber: 'ENV-0001', openingCode: '0000-0000-0000-0000', openedAt: justNow() })
+      .expect(422);
+    expect(await t.database.count('envelope_code_failures')).toBe(1);
+    await t
+      .http()
+      .post('/api/randomization-list/reset')
+      .set('Authorization', admin)
+      .send({ reason: 'Start of the next course' })
+      .expect(200);
+    expect(await t.database.count('envelope_code_failures')).toBe(0);
+    expect(await t.database.count('downtime_envelopes')).toBe(0);
   });
 });

@@ -108,7 +108,7 @@ const OWNED_TABLES: Record<string, string[]> = {
   'auth/revoked-tokens.repository.ts': ['revoked_tokens'],
   'blinding-assessment/guesses.repository.ts': ['blinding_guesses'],
   'crypto/key-checks.repository.ts': ['key_checks', 'key_rotation_in_progress'],
-  'envelopes/envelopes.repository.ts': ['downtime_envelopes'],
+  'envelopes/envelopes.repository.ts': ['downtime_envelopes', 'envelope_code_failures'],
   'notifications/notifications.repository.ts': ['notifications'],
   'participants/participants.repository.ts': ['participants'],
   'randomization/randomization-list.repository.ts': ['randomization_lists', 'slots'],

@@ -9,6 +9,7 @@ import {
   ApiParam,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Actor } from '../common/actor';
@@ -21,6 +22,7 @@ import {
   OfflineAllocationDto,
   RecordOfflineAllocationDto,
 } from './dto/envelopes.dto';
+import { WRONG_CODE_WINDOW_SECONDS, WRONG_CODES_ALLOWED } from './code-throttle';
 import { EnvelopeNumberPipe } from './envelope-number.pipe';
 import { EnvelopesService } from './envelopes.service';
 import { ENVELOPE_LABEL } from './opening-code';
@@ -115,6 +117,9 @@ export class EnvelopesController {
       'ALREADY_ALLOCATED, WITHDRAWN, STUDY_LOCKED, NO_LIST, ENVELOPE_USED, ENVELOPE_VOIDED, ENVELOPE_WRONG_STRATUM, ENVELOPE_NOT_PRINTED',
   })
   @ApiUnprocessableEntityResponse({ description: 'ENVELOPE_CODE_WRONG' })
+  @ApiTooManyRequestsResponse({
+    description: `THROTTLED: the envelope took ${WRONG_CODES_ALLOWED} wrong opening codes within ${WRONG_CODE_WINDOW_SECONDS / 60} minutes and refuses any code until the oldest leaves that window`,
+  })
   recordOffline(
     @CurrentActor() actor: Actor,
     @ParticipantIdParam() id: string,

@@ -46,7 +46,8 @@ const ENVELOPE_COLUMNS =
 const OUTSTANDING = 'used_at IS NULL AND voided_at IS NULL';
 
 /**
- * Data access of downtime envelopes (issue 15 item 2): the downtime_envelopes table only. The
+ * Data access of downtime envelopes (issue 15 item 2): the downtime_envelopes table, and the
+ * wrong opening codes counted against each (envelope_code_failures). The
  * slots an envelope reserves and claims are the list's repository's (freeSlots, sealedSlot,
  * claimReservedSlot), the participant's mark the participants repository's (markAllocated).
  */
@@ -149,6 +150,38 @@ export class EnvelopesRepository {
     return used === 1;
   }
 
+  /** The times (ms) of the wrong opening codes typed for the envelope after `since`. */
+  async codeFailuresSince(
+    manager: EntityManager,
+    envelopeId: number,
+    since: string,
+  ): Promise<number[]> {
+    const rows = await selectRows<{ failedAt: string }>(
+      manager,
+      'SELECT failed_at AS "failedAt" FROM envelope_code_failures ' +
+        'WHERE envelope_id = :envelopeId AND failed_at > :since',
+      { envelopeId, since },
+    );
+    return rows.map((row) => Date.parse(row.failedAt));
+  }
+
+  /** Counts a wrong opening code, and drops the failures of every envelope that left the window. */
+  async recordCodeFailure(
+    manager: EntityManager,
+    envelopeId: number,
+    failedAt: string,
+    windowStart: string,
+  ): Promise<void> {
+    await execute(manager, 'DELETE FROM envelope_code_failures WHERE failed_at <= :windowStart', {
+      windowStart,
+    });
+    await execute(
+      manager,
+      'INSERT INTO envelope_code_failures (envelope_id, failed_at) VALUES (:envelopeId, :failedAt)',
+      { envelopeId, failedAt },
+    );
+  }
+
   /** Voids every outstanding envelope (at the study lock); returns their numbers. */
   async voidOutstanding(manager: EntityManager, voidedAt: string): Promise<number[]> {
     const rows = await selectRows<{ number: number }>(
@@ -166,6 +199,7 @@ export class EnvelopesRepository {
 
   /** A practice instance's reset: its envelopes go with the list (training triggers allow it). */
   async deleteAll(manager: EntityManager): Promise<number> {
+    await execute(manager, 'DELETE FROM envelope_code_failures');
     return execute(manager, 'DELETE FROM downtime_envelopes');
   }
 }

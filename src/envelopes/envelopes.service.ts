@@ -7,7 +7,8 @@ import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { Actor } from '../common/actor';
-import { Conflict, DomainError, InvalidInput, NotFound } from '../common/domain-errors';
+import { Conflict, DomainError, InvalidInput, NotFound, Throttled } from '../common/domain-errors';
+import { describeWait } from '../auth/login-throttle';
 import { Outcome, unwrap } from '../common/outcome';
 import { AppConfig } from '../config/app-config';
 import { TrialDefinition } from '../config/trial-definition';
@@ -33,6 +34,12 @@ import {
   OfflineAllocationDto,
   RecordOfflineAllocationDto,
 } from './dto/envelopes.dto';
+import {
+  codeAttemptWait,
+  codeWindowStart,
+  WRONG_CODE_WINDOW_SECONDS,
+  WRONG_CODES_ALLOWED,
+} from './code-throttle';
 import { renderEnvelopePage } from './envelope-page';
 import { EnvelopeRow, EnvelopesRepository } from './envelopes.repository';
 import {
@@ -288,6 +295,19 @@ export class EnvelopesService {
           ),
         );
       }
+      // A few wrong codes within the window, and the envelope takes no code, the right one
+      // included, so the answer says nothing of the code typed (code-throttle.ts).
+      const now = new Date();
+      const windowStart = codeWindowStart(now);
+      const failures = await this.envelopes.codeFailuresSince(manager, envelope.id, windowStart);
+      const wait = codeAttemptWait(failures, now.getTime());
+      if (wait !== undefined) {
+        return refuse(
+          new Throttled(
+            `Envelope ${label} took ${failures.length} wrong opening codes in the last ${describeWait(WRONG_CODE_WINDOW_SECONDS)} and refuses attempts for now; wait ${describeWait(wait)}, then type the code of its latest printing`,
+          ),
+        );
+      }
       if (
         !openingCodeMatches(
           envelope.codeHash,
@@ -296,16 +316,25 @@ export class EnvelopesService {
           dto.openingCode,
         )
       ) {
+        await this.envelopes.recordCodeFailure(
+          manager,
+          envelope.id,
+          now.toISOString(),
+          windowStart,
+        );
+        const left = WRONG_CODES_ALLOWED - failures.length - 1;
         return refuse(
           new DomainError(
             'unprocessable',
-            `The opening code is not the one printed inside envelope ${label} (its latest printing)`,
+            `The opening code is not the one printed inside envelope ${label} (its latest printing); ` +
+              (left > 0
+                ? `after ${left} more wrong ${left === 1 ? 'code' : 'codes'} within ${describeWait(WRONG_CODE_WINDOW_SECONDS)} the envelope refuses attempts for a while`
+                : `the envelope now refuses attempts for ${describeWait(WRONG_CODE_WINDOW_SECONDS)}`),
             { code: 'ENVELOPE_CODE_WRONG' },
           ),
         );
       }
       const openedAt = new Date(dto.openedAt);
-      const now = new Date();
       if (Number.isNaN(openedAt.getTime())) {
         // The DTO admits only forms Date reads; this keeps any other out of toISOString (a 500).
         return refuse(

@@ -13,6 +13,7 @@ import { KeyRotation1764000008400 } from './1764000008400-key-rotation';
 import { DowntimeEnvelopes1764000009000 } from './1764000009000-downtime-envelopes';
 import { BlindingGuesses1764000009500 } from './1764000009500-blinding-guesses';
 import { BlindingGuessSalt1764000009600 } from './1764000009600-blinding-guess-salt';
+import { EnvelopeCodeFailures1764000010300 } from './1764000010300-envelope-code-failures';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DowntimeEnvelopes1764000009000,
   BlindingGuesses1764000009500,
   BlindingGuessSalt1764000009600,
+  EnvelopeCodeFailures1764000010300,
 ];

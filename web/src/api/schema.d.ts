@@ -4128,6 +4128,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description THROTTLED: the envelope took 5 wrong opening codes within 15 minutes and refuses any code until the oldest leaves that window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
       500: {
         headers: {
