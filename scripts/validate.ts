@@ -14,7 +14,7 @@ import {
   loadAppConfigFromEnvironment,
 } from '../src/config/app-config';
 import { loadTrialFile } from '../src/config/trial-file.loader';
-import { readInstallationRecord } from '../src/compliance/installation-record';
+import { readInstallationRecord } from '../src/compliance/installation-record.repository';
 import { parseTraceabilityMatrix } from '../src/compliance/traceability';
 import {
   InstallationRecord,

@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isPostgres } from '../database/postgres-locks';
+import { selectRow } from '../database/sql';
 import { NotificationEntity } from './notification.entity';
+
+/** The outbox's backlog: how many notices are pending, and since when the oldest. */
+export interface OutboxBacklog {
+  pending: number;
+  /** The oldest pending notice's creation time; null when none is pending. */
+  oldestAt: string | null;
+}
+
+// Pending means neither delivered nor given up. One aggregate over the table, read at each scrape.
+const SELECT_BACKLOG =
+  'SELECT COUNT(*) AS pending, MIN(created_at) AS "oldestAt" FROM notifications ' +
+  'WHERE delivered_at IS NULL AND failed_at IS NULL';
 
 /** The notifications table: the outbox the worker delivers from. */
 @Injectable()
@@ -30,6 +43,16 @@ export class NotificationsRepository {
   /** Stores a notice's delivery state (lease, attempts, outcome). */
   async save(manager: EntityManager, notice: NotificationEntity): Promise<void> {
     await manager.getRepository(NotificationEntity).save(notice);
+  }
+
+  /** The backlog the metrics report (outbox gauges), in the caller's read. */
+  async backlog(manager: EntityManager): Promise<OutboxBacklog> {
+    const row = await selectRow<{ pending: number | string; oldestAt: string | null }>(
+      manager,
+      SELECT_BACKLOG,
+    );
+    // PostgreSQL answers COUNT(*) as a bigint string.
+    return { pending: Number(row?.pending ?? 0), oldestAt: row?.oldestAt ?? null };
   }
 
   /** Every notice of a kind (the unblinding register shows each emergency's notices). */

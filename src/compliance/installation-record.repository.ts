@@ -5,6 +5,17 @@ import { AppConfig } from '../config/app-config';
 import { withoutPassword } from '../database/postgres-startup';
 import { InstallationRecord } from './validation-report';
 
+/*
+ * Not an aggregate's repository: the one read-only view of the validation report (`npm run
+ * validate`), which names the installation it ran against by its trial and list commitment. It
+ * reads two aggregates' tables (trials, randomization_lists) and writes none. Its SQL is here,
+ * not in TrialRepository and RandomizationListRepository, because it runs without the service's
+ * data source: opening one runs the migrations, which would write into the database under
+ * inspection. So it reads through a read-only SQLite handle or a plain pg client, three columns
+ * of each table, which a database of an earlier release has too. The layout guard lists it as
+ * owning no table (OWNED_TABLES), so a write here fails the guard.
+ */
+
 interface TrialRow {
   protocolId: string;
   definitionHash: string;
@@ -38,6 +49,8 @@ export async function readInstallationRecord(config: AppConfig): Promise<Install
       const client = new Client({ connectionString: config.postgres.url });
       await client.connect();
       try {
+        // The server refuses any write of this session, as the SQLite handle below does.
+        await client.query('SET default_transaction_read_only = on');
         const trials = (await client.query<TrialRow>(TRIAL_SQL)).rows;
         const lists = (await client.query<ListRow>(LIST_SQL)).rows;
         return recordOf(database, trials, lists);
