@@ -56,7 +56,12 @@ export function fromAuditRow(row: AuditEntryEntity): ChainedAuditEntry {
   };
 }
 
-const SELECT_STORED =
+/**
+ * Every column of an entry, each under its field's name, from audit_entries: the stored form
+ * fromAuditRow maps. Exported for the PostgreSQL backup, which reads a restored copy through a
+ * plain pg client and appends its own WHERE.
+ */
+export const SELECT_STORED =
   'SELECT ' +
   FIELDS.map((field) =>
     AUDIT_COLUMNS[field] === field ? field : `${AUDIT_COLUMNS[field]} AS "${field}"`,

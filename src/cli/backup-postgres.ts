@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { SELECT_STORED } from '../audit/audit-entries.repository';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { ChainVerifier } from '../audit/audit-chain';
 import { fromAuditRow } from '../audit/audit.service';
@@ -144,9 +145,7 @@ async function verifyAuditChain(
   let headSeq: number | undefined;
   for (;;) {
     const { rows } = await client.query<AuditEntryEntity>(
-      'SELECT seq, at, actor, roles, action, participant_id AS "participantId", outcome, reason, ' +
-        'details, ip, request_id AS "requestId", prev_hash AS "prevHash", hash ' +
-        'FROM audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2',
+      `${SELECT_STORED} WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [after, BATCH],
     );
     for (const row of rows) {

@@ -45,7 +45,7 @@ const ALLOWED: Record<string, { pattern: string; why: string }[]> = {
     },
     {
       pattern: 'raw SQL string',
-      why: "the restored copy's audit chain and the live head, read through the same plain pg client (pg_dump's side of the backup, no data source on either database)",
+      why: "the restored copy's audit chain (its columns from the audit repository's SELECT_STORED) and the live head, read through the same plain pg client (pg_dump's side of the backup, no data source on either database)",
     },
   ],
 };
@@ -253,6 +253,24 @@ describe('data access layout', () => {
       [],
     );
     expect(writes.test("'DROP TABLE trials'")).toBe(true);
+  });
+
+  it("spells the audit entry's columns in its repository only (AUDIT_COLUMNS)", () => {
+    // The stored names that differ from the fields: a query that lists them spells the shape again.
+    const spelled = /\b(?:participant_id|request_id|prev_hash)\s+AS\s+"/;
+    const files = filesUnder(SRC, '.ts')
+      .filter((path) => !path.endsWith('.spec.ts'))
+      .map((path) => relative(SRC, path))
+      .filter((file) => file !== 'audit/audit-entries.repository.ts');
+    const found = files.filter((file) => {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      return spelled.test(text) && /\baudit_entries\b/.test(text);
+    });
+    expect(found).toEqual([]);
+    // The backup's read of the restored copy, as it was.
+    expect(
+      spelled.test(`'details, ip, request_id AS "requestId", prev_hash AS "prevHash", hash ' +`),
+    ).toBe(true);
   });
 
   it("recognises a repository writing another aggregate's table", () => {
