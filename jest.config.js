@@ -33,7 +33,12 @@ const ON_POSTGRES = [
  * e2e-postgres only, each with a cluster of its own. Where PostgreSQL is missing, the e2e project
  * runs them so that they say they are skipped and how to install it.
  */
-const POSTGRES_ONLY = ['postgres-crash', 'postgres-storage-faults', 'postgres-shared-state'];
+const POSTGRES_ONLY = [
+  'postgres-crash',
+  'postgres-storage-faults',
+  'postgres-shared-state',
+  'postgres-row-streaming',
+];
 
 function postgresInstalled() {
   const dirs = process.env.POSTGRES_BIN_DIR ? [process.env.POSTGRES_BIN_DIR] : [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { canonicalJson } from '../crypto/canonical-json';
-import { execute, selectRow, selectRows } from '../database/sql';
+import { execute, forEachRow, selectRow, selectRows } from '../database/sql';
 import { AuditDetails, AuditOutcome, ChainedAuditEntry, GENESIS_HASH } from './audit-chain';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ExportableAuditEntry } from './audit-export-format';
@@ -173,17 +173,18 @@ export class AuditEntriesRepository {
 
   /**
    * Matching entries with after < seq <= upTo, oldest first, at most `limit`, as stored (roles
-   * and details in their canonical JSON text). One fixed statement per filter shape.
+   * and details in their canonical JSON text), each handed to `onEntry` as it is read, never
+   * gathered (see forEachRow: an export or a verification then holds one entry at a time).
+   * One fixed statement per filter shape. Resolves with how many were read.
    */
-  batch(
+  forEachInBatch(
     manager: EntityManager,
-    filter: AuditFilter,
-    after: number,
-    upTo: number,
-    limit: number,
-  ): Promise<StoredAuditEntry[]> {
+    batch: { filter: AuditFilter; after: number; upTo: number; limit: number },
+    onEntry: (entry: StoredAuditEntry) => void,
+  ): Promise<number> {
+    const { filter, after, upTo, limit } = batch;
     const conditions = ['seq > :after', 'seq <= :upTo', ...filterConditions(filter)];
     const sql = `${SELECT_STORED} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT :limit`;
-    return selectRows<StoredAuditEntry>(manager, sql, { ...filter, after, upTo, limit });
+    return forEachRow<StoredAuditEntry>(manager, sql, { ...filter, after, upTo, limit }, onEntry);
   }
 }

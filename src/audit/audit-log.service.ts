@@ -17,7 +17,7 @@ import {
   StoredAuditEntry,
 } from './audit-entries.repository';
 import { AuditService } from './audit.service';
-import { AUDIT_BATCH_PACING, nextBatchSize } from './batch-pacing';
+import { AUDIT_BATCH_PACING, nextBatchSize, POSTGRES_AUDIT_BATCH_PACING } from './batch-pacing';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 /** The most entries read per database round trip when streaming or verifying. */
@@ -114,10 +114,13 @@ export class AuditLogService {
     const checkpoint = this.sign({ entries: record.seq, headHash: record.hash });
     const writer = createAuditExportWriter(format);
     const page = await this.page(filter, record.seq, query.limit);
-    const batches = this.batches(filter, page.upTo);
+    const texts = this.batches(filter, page.upTo, () => {
+      const parts: string[] = [];
+      return { entry: (row) => parts.push(writer.write([row])), done: () => parts.join('') };
+    });
     async function* pieces(): AsyncGenerator<string> {
       yield writer.start();
-      for await (const batch of batches) yield writer.write(batch);
+      yield* texts;
       yield writer.end();
       if (format === 'ndjson') yield ndjsonCheckpointLine(checkpoint);
     }
@@ -145,9 +148,11 @@ export class AuditLogService {
     const verifier = new ChainVerifier(1, GENESIS_HASH);
     try {
       // add() ignores everything after the first break: stop reading there.
-      for await (const batch of this.batches({}, MAX_SEQ)) {
-        if (!batch.every((row) => verifier.add(fromAuditRow(row)))) break;
-      }
+      const verdicts = this.batches({}, MAX_SEQ, () => {
+        let intact = true;
+        return { entry: (row) => (intact &&= verifier.add(fromAuditRow(row))), done: () => intact };
+      });
+      for await (const intact of verdicts) if (!intact) break;
     } catch (error) {
       // A damaged page is a verdict on the log, not a server fault: answer valid:false, with why.
       if (!isDatabaseCorruption(error)) throw error;
@@ -208,26 +213,52 @@ export class AuditLogService {
 
   /**
    * Matching entries with seq <= upTo, oldest first, one batch per read transaction, as stored
-   * (roles and details in their canonical JSON text). One fixed statement per filter shape.
-   * A batch's time counts from its read to the consumer asking for the next one (so it covers
-   * the serialisation or hashing too) and sets the next batch's size; then the event loop gets a
-   * turn. The consumer pulls, so a slow client still slows the reading (back-pressure).
+   * (roles and details in their canonical JSON text). Each entry goes to the batch's consumer
+   * as it is read (into CSV text, or into the verifier), and what the consumer makes of the
+   * batch is yielded: rows are never gathered or held while the stream waits for its client
+   * (on PostgreSQL that promoted every row to the old generation: forEachRow).
+   * A batch's time counts its read and its consumption and sets the next batch's size; then the
+   * event loop gets a turn. The stream pulls, so a slow client still slows the reading
+   * (back-pressure).
    */
-  private async *batches(filter: AuditFilter, upTo: number): AsyncGenerator<StoredAuditEntry[]> {
+  private async *batches<T>(
+    filter: AuditFilter,
+    upTo: number,
+    consumer: () => BatchConsumer<T>,
+  ): AsyncGenerator<T> {
+    const pacing = this.uow.onPostgres() ? POSTGRES_AUDIT_BATCH_PACING : AUDIT_BATCH_PACING;
     let after = 0;
-    let size = AUDIT_BATCH_PACING.min;
+    let size = pacing.min;
     for (;;) {
       const started = performance.now();
       const limit = size;
-      const rows = await this.uow.read((manager) =>
-        this.entries.batch(manager, filter, after, upTo, limit),
-      );
-      if (rows.length === 0) return;
-      yield rows;
-      after = Number(rows[rows.length - 1].seq);
-      if (rows.length < limit) return;
-      size = nextBatchSize(size, performance.now() - started, AUDIT_BATCH_PACING);
+      // A read takes no lock and writes nothing, so no lost race retries it: each entry reaches
+      // the consumer once.
+      const read = await this.uow.read(async (manager) => {
+        const batch = consumer();
+        let lastSeq = after;
+        const count = await this.entries.forEachInBatch(
+          manager,
+          { filter, after, upTo, limit },
+          (row) => {
+            lastSeq = Number(row.seq);
+            batch.entry(row);
+          },
+        );
+        return { count, lastSeq, value: batch.done() };
+      });
+      if (read.count === 0) return;
+      after = read.lastSeq;
+      size = nextBatchSize(limit, performance.now() - started, pacing);
+      yield read.value;
+      if (read.count < limit) return;
       await nextTurn();
     }
   }
+}
+
+/** What one batch does with each entry it reads, and what it yields once read. */
+interface BatchConsumer<T> {
+  entry(row: StoredAuditEntry): void;
+  done(): T;
 }

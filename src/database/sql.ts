@@ -1,4 +1,6 @@
-import { EntityManager, ObjectLiteral } from 'typeorm';
+import { PoolClient, Query } from 'pg';
+import { EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 
 /**
  * Plain SQL with named parameters (`:name`, `:...list`), for the hot paths where TypeORM's query
@@ -41,4 +43,52 @@ export async function execute(
   const [sql, values] = bind(manager, text, parameters);
   const result = await manager.queryRunner.query(sql, values, true);
   return result.affected ?? 0;
+}
+
+/**
+ * Runs a SELECT and hands each row to `onRow` as it arrives; resolves with the number of rows.
+ *
+ * On PostgreSQL the rows are not gathered into an array first. The pg driver builds a result
+ * from many socket reads, and rows held over that time outlive the young generation's
+ * collections and are promoted to the old one: reading the whole audit log that way grew a
+ * server by about 150 MiB of garbage before a full collection (docs/performance.md, "Export
+ * memory on PostgreSQL"), where taking each row as it is parsed leaves nothing to promote.
+ * SQLite reads synchronously, all rows at once, so there the array costs nothing.
+ *
+ * An error thrown by `onRow` stops the handing out (the rest of the result is read and dropped,
+ * so the connection stays usable) and rejects the promise, as a failed query would.
+ */
+export async function forEachRow<T>(
+  manager: EntityManager,
+  text: string,
+  parameters: ObjectLiteral,
+  onRow: (row: T) => void,
+): Promise<number> {
+  const [sql, values] = bind(manager, text, parameters);
+  const runner = manager.queryRunner;
+  if (!(runner instanceof PostgresQueryRunner)) {
+    const rows = await manager.query<T[]>(sql, values);
+    for (const row of rows) onRow(row);
+    return rows.length;
+  }
+  const client = (await runner.connect()) as PoolClient;
+  return new Promise<number>((resolve, reject) => {
+    let count = 0;
+    let failure: Error | undefined;
+    const query = new Query(sql, values);
+    query.on('row', (row: T) => {
+      if (failure !== undefined) return;
+      try {
+        onRow(row);
+        count += 1;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
+    });
+    query.on('error', (error: Error) =>
+      reject(failure ?? new QueryFailedError(sql, values, error)),
+    );
+    query.on('end', () => (failure === undefined ? resolve(count) : reject(failure)));
+    void client.query(query);
+  });
 }

@@ -62,7 +62,8 @@ export class UnitOfWork {
     return this.enqueue(() => this.transaction(work, false));
   }
 
-  private onPostgres(): boolean {
+  /** Whether the data source is PostgreSQL (else SQLite). */
+  onPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
   }
 
