@@ -698,6 +698,79 @@ describe('Hostile input, property-based (end to end)', () => {
     expect(lines.filter((line) => line.includes(echo))).toEqual([]);
   });
 
+  it('refuses on PATCH /api/users/:username a name no user can have with 400, echoing none of it in the body, the audit log or the server log', async () => {
+    // Each name holds a marker (zqk, any case) that must appear nowhere after the request.
+    const names: [string, string][] = [
+      [
+        `zqk${'x'.repeat(4997)}`,
+        'The username in the path has 5000 characters; a username has at most 64',
+      ],
+      ...['<b>zqk</b>', 'ZQK-admin', 'zqk\r\nX-Injected: 1', "zqk' OR '1'='1", 'zqk name'].map(
+        (name): [string, string] => [
+          name,
+          'The username in the path is not one a user can have: a username is 2 to 64 lower-case letters, digits, dots, dashes or underscores',
+        ],
+      ),
+    ];
+    const lines: string[] = [];
+    const spies = (['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const).map((level) =>
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      }),
+    );
+    const before = (await t.database.auditEntries()).length;
+    try {
+      for (const [name, message] of names) {
+        const response = await send(
+          'patch',
+          `/api/users/${segment(name)}`,
+          tokens.admin,
+          json({ active: false }),
+        );
+        expect({ name, status: response.status, body: response.body as unknown }).toEqual({
+          name,
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', message },
+        });
+        expect(response.text).not.toMatch(/zqk/i);
+        await checkAnswer(response);
+        expect({ name, entry: (await t.database.auditEntries()).at(-1) }).toMatchObject({
+          name,
+          entry: {
+            action: 'REQUEST_REJECTED',
+            outcome: 'REJECTED',
+            participantId: null,
+            reason: message,
+            details: {
+              route: 'PATCH /api/users/:username',
+              status: 400,
+              code: 'VALIDATION_FAILED',
+            },
+          },
+        });
+      }
+      // A name a user could have but none has is still the service's 404, which may quote it.
+      const unknown = await send(
+        'patch',
+        '/api/users/nobody-here',
+        tokens.admin,
+        json({ active: false }),
+      );
+      expect(unknown.status).toBe(404);
+      expect((unknown.body as { message: string }).message).toBe('No user named "nobody-here"');
+      await checkAnswer(unknown);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const entries = (await t.database.auditEntries()).slice(before);
+    expect(entries).toHaveLength(names.length + 1);
+    expect(entries.at(-1)).toMatchObject({ action: 'USER_CHANGE_REFUSED', outcome: 'REJECTED' });
+    expect(entries.filter((entry) => /zqk/i.test(JSON.stringify(entry)))).toEqual([]);
+    // The spies saw the server's lines (the access log's, one per request, names the route).
+    expect(lines.some((line) => line.includes('/api/users/:username'))).toBe(true);
+    expect(lines.filter((line) => /zqk/i.test(line))).toEqual([]);
+  });
+
   it.each([
     ['an object nested 10,000 deep', nested(10_000, 'object', '{}')],
     ['an array nested 20,000 deep', nested(20_000, 'array', '{}')],

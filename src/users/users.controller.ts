@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -12,6 +12,7 @@ import {
 import { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../common/decorators';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
+import { USERNAME_PARAM, UsernameParam } from './username-param';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -48,18 +49,19 @@ export class UsersController {
     summary:
       'Change roles, enable or disable, or reset the password; effective on the next request',
   })
-  @ApiParam({ name: 'username', schema: { type: 'string', maxLength: 64 } })
+  @ApiParam(USERNAME_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({
-    description: 'VALIDATION_FAILED: nothing to change, a weak password, an unknown role',
+    description:
+      'VALIDATION_FAILED: a username in the path that no user can have, nothing to change, a weak password, an unknown role',
   })
-  @ApiNotFoundResponse({ description: 'Unknown user' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: no user has this username' })
   @ApiConflictResponse({
     description: 'LAST_ADMIN: the change would leave no active admin',
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('username') username: string,
+    @UsernameParam() username: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponseDto> {
     return this.users.update(actor, username, dto);

@@ -16,15 +16,21 @@ import { IsOptionalNotNull } from '../../common/validation';
 import { MIN_PASSWORD_LENGTH } from '../../config/app-config';
 import { Role, ROLES } from '../role';
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+/** The longest username: the width of users.username and of the audit log's actor column. */
+export const USERNAME_MAX_LENGTH = 64;
+/** Every username, as created through the API or the command line (both validate this DTO). */
+export const USERNAME_PATTERN = new RegExp(`^[a-z0-9][a-z0-9._-]{1,${USERNAME_MAX_LENGTH - 1}}$`);
+export const USERNAME_RULE = `2 to ${USERNAME_MAX_LENGTH} lower-case letters, digits, dots, dashes or underscores`;
 const ROLE_MESSAGE = `each role must be one of ${ROLES.join(', ')}`;
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'pharmacist1', pattern: USERNAME.source, maxLength: 64 })
-  @IsString()
-  @Matches(USERNAME, {
-    message: 'username must be 2 to 64 lower-case letters, digits, dots, dashes or underscores',
+  @ApiProperty({
+    example: 'pharmacist1',
+    pattern: USERNAME_PATTERN.source,
+    maxLength: USERNAME_MAX_LENGTH,
   })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: `username must be ${USERNAME_RULE}` })
   username!: string;
 
   @ApiProperty({

@@ -2156,6 +2156,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description A username: 2 to 64 lower-case letters, digits, dots, dashes or underscores (anything else is refused with 400 VALIDATION_FAILED) */
         username: string;
       };
       cookie?: never;
@@ -2174,7 +2175,7 @@ export interface operations {
           'application/json': components['schemas']['UserResponseDto'];
         };
       };
-      /** @description VALIDATION_FAILED: nothing to change, a weak password, an unknown role */
+      /** @description VALIDATION_FAILED: a username in the path that no user can have, nothing to change, a weak password, an unknown role */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2201,7 +2202,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Unknown user */
+      /** @description NOT_FOUND: no user has this username */
       404: {
         headers: {
           [name: string]: unknown;
