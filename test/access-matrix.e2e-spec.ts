@@ -49,6 +49,7 @@ const EXPECTED: Record<string, readonly Grant[]> = {
   'POST /api/downtime-envelopes': ['statistician'],
   'GET /api/downtime-envelopes': ['statistician', 'pharmacist', 'admin', 'monitor'],
   'POST /api/downtime-envelopes/:number/print': ['pharmacist'],
+  'POST /api/downtime-envelopes/:number/void': ['statistician'],
   'POST /api/participants/:id/unblinding': ['unblinder'],
   'POST /api/participants/:id/unblinding/review': ['admin', 'unblinder'],
   'GET /api/unblindings': ['admin', 'monitor', 'unblinder'],

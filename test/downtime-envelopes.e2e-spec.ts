@@ -1045,3 +1045,256 @@ describe('Downtime envelopes on a practice instance (end to end)', () => {
     expect(await t.database.count('downtime_envelopes')).toBe(0);
   });
 });
+
+describe('Downtime envelopes: voiding one before the lock (end to end)', () => {
+  let t: TestApp;
+  let admin: string;
+  let statistician: string;
+  let pharmacist: string;
+  let monitor: string;
+  const codes: Record<string, string> = {};
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login('admin', ADMIN_PASSWORD);
+    statistician = await t.userWith('stat', ['statistician']);
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    monitor = await t.userWith('mon', ['monitor']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({ seed: 'envelope-void-e2e-seed' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/downtime-envelopes')
+      .set('Authorization', statistician)
+      .send({ perStratum: 3 })
+      .expect(201);
+    for (const envelopeNumber of ['ENV-0001', 'ENV-0002']) {
+      const printed = await t
+        .http()
+        .post(`/api/downtime-envelopes/${envelopeNumber}/print`)
+        .set('Authorization', pharmacist)
+        .expect(200);
+      codes[envelopeNumber] = inside(printed.text).code;
+    }
+    for (const screening of ['SCR-VOID-1', 'SCR-VOID-2']) {
+      const registered = await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', pharmacist)
+        .send(registration(trial, screening))
+        .expect(201);
+      ids.push((registered.body as { participantId: string }).participantId);
+    }
+  });
+  afterAll(() => t?.close());
+
+  const voidEnvelope = (token: string, envelopeNumber: string, body: object) =>
+    t
+      .http()
+      .post(`/api/downtime-envelopes/${envelopeNumber}/void`)
+      .set('Authorization', token)
+      .send(body);
+  const record = (participantId: string, envelopeNumber: string) =>
+    t
+      .http()
+      .post(`/api/participants/${participantId}/offline-allocation`)
+      .set('Authorization', pharmacist)
+      .send({ envelopeNumber, openingCode: codes[envelopeNumber], openedAt: justNow() });
+  const status = async (envelopeNumber: string) =>
+    (
+      (await t.http().get('/api/downtime-envelopes').set('Authorization', monitor).expect(200))
+        .body as {
+        envelopes: (Envelope & { voidedBy: string | null; voidReason: string | null })[];
+      }
+    ).envelopes.find((e) => e.envelopeNumber === envelopeNumber);
+  const added = async (before: number) => (await t.database.auditEntries()).slice(before);
+  const entryCount = async () => (await t.database.auditEntries()).length;
+  const reason = 'Seal found broken at the weekly check of the pharmacy box';
+
+  it('lets only the statistician void, and only with a reason of 1 to 500 characters that says something', async () => {
+    for (const token of [pharmacist, admin, monitor]) {
+      await voidEnvelope(token, 'ENV-0001', { reason }).expect(403);
+    }
+    for (const body of [
+      {},
+      { reason: '' },
+      { reason: ' \n\t ' },
+      { reason: 'x'.repeat(501) },
+      { reason: 42 },
+      { reason: 'Seal\u0000broken' },
+      { reason, extra: true },
+    ]) {
+      const before = await entryCount();
+      const response = await voidEnvelope(statistician, 'ENV-0001', body).expect(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await added(before)).map((e) => e.outcome)).toEqual(['REJECTED']);
+    }
+    expect(await status('ENV-0001')).toMatchObject({ status: 'OUTSTANDING', voidedAt: null });
+  });
+
+  it('voids an outstanding envelope: 200 with its number and the reason, ENVELOPE_VOIDED, no target or slot', async () => {
+    const before = await entryCount();
+    const response = await voidEnvelope(statistician, 'ENV-0001', { reason }).expect(200);
+    expect(response.body).toEqual({
+      envelopeNumber: 'ENV-0001',
+      stratum: 'all',
+      status: 'VOIDED',
+      printCount: 1,
+      voidedAt: expect.any(String) as string,
+      voidedBy: 'stat',
+      reason,
+    });
+    expect(JSON.stringify(response.body)).not.toMatch(LIMB_WORDS);
+    expect(JSON.stringify(response.body)).not.toMatch(/"slot"/);
+    const entries = await added(before);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      action: 'ENVELOPE_VOIDED',
+      actor: 'stat',
+      outcome: 'SUCCESS',
+      participantId: null,
+      reason,
+      details: { envelopeNumber: 'ENV-0001', stratum: 'all', printCount: 1 },
+    });
+    expect(Object.keys(entries[0].details).sort()).toEqual([
+      'envelopeNumber',
+      'printCount',
+      'stratum',
+    ]);
+    expect(JSON.stringify(entries[0])).not.toMatch(LIMB_WORDS);
+    // Every role reading the list sees who voided it and why.
+    expect(await status('ENV-0001')).toMatchObject({
+      status: 'VOIDED',
+      voidedAt: (response.body as { voidedAt: string }).voidedAt,
+      voidedBy: 'stat',
+      voidReason: reason,
+    });
+  });
+
+  it('no longer opens a voided envelope with its code, nor prints it (409 ENVELOPE_VOIDED, audited)', async () => {
+    let before = await entryCount();
+    const recorded = await record(ids[0], 'ENV-0001').expect(409);
+    expect(recorded.body).toMatchObject({ code: 'ENVELOPE_VOIDED' });
+    expect((recorded.body as { message: string }).message).toContain('voided on its own');
+    expect(JSON.stringify(recorded.body)).not.toMatch(LIMB_WORDS);
+    expect(await added(before)).toMatchObject([
+      {
+        action: 'OFFLINE_ALLOCATION_REFUSED',
+        participantId: ids[0],
+        details: { code: 'ENVELOPE_VOIDED', status: 409 },
+      },
+    ]);
+    // Refused before the code is read: nothing counted against the envelope.
+    expect(await t.database.count('envelope_code_failures')).toBe(0);
+    before = await entryCount();
+    const printed = await t
+      .http()
+      .post('/api/downtime-envelopes/ENV-0001/print')
+      .set('Authorization', pharmacist)
+      .expect(409);
+    expect(JSON.parse(printed.text)).toMatchObject({ code: 'ENVELOPE_VOIDED' });
+    expect(await added(before)).toMatchObject([
+      { action: 'ENVELOPE_PRINT_REFUSED', details: { code: 'ENVELOPE_VOIDED', status: 409 } },
+    ]);
+    const [row] = await t.database.query<{ print_count: number; participant_id: string | null }>(
+      'SELECT print_count, participant_id FROM downtime_envelopes WHERE number = 1',
+    );
+    expect([Number(row.print_count), row.participant_id]).toEqual([1, null]);
+  });
+
+  it('refuses to void an envelope voided already, used, unknown or misnumbered, each audited once', async () => {
+    await record(ids[0], 'ENV-0002').expect(201);
+    const cases: [string, number, string, string][] = [
+      ['ENV-0001', 409, 'ENVELOPE_VOIDED', 'DENIED'],
+      ['ENV-0002', 409, 'ENVELOPE_USED', 'DENIED'],
+      ['ENV-0999', 404, 'ENVELOPE_NOT_FOUND', 'REJECTED'],
+      ['ENV-12', 400, 'VALIDATION_FAILED', 'REJECTED'],
+    ];
+    for (const [envelopeNumber, httpStatus, code, outcome] of cases) {
+      const before = await entryCount();
+      const response = await voidEnvelope(statistician, envelopeNumber, { reason }).expect(
+        httpStatus,
+      );
+      expect(response.body).toMatchObject({ code });
+      expect(JSON.stringify(response.body)).not.toMatch(LIMB_WORDS);
+      expect(await added(before)).toMatchObject([
+        { action: 'ENVELOPE_VOID_REFUSED', outcome, details: { code, status: httpStatus } },
+      ]);
+    }
+    expect(await status('ENV-0002')).toMatchObject({ status: 'USED', participantId: ids[0] });
+  });
+
+  it('keeps the voided envelope’s slot consumed: online allocation never gets it', async () => {
+    const online = await t
+      .http()
+      .post(`/api/participants/${ids[1]}/allocation`)
+      .set('Authorization', pharmacist)
+      .expect(201);
+    // Slots 1 to 3 are the envelopes' (1 voided, 2 used, 3 outstanding): the next is 4.
+    expect((online.body as { slot: number }).slot).toBe(4);
+    const [slot] = await t.database.query<{ participant_id: string | null }>(
+      'SELECT s.participant_id FROM slots s JOIN downtime_envelopes e ON e.slot_id = s.id WHERE e.number = 1',
+    );
+    expect(slot.participant_id).toBeNull();
+  });
+
+  it('refuses voiding after the lock with the lock’s refusal; the lock voids the rest, and the list verifies', async () => {
+    await t
+      .http()
+      .post('/api/study/lock')
+      .set('Authorization', admin)
+      .send({ reason: 'End of the envelope voiding test' })
+      .expect(200);
+    expect(await status('ENV-0003')).toMatchObject({
+      status: 'VOIDED',
+      voidedBy: 'admin',
+      voidReason: 'Not used by the study lock',
+    });
+    expect(await status('ENV-0001')).toMatchObject({ voidedBy: 'stat', voidReason: reason });
+    for (const envelopeNumber of ['ENV-0003', 'ENV-0001']) {
+      const before = await entryCount();
+      const response = await voidEnvelope(statistician, envelopeNumber, { reason }).expect(409);
+      expect(response.body).toMatchObject({ code: 'STUDY_LOCKED' });
+      expect(await added(before)).toMatchObject([
+        { action: 'ENVELOPE_VOID_REFUSED', details: { code: 'STUDY_LOCKED', status: 409 } },
+      ]);
+    }
+    const reprint = await t
+      .http()
+      .post('/api/downtime-envelopes/ENV-0003/print')
+      .set('Authorization', pharmacist)
+      .expect(409);
+    expect(JSON.parse(reprint.text)).toMatchObject({
+      code: 'ENVELOPE_VOIDED',
+      message: expect.stringContaining('(study lock)') as string,
+    });
+
+    const exported = await t
+      .http()
+      .get('/api/randomization-list/export')
+      .set('Authorization', statistician)
+      .expect(200);
+    const slots = (exported.body as { slots: { slot: number; participantId: string | null }[] })
+      .slots;
+    expect(slots.slice(0, 4).map((s) => s.participantId)).toEqual([null, ids[0], null, ids[1]]);
+    const log = await t.http().get('/api/audit-log?format=json').set('Authorization', admin);
+    const dir = mkdtempSync(join(tmpdir(), 'envelopes-void-verify-'));
+    try {
+      const listFile = join(dir, 'list.json');
+      const auditFile = join(dir, 'audit.json');
+      writeFileSync(listFile, JSON.stringify(exported.body));
+      writeFileSync(auditFile, log.text);
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      expect(await runCli(['list', 'verify', listFile, '--audit', auditFile], io)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await t.database.verifyAudit()).valid).toBe(true);
+  });
+});

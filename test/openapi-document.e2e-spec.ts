@@ -530,7 +530,7 @@ describe('OpenAPI document (end to end)', () => {
         await http()
           .post('/api/downtime-envelopes')
           .set('Authorization', statistician)
-          .send({ perStratum: 1 }),
+          .send({ perStratum: 2 }),
       );
       expectDocumented(
         'listDowntimeEnvelopes',
@@ -553,6 +553,13 @@ describe('OpenAPI document (end to end)', () => {
           )
           .set('Authorization', pharmacist)
           .send({ envelopeNumber: 'ENV-0001', openingCode, openedAt: new Date().toISOString() }),
+      );
+      expectDocumented(
+        'voidDowntimeEnvelope',
+        await http()
+          .post('/api/downtime-envelopes/ENV-0002/void')
+          .set('Authorization', statistician)
+          .send({ reason: 'Envelope lost on the way to the ward' }),
       );
       expectDocumented(
         'getParticipant',

@@ -63,7 +63,8 @@ export const ERROR_CODES = {
     'Possible only on a practice instance (TRAINING=true); a clinical list can never be reset',
   ENVELOPE_NOT_FOUND: 'No downtime envelope has this number',
   ENVELOPE_USED: 'The downtime envelope has already been used for a participant',
-  ENVELOPE_VOIDED: 'The downtime envelope was voided (the study was locked before it was used)',
+  ENVELOPE_VOIDED:
+    'The downtime envelope was voided (on its own, lost or damaged, or at the study lock) and can no longer be printed or used',
   ENVELOPE_NOT_PRINTED: 'The downtime envelope was never printed, so it has no opening code',
   ENVELOPE_WRONG_STRATUM: 'The downtime envelope belongs to another stratum than the participant',
   ENVELOPE_CODE_WRONG: 'The opening code does not match the one printed inside the envelope',

@@ -21,6 +21,9 @@ import {
   IssueEnvelopesDto,
   OfflineAllocationDto,
   RecordOfflineAllocationDto,
+  VOID_REASON_MAX_LENGTH,
+  VoidedEnvelopeDto,
+  VoidEnvelopeDto,
 } from './dto/envelopes.dto';
 import { WRONG_CODE_WINDOW_SECONDS, WRONG_CODES_ALLOWED } from './code-throttle';
 import { EnvelopeNumberPipe } from './envelope-number.pipe';
@@ -94,6 +97,33 @@ export class EnvelopesController {
     @Param('number', new EnvelopeNumberPipe('ENVELOPE_PRINT_REFUSED')) envelopeNumber: string,
   ): Promise<string> {
     return this.envelopes.print(actor, envelopeNumber);
+  }
+
+  @Post('downtime-envelopes/:number/void')
+  @HttpCode(200)
+  @Roles('statistician')
+  @ApiParam(ENVELOPE_NUMBER_PARAM)
+  @ApiOperation({
+    operationId: 'voidDowntimeEnvelope',
+    summary: 'Void one outstanding envelope before the lock, with a reason (audited)',
+    description:
+      'For an envelope lost, damaged or whose seal was broken without a participant: it can no longer be printed or used. Its slot stays out of online allocation, as at the lock (someone may have seen what is inside). Recorded as ENVELOPE_VOIDED with the reason; the answer and the entry name the envelope and the reason, never a target or a slot.',
+  })
+  @ApiOkResponse({ type: VoidedEnvelopeDto })
+  @ApiBadRequestResponse({
+    description: `VALIDATION_FAILED: no reason, a reason longer than ${VOID_REASON_MAX_LENGTH} characters, or an envelope number that does not read like ENV-0001`,
+  })
+  @ApiNotFoundResponse({ description: 'ENVELOPE_NOT_FOUND' })
+  @ApiConflictResponse({
+    description:
+      'ENVELOPE_USED (recorded for a participant), ENVELOPE_VOIDED (voided already), STUDY_LOCKED (every envelope left was voided at the lock)',
+  })
+  voidOne(
+    @CurrentActor() actor: Actor,
+    @Param('number', new EnvelopeNumberPipe('ENVELOPE_VOID_REFUSED')) envelopeNumber: string,
+    @Body() dto: VoidEnvelopeDto,
+  ): Promise<VoidedEnvelopeDto> {
+    return this.envelopes.voidOne(actor, envelopeNumber, dto.reason);
   }
 
   @Post('participants/:id/offline-allocation')

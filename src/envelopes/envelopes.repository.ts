@@ -182,6 +182,19 @@ export class EnvelopesRepository {
     );
   }
 
+  /**
+   * Voids one envelope, only while it is still outstanding (lost, damaged or its seal broken
+   * before the lock); false when it was not. Its slot stays held, as at the lock.
+   */
+  async voidOne(manager: EntityManager, id: number, voidedAt: string): Promise<boolean> {
+    const voided = await execute(
+      manager,
+      `UPDATE downtime_envelopes SET voided_at = :voidedAt WHERE id = :id AND ${OUTSTANDING}`,
+      { id, voidedAt },
+    );
+    return voided === 1;
+  }
+
   /** Voids every outstanding envelope (at the study lock); returns their numbers. */
   async voidOutstanding(manager: EntityManager, voidedAt: string): Promise<number[]> {
     const rows = await selectRows<{ number: number }>(

@@ -33,6 +33,7 @@ import {
   EnvelopeStatus,
   OfflineAllocationDto,
   RecordOfflineAllocationDto,
+  VoidedEnvelopeDto,
 } from './dto/envelopes.dto';
 import {
   codeAttemptWait,
@@ -56,7 +57,12 @@ export function statusOf(envelope: Pick<EnvelopeRow, 'usedAt' | 'voidedAt'>): En
   return 'OUTSTANDING';
 }
 
-function envelopeRefusal(envelope: EnvelopeRow): DomainError | undefined {
+/**
+ * Why an envelope that is no longer outstanding refuses to be printed, used or voided. `lockedAt`
+ * tells an envelope voided at the study lock (voided_at is the lock's time) from one voided on
+ * its own before it.
+ */
+function envelopeRefusal(envelope: EnvelopeRow, lockedAt: string | null): DomainError | undefined {
   const label = envelopeLabel(envelope.number);
   switch (statusOf(envelope)) {
     case 'USED':
@@ -66,7 +72,7 @@ function envelopeRefusal(envelope: EnvelopeRow): DomainError | undefined {
       );
     case 'VOIDED':
       return new Conflict(
-        `Envelope ${label} was voided at ${envelope.voidedAt ?? '?'} (study lock) and can no longer be used`,
+        `Envelope ${label} was voided at ${envelope.voidedAt ?? '?'} (${envelope.voidedAt === lockedAt ? 'study lock' : 'voided on its own: see its ENVELOPE_VOIDED entry'}) and can no longer be used`,
         'ENVELOPE_VOIDED',
       );
     case 'OUTSTANDING':
@@ -153,7 +159,9 @@ export class EnvelopesService {
         const labels = new Set(issued.map((e) => e.envelopeNumber));
         return {
           ok: {
-            envelopes: all.map(toDto).filter((e) => labels.has(e.envelopeNumber)),
+            envelopes: all
+              .map((row) => toDto(row, undefined))
+              .filter((e) => labels.has(e.envelopeNumber)),
           },
         };
       }),
@@ -161,9 +169,63 @@ export class EnvelopesService {
   }
 
   list(): Promise<EnvelopeListDto> {
-    return this.uow.read(async (manager) => ({
-      envelopes: (await this.envelopes.all(manager)).map(toDto),
-    }));
+    return this.uow.read(async (manager) => {
+      const rows = await this.envelopes.all(manager);
+      const voidings = rows.some((row) => row.voidedAt !== null)
+        ? await this.voidings(manager)
+        : [];
+      return { envelopes: rows.map((row) => toDto(row, voidingOf(row, voidings))) };
+    });
+  }
+
+  /**
+   * Voids one outstanding envelope before the lock (lost, damaged, its seal broken without a
+   * participant), with the statistician's reason: it can no longer be printed or used. Its slot
+   * stays consumed, as at the lock: a printed copy may have been seen, so whoever saw it could
+   * predict the allocation of the next online participant given that slot. The reason, like the
+   * lock's, is kept in the audit entry (ENVELOPE_VOIDED), which the list reads it from.
+   */
+  voidOne(actor: Actor, label: string, reason: string): Promise<VoidedEnvelopeDto> {
+    return unwrap(
+      this.uow.write(async (manager): Promise<Outcome<VoidedEnvelopeDto>> => {
+        const refuse = (refusal: Error) =>
+          this.audit.recordRefusal(manager, actor, 'ENVELOPE_VOID_REFUSED', null, refusal);
+        // The trial's row shared, as a recording holds it: the study lock waits for both.
+        const record = await this.trials.record(manager, this.trial.protocolId, 'share');
+        if (record.lockedAt) return refuse(new StudyLocked());
+        // On PostgreSQL the envelope's row locked: a recording of it and this take turns.
+        const found = await this.find(manager, label);
+        if ('refusal' in found) return refuse(found.refusal);
+        const envelope = found.ok;
+        const stale = envelopeRefusal(envelope, record.lockedAt);
+        if (stale) return refuse(stale);
+        const envelopeNumber = envelopeLabel(envelope.number);
+        const voidedAt = new Date().toISOString();
+        if (!(await this.envelopes.voidOne(manager, envelope.id, voidedAt))) {
+          // Cannot happen under the write lock (SQLite) or the row lock (PostgreSQL).
+          throw new Error(`Voiding envelope ${envelopeNumber} did not take`);
+        }
+        const printCount = Number(envelope.printCount);
+        await this.audit.record(manager, {
+          actor,
+          action: 'ENVELOPE_VOIDED',
+          outcome: 'SUCCESS',
+          reason,
+          details: { envelopeNumber, stratum: envelope.stratum, printCount },
+        });
+        return {
+          ok: {
+            envelopeNumber,
+            stratum: envelope.stratum,
+            status: 'VOIDED',
+            printCount,
+            voidedAt,
+            voidedBy: actor.username,
+            reason,
+          },
+        };
+      }),
+    );
   }
 
   /**
@@ -179,7 +241,7 @@ export class EnvelopesService {
         const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         const envelope = await this.find(manager, label);
         if ('refusal' in envelope) return refuse(envelope.refusal);
-        const stale = envelopeRefusal(envelope.ok);
+        const stale = envelopeRefusal(envelope.ok, record.lockedAt);
         if (stale) return refuse(stale);
         if (record.lockedAt) return refuse(new StudyLocked());
         const slot = await this.slotOf(manager, envelope.ok);
@@ -277,7 +339,8 @@ export class EnvelopesService {
       if ('refusal' in found) return refuse(found.refusal);
       const envelope = found.ok;
       const label = envelopeLabel(envelope.number);
-      const stale = envelopeRefusal(envelope);
+      // The gate refused a locked study: an envelope voided by now was voided on its own.
+      const stale = envelopeRefusal(envelope, null);
       if (stale) return refuse(stale);
       if (envelope.stratum !== participant.stratum) {
         return refuse(
@@ -458,6 +521,29 @@ export class EnvelopesService {
     return voided.length;
   }
 
+  /** Every voiding the audit log holds: one envelope (ENVELOPE_VOIDED) or those left at the lock. */
+  private async voidings(manager: EntityManager): Promise<Voiding[]> {
+    const entries = await this.auditEntries.successesOf(manager, [
+      'ENVELOPE_VOIDED',
+      'ENVELOPES_VOIDED',
+    ]);
+    return entries.map((entry) => {
+      const { envelopeNumber, envelopes } = entry.details;
+      const labels: unknown[] =
+        entry.action === 'ENVELOPE_VOIDED'
+          ? [envelopeNumber]
+          : Array.isArray(envelopes)
+            ? (envelopes as unknown[])
+            : [];
+      return {
+        labels: new Set(labels.filter((l): l is string => typeof l === 'string')),
+        at: Date.parse(entry.at),
+        by: entry.actor,
+        reason: entry.reason,
+      };
+    });
+  }
+
   private async find(
     manager: EntityManager,
     label: string,
@@ -516,7 +602,26 @@ export class EnvelopesService {
   }
 }
 
-function toDto(row: EnvelopeRow): EnvelopeDto {
+/** Who voided an envelope and why, as the audit log says. */
+interface Voiding {
+  labels: Set<string>;
+  at: number;
+  by: string;
+  reason: string | null;
+}
+
+/**
+ * The voiding of a voided envelope: the latest entry naming its number since its issue (a
+ * practice reset numbers envelopes from 1 again).
+ */
+function voidingOf(row: EnvelopeRow, voidings: readonly Voiding[]): Voiding | undefined {
+  if (row.voidedAt === null) return undefined;
+  const label = envelopeLabel(row.number);
+  const issuedAt = Date.parse(row.issuedAt);
+  return voidings.filter((v) => v.labels.has(label) && v.at >= issuedAt).pop();
+}
+
+function toDto(row: EnvelopeRow, voiding: Voiding | undefined): EnvelopeDto {
   return {
     envelopeNumber: envelopeLabel(row.number),
     stratum: row.stratum,
@@ -531,5 +636,7 @@ function toDto(row: EnvelopeRow): EnvelopeDto {
     usedAt: row.usedAt,
     usedBy: row.usedBy,
     voidedAt: row.voidedAt,
+    voidedBy: voiding?.by ?? null,
+    voidReason: voiding?.reason ?? null,
   };
 }

@@ -132,6 +132,10 @@ describeInBrowser('web interface: downtime envelopes, issued, printed and reconc
     await page
       .getByRole('button', { name: w('envelopes.reprint', { envelope: 'ENV-0001' }) })
       .waitFor();
+    // Voiding is the statistician's: the pharmacist is offered no Void button.
+    await expect(
+      page.getByRole('button', { name: w('envelopes.void', { envelope: 'ENV-0002' }) }).count(),
+    ).resolves.toBe(0);
     await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
 
     // A wrong code first: refused in words of the catalogue, nothing recorded.
@@ -181,6 +185,77 @@ describeInBrowser('web interface: downtime envelopes, issued, printed and reconc
         actor: 'pia',
         participantId,
         details: expect.objectContaining({ offline: true, envelopeNumber: 'ENV-0001' }),
+      }),
+    ]);
+    await page.context().close();
+  });
+
+  it('lets the statistician void an outstanding envelope with a reason and a confirmation', async () => {
+    const { page, console } = await openPage(browser, t.url);
+    await signInAs(page, 'stella');
+    const nav = page.getByRole('navigation', { name: w('app.navigation') });
+    await nav.getByRole('link', { name: w('nav.envelopes') }).click();
+    await page.getByRole('heading', { level: 1, name: w('envelopes.title') }).waitFor();
+    const table = page.getByRole('table', { name: w('envelopes.listTitle') });
+    await table.getByRole('rowheader', { name: 'ENV-0002' }).waitFor();
+
+    // One Void button per outstanding envelope: none for ENV-0001, used already.
+    const voidButton = page.getByRole('button', {
+      name: w('envelopes.void', { envelope: 'ENV-0002' }),
+    });
+    await voidButton.waitFor();
+    await expect(
+      page.getByRole('button', { name: w('envelopes.void', { envelope: 'ENV-0001' }) }).count(),
+    ).resolves.toBe(0);
+    // In Spanish too, from its own catalogue.
+    await page.getByLabel(w('app.language')).selectOption('es');
+    await page
+      .getByRole('button', { name: translate('es', 'envelopes.void', { envelope: 'ENV-0002' }) })
+      .waitFor();
+    await page.getByLabel(translate('es', 'app.language')).selectOption('en');
+
+    await voidButton.click();
+    const dialog = page.getByRole('dialog', {
+      name: w('envelopes.voidTitle', { envelope: 'ENV-0002' }),
+    });
+    await dialog.getByText(w('envelopes.voidText', { envelope: 'ENV-0002' })).waitFor();
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+    // No reason: said at once, nothing sent.
+    await dialog.getByRole('button', { name: w('envelopes.voidConfirm') }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: w('envelopes.voidReasonMissing') })
+      .waitFor();
+    const reason = 'Envelope damaged by water in the pharmacy';
+    await dialog.getByLabel(w('envelopes.voidReason')).fill(reason);
+    const voided = page.waitForResponse((r) => r.url().endsWith('/ENV-0002/void'));
+    await dialog.getByRole('button', { name: w('envelopes.voidConfirm') }).click();
+    expect((await voided).status()).toBe(200);
+    await page
+      .getByRole('status')
+      .filter({ hasText: w('envelopes.voidedNow', { envelope: 'ENV-0002' }) })
+      .waitFor();
+    await expect(dialog.count()).resolves.toBe(0);
+    const row = table.getByRole('row', { name: /ENV-0002/ });
+    await row.getByRole('cell', { name: w('envelopes.status.VOIDED'), exact: true }).waitFor();
+    await row.getByText(new RegExp(`by stella: ${reason}$`)).waitFor();
+    await expect(voidButton.count()).resolves.toBe(0);
+    const dom = await page.evaluate(() => document.documentElement.outerHTML);
+    expect(dom).not.toMatch(/LEFT|RIGHT|CELLS|SALINE/);
+    await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
+    expect(console.filter((line) => /error/i.test(line))).toEqual([]);
+
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    const audit = await t
+      .http()
+      .get('/api/audit-log?format=json&action=ENVELOPE_VOIDED')
+      .set('Authorization', admin)
+      .expect(200);
+    expect(audit.body).toEqual([
+      expect.objectContaining({
+        actor: 'stella',
+        reason,
+        details: { envelopeNumber: 'ENV-0002', stratum: 'all', printCount: 0 },
       }),
     ]);
     await page.context().close();

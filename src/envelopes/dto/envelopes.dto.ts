@@ -47,12 +47,62 @@ export class EnvelopeDto {
   @ApiProperty({ type: String, nullable: true, description: 'When the use was recorded' })
   usedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) usedBy!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Voided at the study lock' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'When it was voided: on its own (lost, damaged) or at the study lock',
+  })
   voidedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Who voided it (the admin who locked the study, for an envelope voided at the lock)',
+  })
+  voidedBy!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why it was voided, as its audit entry says',
+  })
+  voidReason!: string | null;
 }
 
 export class EnvelopeListDto {
   @ApiProperty({ type: [EnvelopeDto] }) envelopes!: EnvelopeDto[];
+}
+
+/** How long a reason for voiding one envelope may be. */
+export const VOID_REASON_MAX_LENGTH = 500;
+
+export class VoidEnvelopeDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: VOID_REASON_MAX_LENGTH,
+    pattern: '\\S',
+    example: 'Seal found broken during the weekly check of the pharmacy box',
+    description:
+      'Why the envelope is voided (lost, damaged, seal broken...), read by every role in the audit log: never name a limb or a side here.',
+  })
+  @IsString()
+  @MaxLength(VOID_REASON_MAX_LENGTH)
+  @Matches(/\S/, { message: 'reason must say why the envelope is voided' })
+  reason!: string;
+}
+
+/** The answer to voiding one envelope: which, when, by whom and why; never its target or slot. */
+export class VoidedEnvelopeDto {
+  @ApiProperty({ example: 'ENV-0001' }) envelopeNumber!: string;
+  @ApiProperty({ example: 'all' }) stratum!: string;
+  @ApiProperty({ enum: ['VOIDED'] }) status!: 'VOIDED';
+  @ApiProperty({
+    type: 'integer',
+    description: 'How often it was printed: that many copies to destroy',
+  })
+  printCount!: number;
+  @ApiProperty() voidedAt!: string;
+  @ApiProperty() voidedBy!: string;
+  @ApiProperty() reason!: string;
 }
 
 /**

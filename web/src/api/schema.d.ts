@@ -471,6 +471,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/downtime-envelopes/{number}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Void one outstanding envelope before the lock, with a reason (audited)
+     * @description For an envelope lost, damaged or whose seal was broken without a participant: it can no longer be printed or used. Its slot stays out of online allocation, as at the lock (someone may have seen what is inside). Recorded as ENVELOPE_VOIDED with the reason; the answer and the entry name the envelope and the reason, never a target or a slot.
+     */
+    post: operations['voidDowntimeEnvelope'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/participants/{id}/offline-allocation': {
     parameters: {
       query?: never;
@@ -691,6 +711,8 @@ export interface components {
         | 'ENVELOPE_PRINTED'
         | 'ENVELOPE_PRINT_REFUSED'
         | 'OFFLINE_ALLOCATION_REFUSED'
+        | 'ENVELOPE_VOIDED'
+        | 'ENVELOPE_VOID_REFUSED'
         | 'ENVELOPES_VOIDED'
         | 'UNBLINDED'
         | 'UNBLINDING_REFUSED'
@@ -1283,11 +1305,35 @@ export interface components {
       /** @description When the use was recorded */
       usedAt: string | null;
       usedBy: string | null;
-      /** @description Voided at the study lock */
+      /** @description When it was voided: on its own (lost, damaged) or at the study lock */
       voidedAt: string | null;
+      /** @description Who voided it (the admin who locked the study, for an envelope voided at the lock) */
+      voidedBy: string | null;
+      /** @description Why it was voided, as its audit entry says */
+      voidReason: string | null;
     };
     EnvelopeListDto: {
       envelopes: components['schemas']['EnvelopeDto'][];
+    };
+    VoidEnvelopeDto: {
+      /**
+       * @description Why the envelope is voided (lost, damaged, seal broken...), read by every role in the audit log: never name a limb or a side here.
+       * @example Seal found broken during the weekly check of the pharmacy box
+       */
+      reason: string;
+    };
+    VoidedEnvelopeDto: {
+      /** @example ENV-0001 */
+      envelopeNumber: string;
+      /** @example all */
+      stratum: string;
+      /** @enum {string} */
+      status: 'VOIDED';
+      /** @description How often it was printed: that many copies to destroy */
+      printCount: number;
+      voidedAt: string;
+      voidedBy: string;
+      reason: string;
     };
     RecordOfflineAllocationDto: {
       /** @example ENV-0001 */
@@ -1580,7 +1626,7 @@ export interface components {
        *     - `TRAINING_ONLY`: Possible only on a practice instance (TRAINING=true); a clinical list can never be reset
        *     - `ENVELOPE_NOT_FOUND`: No downtime envelope has this number
        *     - `ENVELOPE_USED`: The downtime envelope has already been used for a participant
-       *     - `ENVELOPE_VOIDED`: The downtime envelope was voided (the study was locked before it was used)
+       *     - `ENVELOPE_VOIDED`: The downtime envelope was voided (on its own, lost or damaged, or at the study lock) and can no longer be printed or used
        *     - `ENVELOPE_NOT_PRINTED`: The downtime envelope was never printed, so it has no opening code
        *     - `ENVELOPE_WRONG_STRATUM`: The downtime envelope belongs to another stratum than the participant
        *     - `ENVELOPE_CODE_WRONG`: The opening code does not match the one printed inside the envelope
@@ -1758,6 +1804,8 @@ export interface operations {
           | 'ENVELOPE_PRINTED'
           | 'ENVELOPE_PRINT_REFUSED'
           | 'OFFLINE_ALLOCATION_REFUSED'
+          | 'ENVELOPE_VOIDED'
+          | 'ENVELOPE_VOID_REFUSED'
           | 'ENVELOPES_VOIDED'
           | 'UNBLINDED'
           | 'UNBLINDING_REFUSED'
@@ -4014,6 +4062,104 @@ export interface operations {
         };
       };
       /** @description ENVELOPE_USED, ENVELOPE_VOIDED, STUDY_LOCKED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (INTERNAL_ERROR); the message carries the request id */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The database could not store the change; retry after Retry-After seconds */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Refused: see `code` */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  voidDowntimeEnvelope: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Envelope number, as printed on the outside (ENV-0001) */
+        number: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VoidEnvelopeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VoidedEnvelopeDto'];
+        };
+      };
+      /** @description VALIDATION_FAILED: no reason, a reason longer than 500 characters, or an envelope number that does not read like ENV-0001 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No token, or an invalid, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Granted only to: statistician */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ENVELOPE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description ENVELOPE_USED (recorded for a participant), ENVELOPE_VOIDED (voided already), STUDY_LOCKED (every envelope left was voided at the lock) */
       409: {
         headers: {
           [name: string]: unknown;

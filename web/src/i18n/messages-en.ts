@@ -120,7 +120,7 @@ export const en = {
     'No downtime envelope has this number. Check the number printed on the outside.',
   'error.ENVELOPE_USED': 'This envelope has already been used for a participant. {message}',
   'error.ENVELOPE_VOIDED':
-    'This envelope was voided when the study was locked and can no longer be used.',
+    'This envelope was voided (on its own, or when the study was locked) and can no longer be printed or used.',
   'error.ENVELOPE_NOT_PRINTED':
     'This envelope was never printed, so it cannot have been opened. Check the envelope number.',
   'error.ENVELOPE_WRONG_STRATUM':
@@ -271,7 +271,7 @@ export const en = {
   // Allocation (pharmacist)
   'envelopes.title': 'Downtime envelopes',
   'envelopes.help':
-    'Sealed envelopes for allocating while the service cannot be reached. The statistician issues them, the pharmacist prints them and, once the service is back, records each allocation made from one. See the user guide, “Downtime envelopes”.',
+    'Sealed envelopes for allocating while the service cannot be reached. The statistician issues them (and voids one lost or damaged), the pharmacist prints them and, once the service is back, records each allocation made from one. See the user guide, “Downtime envelopes”.',
   'envelopes.issueTitle': 'Issue envelopes',
   'envelopes.issueHelp':
     'Each stratum’s next free slots are reserved, one envelope each: online allocation skips them from now on. An envelope not used by the study lock is voided and its slot stays unallocated.',
@@ -297,6 +297,7 @@ export const en = {
   'envelopes.participant': 'Participant',
   'envelopes.usedFor': '{participantId}, opened {at}',
   'envelopes.voidedAt': 'Voided {at}',
+  'envelopes.voidedBy': 'Voided {at} by {by}: {reason}',
   'envelopes.actions': 'Actions',
   'envelopes.print': 'Print {envelope}',
   'envelopes.reprint': 'Print {envelope} again',
@@ -307,6 +308,20 @@ export const en = {
     'Envelope {envelope} was sent to the printer. Fold it, seal the lower part inside and keep it in the pharmacy.',
   'envelopes.printFrame': 'Downtime envelope for printing',
   'envelopes.summary': '{outstanding} outstanding, {used} used, {voided} voided.',
+  'envelopes.void': 'Void {envelope}…',
+  'envelopes.voidHelp':
+    'An envelope lost, damaged or whose seal was broken without a participant can be voided before the lock: it can then no longer be printed or used, and its slot stays unallocated.',
+  'envelopes.voidTitle': 'Void envelope {envelope}?',
+  'envelopes.voidText':
+    'Envelope {envelope} can then never be printed or used. Its slot stays out of online allocation, as at the lock: someone may have seen what is inside. Tell the pharmacy to destroy every printed copy. This is recorded in the audit log with the reason.',
+  'envelopes.voidReason': 'Reason for voiding',
+  'envelopes.voidReasonHint':
+    'For example: lost, damaged, seal broken. At most {max} characters. Every role reads it in the audit log: never write which leg.',
+  'envelopes.voidReasonMissing': 'Say why the envelope is voided.',
+  'envelopes.voidConfirm': 'Void the envelope',
+  'envelopes.voiding': 'Voiding…',
+  'envelopes.voidedNow':
+    'Envelope {envelope} was voided: it can no longer be printed or used. Destroy every printed copy.',
   'envelopes.recordTitle': 'Record an offline allocation',
   'envelopes.recordHelp':
     'For a participant allocated from an envelope while the service was down: register the participant first, then give the envelope number, the opening code printed inside and the time of opening written on the envelope (time zone {timeZone}).',

@@ -118,7 +118,8 @@ export const es: Record<MessageKey, string> = {
   'error.ENVELOPE_NOT_FOUND':
     'No hay ningún sobre de contingencia con este número. Compruebe el número impreso en el exterior.',
   'error.ENVELOPE_USED': 'Este sobre ya se ha usado para un participante. {message}',
-  'error.ENVELOPE_VOIDED': 'Este sobre se anuló al cerrar el estudio y ya no puede usarse.',
+  'error.ENVELOPE_VOIDED':
+    'Este sobre se anuló (por sí solo o al cerrar el estudio) y ya no puede imprimirse ni usarse.',
   'error.ENVELOPE_NOT_PRINTED':
     'Este sobre nunca se imprimió, así que no puede haberse abierto. Compruebe el número del sobre.',
   'error.ENVELOPE_WRONG_STRATUM':
@@ -271,7 +272,7 @@ export const es: Record<MessageKey, string> = {
   // Allocation (pharmacist)
   'envelopes.title': 'Sobres de contingencia',
   'envelopes.help':
-    'Sobres cerrados para asignar cuando no se puede acceder al servicio. El estadístico los emite, el farmacéutico los imprime y, cuando vuelve el servicio, registra cada asignación hecha con uno. Véase la guía de usuario, «Sobres de contingencia».',
+    'Sobres cerrados para asignar cuando no se puede acceder al servicio. El estadístico los emite (y anula uno perdido o dañado), el farmacéutico los imprime y, cuando vuelve el servicio, registra cada asignación hecha con uno. Véase la guía de usuario, «Sobres de contingencia».',
   'envelopes.issueTitle': 'Emitir sobres',
   'envelopes.issueHelp':
     'Se reservan las siguientes plazas libres de cada estrato, un sobre por plaza: desde ahora la asignación en línea las salta. Un sobre no usado al cerrar el estudio se anula y su plaza queda sin asignar.',
@@ -297,6 +298,7 @@ export const es: Record<MessageKey, string> = {
   'envelopes.participant': 'Participante',
   'envelopes.usedFor': '{participantId}, abierto el {at}',
   'envelopes.voidedAt': 'Anulado el {at}',
+  'envelopes.voidedBy': 'Anulado el {at} por {by}: {reason}',
   'envelopes.actions': 'Acciones',
   'envelopes.print': 'Imprimir {envelope}',
   'envelopes.reprint': 'Imprimir {envelope} de nuevo',
@@ -307,6 +309,20 @@ export const es: Record<MessageKey, string> = {
     'El sobre {envelope} se ha enviado a la impresora. Dóblelo, cierre la parte inferior dentro y guárdelo en la farmacia.',
   'envelopes.printFrame': 'Sobre de contingencia para imprimir',
   'envelopes.summary': '{outstanding} pendientes, {used} usados, {voided} anulados.',
+  'envelopes.void': 'Anular {envelope}…',
+  'envelopes.voidHelp':
+    'Un sobre perdido, dañado o con el cierre roto sin participante puede anularse antes del cierre del estudio: ya no podrá imprimirse ni usarse, y su plaza queda sin asignar.',
+  'envelopes.voidTitle': '¿Anular el sobre {envelope}?',
+  'envelopes.voidText':
+    'El sobre {envelope} no podrá imprimirse ni usarse nunca más. Su plaza sigue fuera de la asignación en línea, como al cerrar el estudio: alguien puede haber visto lo que contiene. Pida a la farmacia que destruya todas las copias impresas. Queda registrado en el registro de auditoría con el motivo.',
+  'envelopes.voidReason': 'Motivo de la anulación',
+  'envelopes.voidReasonHint':
+    'Por ejemplo: perdido, dañado, cierre roto. Como máximo {max} caracteres. Todos los perfiles lo leen en el registro de auditoría: no escriba nunca qué pierna.',
+  'envelopes.voidReasonMissing': 'Indique por qué se anula el sobre.',
+  'envelopes.voidConfirm': 'Anular el sobre',
+  'envelopes.voiding': 'Anulando…',
+  'envelopes.voidedNow':
+    'El sobre {envelope} se ha anulado: ya no puede imprimirse ni usarse. Destruya todas las copias impresas.',
   'envelopes.recordTitle': 'Registrar una asignación sin conexión',
   'envelopes.recordHelp':
     'Para un participante asignado con un sobre mientras el servicio no estaba disponible: registre primero al participante y después indique el número del sobre, el código de apertura impreso dentro y la hora de apertura anotada en el sobre (zona horaria {timeZone}).',

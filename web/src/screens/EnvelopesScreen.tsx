@@ -10,16 +10,26 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSession } from '../session/session-context';
 import { useTrial } from '../trial-context';
 import { awaitingAllocation, panelLines, targetKeyOf } from './allocation';
-import { byEnvelopeNumber, countByStatus, outstanding, wallTimeToIso } from './envelopes';
+import {
+  byEnvelopeNumber,
+  countByStatus,
+  outstanding,
+  VOID_REASON_MAX_LENGTH,
+  voidable,
+  voidReasonGiven,
+  wallTimeToIso,
+} from './envelopes';
 
 type Envelope = components['schemas']['EnvelopeDto'];
 type EnvelopeList = components['schemas']['EnvelopeListDto'];
 type Participant = components['schemas']['BlindedParticipantDto'];
 type OfflineAllocation = components['schemas']['OfflineAllocationDto'];
+type VoidEnvelope = components['schemas']['VoidEnvelopeDto'];
+type VoidedEnvelope = components['schemas']['VoidedEnvelopeDto'];
 
 /**
- * Downtime envelopes: the statistician issues them (blinded), the pharmacist prints them and,
- * once the service is back, records each allocation made from one. A printed page and a
+ * Downtime envelopes: the statistician issues them (blinded) and voids one lost or damaged, the
+ * pharmacist prints them and, once the service is back, records each allocation made from one. A printed page and a
  * recorded allocation (both show a target) live in this component's state only.
  */
 export function EnvelopesScreen() {
@@ -41,7 +51,8 @@ export function EnvelopesScreen() {
         envelopes={list}
         loading={envelopes.kind === 'loading'}
         canPrint={session.hasRole('pharmacist')}
-        onPrinted={reload}
+        canVoid={session.hasRole('statistician')}
+        onChanged={reload}
       />
       {counts && (
         <p role="status">
@@ -132,12 +143,14 @@ function EnvelopeTable({
   envelopes,
   loading,
   canPrint,
-  onPrinted,
+  canVoid,
+  onChanged,
 }: {
   envelopes: Envelope[] | undefined;
   loading: boolean;
   canPrint: boolean;
-  onPrinted: () => void;
+  canVoid: boolean;
+  onChanged: () => void;
 }) {
   const { t, dateTime } = useI18n();
   const session = useSession();
@@ -146,6 +159,9 @@ function EnvelopeTable({
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [printed, setPrinted] = useState<string | undefined>(undefined);
+  const [voiding, setVoiding] = useState<string | undefined>(undefined);
+  const [voided, setVoided] = useState<string | undefined>(undefined);
+  const hasActions = canPrint || canVoid;
 
   // A lost session leaves no printed page (it holds a target) behind.
   const active = session.state.kind === 'active';
@@ -169,7 +185,7 @@ function EnvelopeTable({
       setError(failure);
     } finally {
       setBusy(undefined);
-      onPrinted();
+      onChanged();
     }
   };
 
@@ -188,7 +204,7 @@ function EnvelopeTable({
               <th scope="col">{t('envelopes.status')}</th>
               <th scope="col">{t('envelopes.printed')}</th>
               <th scope="col">{t('envelopes.participant')}</th>
-              {canPrint && <th scope="col">{t('envelopes.actions')}</th>}
+              {hasActions && <th scope="col">{t('envelopes.actions')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -213,12 +229,31 @@ function EnvelopeTable({
                         at: dateTime(e.openedAt),
                       })
                     : e.voidedAt
-                      ? t('envelopes.voidedAt', { at: dateTime(e.voidedAt) })
+                      ? e.voidedBy
+                        ? t('envelopes.voidedBy', {
+                            at: dateTime(e.voidedAt),
+                            by: e.voidedBy,
+                            reason: e.voidReason ?? '',
+                          })
+                        : t('envelopes.voidedAt', { at: dateTime(e.voidedAt) })
                       : ''}
                 </td>
-                {canPrint && (
+                {hasActions && (
                   <td>
-                    {e.status === 'OUTSTANDING' && (
+                    {canVoid && voidable(e) && (
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={voiding !== undefined}
+                        onClick={() => {
+                          setVoided(undefined);
+                          setVoiding(e.envelopeNumber);
+                        }}
+                      >
+                        {t('envelopes.void', { envelope: e.envelopeNumber })}
+                      </button>
+                    )}
+                    {canPrint && e.status === 'OUTSTANDING' && (
                       <button
                         type="button"
                         disabled={busy !== undefined}
@@ -239,8 +274,22 @@ function EnvelopeTable({
         </table>
       )}
       {canPrint && <p className="hint">{t('envelopes.printHelp')}</p>}
+      {canVoid && <p className="hint">{t('envelopes.voidHelp')}</p>}
       {error !== undefined && <ErrorMessage error={error} />}
       {printed && <p role="status">{t('envelopes.printedNow', { envelope: printed })}</p>}
+      {voided && <p role="status">{t('envelopes.voidedNow', { envelope: voided })}</p>}
+      {voiding && (
+        <VoidEnvelopeDialog
+          envelopeNumber={voiding}
+          onVoided={(answer) => {
+            setVoiding(undefined);
+            setVoided(answer.envelopeNumber);
+            onChanged();
+          }}
+          onCancel={() => setVoiding(undefined)}
+          onRefused={onChanged}
+        />
+      )}
       {page && (
         <iframe
           key={page.round}
@@ -253,6 +302,87 @@ function EnvelopeTable({
         />
       )}
     </section>
+  );
+}
+
+/**
+ * The statistician's confirmation of voiding one envelope, with the reason the audit entry
+ * keeps. A refusal (used or voided meanwhile, the study locked) stays in the dialog.
+ */
+function VoidEnvelopeDialog({
+  envelopeNumber,
+  onVoided,
+  onCancel,
+  onRefused,
+}: {
+  envelopeNumber: string;
+  onVoided: (answer: VoidedEnvelope) => void;
+  onCancel: () => void;
+  onRefused: () => void;
+}) {
+  const { t } = useI18n();
+  const session = useSession();
+  const ids = useId();
+  const [reason, setReason] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const confirm = async () => {
+    setError(undefined);
+    const given = voidReasonGiven(reason);
+    setMissing(!given);
+    if (!given) return;
+    setBusy(true);
+    try {
+      const body: VoidEnvelope = { reason };
+      onVoided(
+        await session.json<VoidedEnvelope>(
+          'POST',
+          `/api/downtime-envelopes/${encodeURIComponent(envelopeNumber)}/void`,
+          body,
+        ),
+      );
+    } catch (failure) {
+      setError(failure);
+      onRefused();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <ConfirmDialog
+      title={t('envelopes.voidTitle', { envelope: envelopeNumber })}
+      confirmLabel={busy ? t('envelopes.voiding') : t('envelopes.voidConfirm')}
+      busy={busy}
+      onConfirm={() => void confirm()}
+      onCancel={onCancel}
+    >
+      <p>{t('envelopes.voidText', { envelope: envelopeNumber })}</p>
+      <div className="field field-wide">
+        <label htmlFor={`${ids}-reason`}>{t('envelopes.voidReason')}</label>
+        <textarea
+          id={`${ids}-reason`}
+          rows={3}
+          required
+          maxLength={VOID_REASON_MAX_LENGTH}
+          aria-describedby={`${ids}-reason-hint`}
+          aria-invalid={missing}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        <span id={`${ids}-reason-hint`} className="hint">
+          {t('envelopes.voidReasonHint', { max: VOID_REASON_MAX_LENGTH })}
+        </span>
+      </div>
+      {missing && (
+        <p className="message message-error" role="alert">
+          {t('envelopes.voidReasonMissing')}
+        </p>
+      )}
+      {error !== undefined && <ErrorMessage error={error} />}
+    </ConfirmDialog>
   );
 }
 

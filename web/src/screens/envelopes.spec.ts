@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   byEnvelopeNumber,
   countByStatus,
   envelopeNumberOf,
   offsetMinutes,
   outstanding,
+  VOID_REASON_MAX_LENGTH,
+  voidable,
+  voidReasonGiven,
   wallTimeToIso,
 } from './envelopes';
 
@@ -21,6 +26,8 @@ const envelope = (envelopeNumber: string, status: 'OUTSTANDING' | 'USED' | 'VOID
   usedAt: null,
   usedBy: null,
   voidedAt: null,
+  voidedBy: null,
+  voidReason: null,
 });
 
 describe('the envelopes screen’s logic', () => {
@@ -70,5 +77,24 @@ describe('the envelopes screen’s logic', () => {
     expect(envelopeNumberOf('nothing')).toBeNaN();
     const odd = [envelope('odd', 'USED'), envelope('ENV-0003', 'USED')].sort(byEnvelopeNumber);
     expect(odd.map((e) => e.envelopeNumber)).toEqual(['ENV-0003', 'odd']);
+  });
+
+  it('offers to void only an outstanding envelope, and only with a reason that says something', () => {
+    const statuses = ['OUTSTANDING', 'USED', 'VOIDED'] as const;
+    expect(statuses.map((status) => voidable({ status }))).toEqual([true, false, false]);
+    expect(voidReasonGiven('Seal broken')).toBe(true);
+    expect(voidReasonGiven('x')).toBe(true);
+    expect(voidReasonGiven('')).toBe(false);
+    expect(voidReasonGiven('  \n\t ')).toBe(false);
+  });
+
+  it('bounds the reason for voiding as the API does (VoidEnvelopeDto)', () => {
+    // The DTO's module carries decorators this project does not compile: its text is read.
+    const dto = readFileSync(
+      join(__dirname, '..', '..', '..', 'src', 'envelopes', 'dto', 'envelopes.dto.ts'),
+      'utf8',
+    );
+    const server = /export const VOID_REASON_MAX_LENGTH = (\d+);/.exec(dto)?.[1];
+    expect(Number(server)).toBe(VOID_REASON_MAX_LENGTH);
   });
 });

@@ -70,3 +70,19 @@ export function countByStatus(envelopes: readonly Envelope[]): Record<Envelope['
   for (const envelope of envelopes) counts[envelope.status] += 1;
   return counts;
 }
+
+/**
+ * The longest reason for voiding one envelope the API takes (VOID_REASON_MAX_LENGTH of
+ * src/envelopes/dto/envelopes.dto.ts; envelopes.spec.ts holds them equal).
+ */
+export const VOID_REASON_MAX_LENGTH = 500;
+
+/** Whether a reason for voiding says anything: the API refuses one of spaces only (400). */
+export function voidReasonGiven(reason: string): boolean {
+  return /\S/.test(reason);
+}
+
+/** The envelopes a statistician may void, one by one: those neither used nor voided. */
+export function voidable(envelope: Pick<Envelope, 'status'>): boolean {
+  return envelope.status === 'OUTSTANDING';
+}
