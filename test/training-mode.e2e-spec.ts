@@ -7,6 +7,7 @@ import {
   installationMarkerPath,
   readInstallationMarker,
 } from '../src/database/installation-marker';
+import { ENVELOPE_CUT_LINE_TEXT } from '../src/envelopes/envelope-page';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -96,6 +97,35 @@ describe('Training mode (end to end)', () => {
       expect(ward).toContain(`<p class="training" role="note">${BANNER}</p>`);
       expect(ward.match(new RegExp(BANNER, 'g'))?.length).toBeGreaterThanOrEqual(3);
       expect(pharmacy).toContain(`<p class="training" role="note">${BANNER}</p>`);
+    });
+
+    it('prints the banner on every part of a downtime envelope: its title, outside, each label and inside', async () => {
+      await t
+        .http()
+        .post('/api/downtime-envelopes')
+        .set('Authorization', statistician)
+        .send({ perStratum: 1 })
+        .expect(201);
+      const printed = await t
+        .http()
+        .post('/api/downtime-envelopes/ENV-0001/print')
+        .set('Authorization', pharmacist)
+        .expect(200);
+      expect(printed.headers['x-training']).toBe('true');
+      expect(printed.headers['content-type']).toMatch(/^text\/html/);
+      const html = printed.text;
+      expect(html).toContain(`<title>${BANNER} · Downtime envelope ENV-0001</title>`);
+      const [outside, sealed] = html.split(ENVELOPE_CUT_LINE_TEXT);
+      expect(sealed).toBeDefined();
+      expect(outside).toContain(`<p class="training" role="note">${BANNER}</p>`);
+      const labels = outside.split('<article class="label">').slice(1);
+      expect(labels).toHaveLength(trial.allocation.targets.length);
+      for (const label of labels) expect(label).toContain(`<p class="note">${BANNER}</p>`);
+      expect(outside).not.toContain('For clinical trial use only');
+      // Inside: the banner above the target and the opening code of this (practice) envelope.
+      expect(sealed).toContain(`<p class="training" role="note">${BANNER}</p>`);
+      expect(sealed.indexOf(BANNER)).toBeLessThan(sealed.indexOf('Opening code:'));
+      expect(sealed).toMatch(/CELLS → (LEFT|RIGHT)/);
     });
 
     it.each(['json', 'csv', 'ndjson'])(
