@@ -20,9 +20,6 @@ import { AuditService } from './audit.service';
 import { AUDIT_BATCH_PACING, nextBatchSize, POSTGRES_AUDIT_BATCH_PACING } from './batch-pacing';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
-/** The most entries read per database round trip when streaming or verifying. */
-export const AUDIT_BATCH_SIZE = AUDIT_BATCH_PACING.max;
-
 /**
  * The largest seq the column holds (an SQL integer on both databases): "no upper bound" for
  * the verifier. PostgreSQL refuses a larger parameter for an integer column.
