@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
-import { auditEntriesOf, verifyAuditFile } from './support/database-file';
 import { ERROR_CODES } from '../src/common/domain-errors';
 
 describe('Sign-in, users and roles (end to end)', () => {
@@ -13,7 +11,7 @@ describe('Sign-in, users and roles (end to end)', () => {
   });
   afterAll(() => t?.close());
 
-  const audit = () => auditEntriesOf(t.config.databasePath);
+  const audit = () => t.database.auditEntries();
 
   it('answers health publicly and gives every response a request id', async () => {
     const response = await t.http().get('/api/health').expect(200);
@@ -65,7 +63,7 @@ describe('Sign-in, users and roles (end to end)', () => {
       code: 'UNAUTHENTICATED',
       message: 'Invalid username or password',
     });
-    const failed = audit().filter((e) => e.action === 'LOGIN_FAILED');
+    const failed = (await audit()).filter((e) => e.action === 'LOGIN_FAILED');
     expect(failed.map((e) => e.details.username)).toEqual(
       expect.arrayContaining(['nobody', 'admin']),
     );
@@ -129,7 +127,7 @@ describe('Sign-in, users and roles (end to end)', () => {
     });
     const list = await t.http().get('/api/users').set('Authorization', admin).expect(200);
     expect(JSON.stringify(list.body)).not.toMatch(/argon2|passwordHash|password/);
-    const entry = audit().find(
+    const entry = (await audit()).find(
       (e) => e.action === 'USER_CREATED' && e.details.username === 'pharma1',
     );
     expect(entry).toMatchObject({
@@ -185,7 +183,10 @@ describe('Sign-in, users and roles (end to end)', () => {
       .send({ username: 'dup1', password: 'a-long-enough-password', roles: ['monitor'] })
       .expect(409);
     expect((response.body as { message: string }).message).toContain('already exists');
-    expect(audit().pop()).toMatchObject({ action: 'USER_CHANGE_REFUSED', outcome: 'DENIED' });
+    expect((await audit()).pop()).toMatchObject({
+      action: 'USER_CHANGE_REFUSED',
+      outcome: 'DENIED',
+    });
   });
 
   it('applies a revoked role on the very next request, with the same token', async () => {
@@ -199,7 +200,7 @@ describe('Sign-in, users and roles (end to end)', () => {
       .expect(200);
     const refused = await t.http().get('/api/users').set('Authorization', token).expect(403);
     expect((refused.body as { message: string }).message).toContain('admin');
-    const denial = audit()
+    const denial = (await audit())
       .filter((e) => e.action === 'ACCESS_DENIED' && e.actor === 'revokee')
       .pop();
     expect(denial).toMatchObject({
@@ -264,9 +265,7 @@ describe('Sign-in, users and roles (end to end)', () => {
       .post('/api/auth/login')
       .send({ username: 'forgetful', password: 'a-brand-new-password' })
       .expect(200);
-    const entry = audit()
-      .filter((e) => e.action === 'USER_UPDATED')
-      .pop();
+    const entry = (await audit()).filter((e) => e.action === 'USER_UPDATED').pop();
     expect(entry?.details).toEqual({ username: 'forgetful', changes: { passwordChanged: true } });
   });
 
@@ -314,12 +313,12 @@ describe('Sign-in, users and roles (end to end)', () => {
     const expiredPayload = Buffer.from(JSON.stringify({ sub: 'admin', iat: 1, exp: 2 })).toString(
       'base64url',
     );
-    const before = audit().filter((e) => e.action === 'ACCESS_DENIED').length;
+    const before = (await audit()).filter((e) => e.action === 'ACCESS_DENIED').length;
     for (const token of [none, forged, `${header}.${expiredPayload}.x`, 'garbage']) {
       await t.http().get('/api/users').set('Authorization', `Bearer ${token}`).expect(401);
     }
     await t.http().get('/api/users').expect(401);
-    expect(audit().filter((e) => e.action === 'ACCESS_DENIED').length).toBe(before + 5);
+    expect((await audit()).filter((e) => e.action === 'ACCESS_DENIED').length).toBe(before + 5);
   });
 
   it.each([
@@ -348,8 +347,8 @@ describe('Sign-in, users and roles (end to end)', () => {
     }
   });
 
-  it('keeps a valid audit chain through all of the above', () => {
-    const result = verifyAuditFile(join(t.dataDir, 'trial.sqlite'));
+  it('keeps a valid audit chain through all of the above', async () => {
+    const result = await t.database.verifyAudit();
     expect(result.valid).toBe(true);
     expect(result.entries).toBeGreaterThan(20);
   });

@@ -1,6 +1,5 @@
 import { MIN_CHOSEN_SEED_LENGTH } from '../src/randomization/dto/randomization.dto';
 import { ROLES } from '../src/users/role';
-import { auditEntriesOf } from './support/database-file';
 import { eligibleAnswers, nctTrial, registration } from './support/trial-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -264,9 +263,7 @@ describe('Deliberate input (end to end)', () => {
       const seed = 'q7-Vz!m2#pL9@xR4';
       expect(seed).toHaveLength(MIN_CHOSEN_SEED_LENGTH);
       await generate({ seed }).expect(201);
-      const entry = auditEntriesOf(t.config.databasePath).find(
-        (e) => e.action === 'LIST_GENERATED',
-      );
+      const entry = (await t.database.auditEntries()).find((e) => e.action === 'LIST_GENERATED');
       expect(entry?.details).toMatchObject({ seedSource: 'chosen' });
       expect(JSON.stringify(entry)).not.toContain(seed);
     });
@@ -277,7 +274,7 @@ describe('Deliberate input (end to end)', () => {
     try {
       const stat = await other.userWith('drawn-stat', ['statistician']);
       await other.http().post('/api/randomization-list').set('Authorization', stat).expect(201);
-      const entry = auditEntriesOf(other.config.databasePath).find(
+      const entry = (await other.database.auditEntries()).find(
         (e) => e.action === 'LIST_GENERATED',
       );
       expect(entry?.details).toMatchObject({ seedSource: 'drawn' });

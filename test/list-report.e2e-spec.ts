@@ -2,7 +2,6 @@ import { createPublicKey, verify } from 'node:crypto';
 import { CsvRecordSplitter } from '../src/audit/csv-records';
 import { unescapeCsvFormula } from '../src/audit/audit-export-format';
 import { LIST_CSV_FIELDS } from '../src/randomization/list-report';
-import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
 
@@ -36,7 +35,7 @@ describe('List report for the trial master file: CSV and printable report (end t
   let others: Record<string, string>;
   const allocated: string[] = [];
 
-  const lastAuditEntry = () => auditEntriesOf(t.config.databasePath).pop();
+  const lastAuditEntry = async () => (await t.database.auditEntries()).pop();
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -79,7 +78,10 @@ describe('List report for the trial master file: CSV and printable report (end t
       const response = await t.http().get(path).set('Authorization', statistician).expect(409);
       expect(response.body).toMatchObject({ code: 'NOT_LOCKED' });
       expect(JSON.stringify(response.body)).not.toMatch(/LEFT|RIGHT/);
-      expect(lastAuditEntry()).toMatchObject({ action: 'LIST_EXPORT_REFUSED', outcome: 'DENIED' });
+      expect(await lastAuditEntry()).toMatchObject({
+        action: 'LIST_EXPORT_REFUSED',
+        outcome: 'DENIED',
+      });
     }
   });
 
@@ -123,7 +125,7 @@ describe('List report for the trial master file: CSV and printable report (end t
     expect(csv.headers['content-disposition']).toBe(
       'attachment; filename="randomization-list-NCT02286011.csv"',
     );
-    expect(lastAuditEntry()).toMatchObject({
+    expect(await lastAuditEntry()).toMatchObject({
       action: 'LIST_EXPORTED',
       outcome: 'SUCCESS',
       actor: 'stat',
@@ -221,18 +223,18 @@ describe('List report for the trial master file: CSV and printable report (end t
         slot.participantId ?? '–',
       ]);
     });
-    expect(lastAuditEntry()).toMatchObject({
+    expect(await lastAuditEntry()).toMatchObject({
       action: 'LIST_EXPORTED',
       details: { format: 'json' },
     });
-    const entries = auditEntriesOf(t.config.databasePath);
+    const entries = await t.database.auditEntries();
     expect(entries.filter((e) => e.action === 'LIST_EXPORTED').at(-2)).toMatchObject({
       details: { format: 'report', slots: 20 },
     });
   });
 
   it('counts every CSV and report download in the blinding register as a full-list export', async () => {
-    const exportsSoFar = auditEntriesOf(t.config.databasePath).filter(
+    const exportsSoFar = (await t.database.auditEntries()).filter(
       (e) => e.action === 'LIST_EXPORTED' && e.outcome === 'SUCCESS',
     );
     const register = await t

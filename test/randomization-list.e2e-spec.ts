@@ -2,8 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { CliIo } from '../src/cli/cli-io';
-import Database from 'better-sqlite3';
-import { auditEntriesOf } from './support/database-file';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from './support/test-app';
 
@@ -35,7 +33,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
   });
   afterAll(() => t?.close());
 
-  const lastAuditEntry = () => auditEntriesOf(t.config.databasePath).pop();
+  const lastAuditEntry = async () => (await t.database.auditEntries()).pop();
 
   it('refuses generation to every role but the statistician', async () => {
     for (const [role, token] of Object.entries(others)) {
@@ -84,24 +82,22 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .set('Authorization', statistician)
       .send({})
       .expect(409);
-    expect(lastAuditEntry()).toMatchObject({ action: 'LIST_GENERATION_REFUSED', actor: 'stat' });
+    expect(await lastAuditEntry()).toMatchObject({
+      action: 'LIST_GENERATION_REFUSED',
+      actor: 'stat',
+    });
   });
 
-  it('stores every slot sealed: no target in clear and equal ciphertext lengths', () => {
-    const db = new Database(t.config.databasePath, { readonly: true });
-    try {
-      const rows = db.prepare('SELECT target_sealed FROM slots').all() as {
-        target_sealed: string;
-      }[];
-      expect(rows).toHaveLength(20);
-      expect(new Set(rows.map((r) => r.target_sealed.length)).size).toBe(1);
-      const dump =
-        JSON.stringify(db.prepare('SELECT * FROM slots').all()) +
-        JSON.stringify(db.prepare('SELECT * FROM randomization_lists').all());
-      expect(dump).not.toMatch(/LEFT|RIGHT|randomization-e2e-seed-1/);
-    } finally {
-      db.close();
-    }
+  it('stores every slot sealed: no target in clear and equal ciphertext lengths', async () => {
+    const rows = await t.database.query<{ target_sealed: string }>(
+      'SELECT target_sealed FROM slots',
+    );
+    expect(rows).toHaveLength(20);
+    expect(new Set(rows.map((r) => r.target_sealed.length)).size).toBe(1);
+    const dump =
+      JSON.stringify(await t.database.rowsAsText('slots')) +
+      JSON.stringify(await t.database.rowsAsText('randomization_lists'));
+    expect(dump).not.toMatch(/LEFT|RIGHT|randomization-e2e-seed-1/);
   });
 
   it('refuses export before lock (audited), and lock to every role but admin', async () => {
@@ -110,7 +106,10 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .get('/api/randomization-list/export')
       .set('Authorization', statistician)
       .expect(409);
-    expect(lastAuditEntry()).toMatchObject({ action: 'LIST_EXPORT_REFUSED', outcome: 'DENIED' });
+    expect(await lastAuditEntry()).toMatchObject({
+      action: 'LIST_EXPORT_REFUSED',
+      outcome: 'DENIED',
+    });
     await t
       .http()
       .post('/api/study/lock')
@@ -161,7 +160,7 @@ describe('Randomization list: generation, lock, export (end to end)', () => {
       .set('Authorization', admin)
       .send({ reason: 'Database lock after last visit' })
       .expect(409);
-    expect(lastAuditEntry()).toMatchObject({ action: 'STUDY_LOCK_REFUSED', actor: 'admin' });
+    expect(await lastAuditEntry()).toMatchObject({ action: 'STUDY_LOCK_REFUSED', actor: 'admin' });
     await t
       .http()
       .post('/api/participants')

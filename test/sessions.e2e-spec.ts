@@ -3,7 +3,6 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { SESSION_ABSOLUTE_LIMIT_SECONDS, SESSION_IDLE_LIMIT_SECONDS } from '../src/auth/session';
-import { auditEntriesOf } from './support/database-file';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
 const base64url = (value: object): string =>
@@ -50,7 +49,7 @@ describe('Sessions: sign-out, refresh and revocation (end to end)', () => {
   });
   afterAll(() => t?.close());
 
-  const audit = () => auditEntriesOf(t.config.databasePath);
+  const audit = () => t.database.auditEntries();
   const me = (authorization: string) =>
     t.http().get('/api/auth/me').set('Authorization', authorization);
   const refresh = (authorization: string) =>
@@ -84,9 +83,7 @@ describe('Sessions: sign-out, refresh and revocation (end to end)', () => {
       await logout(token).expect(401);
       // Another sign-in of the same user is another session.
       await me(other).expect(200);
-      const entry = audit()
-        .filter((e) => e.action === 'LOGOUT')
-        .pop();
+      const entry = (await audit()).filter((e) => e.action === 'LOGOUT').pop();
       expect(entry).toMatchObject({ actor: 'leaving', outcome: 'SUCCESS' });
       expect(JSON.stringify(entry)).not.toContain(token.replace(/^Bearer /, ''));
     });
@@ -124,11 +121,10 @@ describe('Sessions: sign-out, refresh and revocation (end to end)', () => {
       // The presented token is spent: a session cannot fork into two.
       expect((await me(token).expect(401)).body).toMatchObject({ code: 'TOKEN_REVOKED' });
       await refresh(token).expect(401);
-      expect(
-        audit()
-          .filter((e) => e.action === 'TOKEN_REFRESHED')
-          .pop(),
-      ).toMatchObject({ actor: 'refresher', outcome: 'SUCCESS' });
+      expect((await audit()).filter((e) => e.action === 'TOKEN_REFRESHED').pop()).toMatchObject({
+        actor: 'refresher',
+        outcome: 'SUCCESS',
+      });
     });
 
     it('gives exactly one new token when the same token is refreshed twice at once', async () => {
@@ -156,11 +152,9 @@ describe('Sessions: sign-out, refresh and revocation (end to end)', () => {
       const refused = await refresh(idle).expect(401);
       expect(refused.body).toMatchObject({ code: 'SESSION_EXPIRED' });
       expect((refused.body as { message: string }).message).toMatch(/30 minutes/);
-      expect(
-        audit()
-          .filter((e) => e.action === 'ACCESS_DENIED')
-          .pop(),
-      ).toMatchObject({ reason: 'session idle for more than 30 minutes' });
+      expect((await audit()).filter((e) => e.action === 'ACCESS_DENIED').pop()).toMatchObject({
+        reason: 'session idle for more than 30 minutes',
+      });
     });
 
     it('ends every session 12 hours after its sign-in, refreshed or not', async () => {

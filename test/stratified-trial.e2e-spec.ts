@@ -1,5 +1,4 @@
 import { loadTrialFile } from '../src/config/trial-file.loader';
-import { auditEntriesOf } from './support/database-file';
 import { registration, STRATIFIED_TRIAL_FILE } from './support/trial-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -93,7 +92,7 @@ describe('A stratified 2:1 trial (end to end)', () => {
         list.every((a) => a.salineLimb === (a.cellLimb === 'ACTIVE' ? 'PLACEBO' : 'ACTIVE')),
       ).toBe(true);
     }
-    const allocated = auditEntriesOf(t.config.databasePath).filter((e) => e.action === 'ALLOCATED');
+    const allocated = (await t.database.auditEntries()).filter((e) => e.action === 'ALLOCATED');
     expect(new Set(allocated.map((e) => e.details.stratum))).toEqual(new Set(Object.keys(answers)));
   });
 });
