@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   OPENING_TIME_INVALID: 'The time of opening is in the future, or before the envelope was printed',
   THROTTLED: 'Too many attempts; wait and try again',
   STORAGE_UNAVAILABLE: 'The database could not store the change; retry later',
+  SIMULATION_UNAVAILABLE:
+    'The simulation’s worker thread stopped before it answered; nothing was stored, retry later',
   BLINDING_KEY_ROTATED:
     'The blinding key was rotated: this server holds the old key and must be restarted with the new one',
   NOT_READY: 'A readiness check failed (GET /api/health/ready names it): do not route work here',
@@ -114,11 +116,14 @@ export interface DomainErrorOptions {
   code?: ErrorCode;
   /** Extra fields merged into the error body, e.g. `failed` for an ineligible participant. */
   body?: Record<string, unknown>;
+  /** A 503's Retry-After header, in seconds: the client may try again after that long. */
+  retryAfterSeconds?: number;
 }
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly body: Record<string, unknown>;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly kind: DomainErrorKind,
@@ -129,6 +134,7 @@ export class DomainError extends Error {
     this.name = new.target.name;
     this.code = options.code ?? DEFAULT_CODE_OF[kind];
     this.body = options.body ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -179,11 +185,10 @@ export class UnsupportedMediaType extends DomainError {
  * Answered 503 with Retry-After: nothing was stored, the client may retry.
  */
 export class StorageUnavailable extends DomainError {
-  constructor(
-    cause: string,
-    readonly retryAfterSeconds = 30,
-  ) {
-    super('unavailable', `The database could not store the change: ${cause}`);
+  constructor(cause: string, retryAfterSeconds = 30) {
+    super('unavailable', `The database could not store the change: ${cause}`, {
+      retryAfterSeconds,
+    });
   }
 }
 

@@ -17,13 +17,7 @@ import { APP_CONFIG } from '../runtime';
 import { anonymousActor } from './actor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MetricsService } from '../observability/metrics.service';
-import {
-  DomainError,
-  ErrorCode,
-  HTTP_STATUS_OF,
-  InvalidInput,
-  StorageUnavailable,
-} from './domain-errors';
+import { DomainError, ErrorCode, HTTP_STATUS_OF, InvalidInput } from './domain-errors';
 import { isAlreadyAudited, refusalAuditOf } from './refusal-audit';
 import { RefusalRateLimiter, SuppressedRefusals } from './refusal-rate';
 import { actorOf, participantIdOf, RequestWithContext, routeOf } from './request-context';
@@ -221,7 +215,7 @@ export class HttpExceptionFilter implements ExceptionFilter, OnModuleDestroy {
     const send = () => {
       if (response.headersSent) response.end();
       else {
-        if (exception instanceof StorageUnavailable) {
+        if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) {
           response.setHeader('Retry-After', String(exception.retryAfterSeconds));
         }
         // Set here: a route that declares another type (the HTML sheet) would otherwise keep it.

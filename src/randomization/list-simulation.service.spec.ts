@@ -98,13 +98,16 @@ describe(ListSimulationService.name, () => {
     });
   });
 
-  it('answers a 500, never hangs, when the worker dies before answering', async () => {
+  it('answers 503 SIMULATION_UNAVAILABLE with Retry-After, never hangs, when the worker dies before answering', async () => {
     const service = serviceOnWorker('process.exit(1)');
     const failure = await service.simulate(actor, { runs: 10 }).catch((error: unknown) => error);
-    expect((failure as Error).message).toMatch(/worker thread stopped before it answered/);
-    expect(errorBodyOf(failure, 'request-3')).toMatchObject({
-      statusCode: 500,
-      code: 'INTERNAL_ERROR',
+    expect(errorBodyOf(failure, 'request-3')).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'SIMULATION_UNAVAILABLE',
+      message:
+        'The simulation worker thread stopped before it answered: it exited with code 1; nothing was stored, retry',
     });
+    expect((failure as DomainError).retryAfterSeconds).toBe(5);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
-import { InvalidInput } from '../common/domain-errors';
+import { DomainError, InvalidInput } from '../common/domain-errors';
 import {
   parseRandomizationVariant,
   RandomizationDesign,
@@ -18,7 +18,11 @@ import {
   SimulateListDto,
 } from './dto/list-simulation.dto';
 import { ListDesignError, newListSeed } from './list-generator';
-import { SimulationJobResult, SimulationThread } from './list-simulation-thread';
+import {
+  SimulationJobResult,
+  SimulationThread,
+  SimulationWorkerStopped,
+} from './list-simulation-thread';
 
 /**
  * The runs a request gets: those asked for, or by default as many as the bound allows (up to
@@ -76,6 +80,14 @@ export class ListSimulationService {
       });
     } catch (error) {
       if (error instanceof ListDesignError) throw new InvalidInput(error.message, 'INVALID_DESIGN');
+      // The worker crashed or ran out of memory: nothing was computed or stored, and the next
+      // request starts a new worker, so the client may simply ask again.
+      if (error instanceof SimulationWorkerStopped) {
+        throw new DomainError('unavailable', `${error.message}; nothing was stored, retry`, {
+          code: 'SIMULATION_UNAVAILABLE',
+          retryAfterSeconds: 5,
+        });
+      }
       throw error;
     }
     const { simulation, comparison } = result;

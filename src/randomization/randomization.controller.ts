@@ -6,6 +6,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -85,6 +86,10 @@ export class RandomizationController {
     description:
       'VALIDATION_FAILED (runs), INVALID_DESIGN (a design the trial file would refuse, named by field), ' +
       'SIMULATION_TOO_LARGE (too many runs × slots for one request)',
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      'SIMULATION_UNAVAILABLE: the worker thread stopped before it answered (nothing stored; retry after Retry-After seconds)',
   })
   simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateListDto): Promise<ListSimulationDto> {
     return this.simulation.simulate(actor, dto);

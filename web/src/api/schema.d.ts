@@ -1633,6 +1633,7 @@ export interface components {
        *     - `OPENING_TIME_INVALID`: The time of opening is in the future, or before the envelope was printed
        *     - `THROTTLED`: Too many attempts; wait and try again
        *     - `STORAGE_UNAVAILABLE`: The database could not store the change; retry later
+       *     - `SIMULATION_UNAVAILABLE`: The simulation’s worker thread stopped before it answered; nothing was stored, retry later
        *     - `BLINDING_KEY_ROTATED`: The blinding key was rotated: this server holds the old key and must be restarted with the new one
        *     - `NOT_READY`: A readiness check failed (GET /api/health/ready names it): do not route work here
        *     - `INTERNAL_ERROR`: An unexpected error; quote the request id to the administrator
@@ -1685,6 +1686,7 @@ export interface components {
         | 'OPENING_TIME_INVALID'
         | 'THROTTLED'
         | 'STORAGE_UNAVAILABLE'
+        | 'SIMULATION_UNAVAILABLE'
         | 'BLINDING_KEY_ROTATED'
         | 'NOT_READY'
         | 'INTERNAL_ERROR';
@@ -2835,7 +2837,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description The database could not store the change; retry after Retry-After seconds */
+      /** @description SIMULATION_UNAVAILABLE: the worker thread stopped before it answered (nothing stored; retry after Retry-After seconds) */
       503: {
         headers: {
           [name: string]: unknown;

@@ -131,6 +131,8 @@ export const en = {
   'error.THROTTLED': 'Too many attempts. {message}',
   'error.STORAGE_UNAVAILABLE':
     'The server could not store this. Nothing was saved. Try again in a moment.',
+  'error.SIMULATION_UNAVAILABLE':
+    'The simulation stopped before it finished. Nothing was saved. Run it again in a moment.',
   'error.BLINDING_KEY_ROTATED':
     'The server is being restarted with a new key. Nothing was saved. Try again in a moment.',
   'error.NOT_READY': 'The server is not ready to take work. Ask the administrator.',

@@ -130,6 +130,8 @@ export const es: Record<MessageKey, string> = {
   'error.THROTTLED': 'Demasiados intentos. {message}',
   'error.STORAGE_UNAVAILABLE':
     'El servidor no pudo guardarlo. No se ha guardado nada. Vuelva a intentarlo en un momento.',
+  'error.SIMULATION_UNAVAILABLE':
+    'La simulación se detuvo antes de terminar. No se ha guardado nada. Vuelva a ejecutarla en un momento.',
   'error.BLINDING_KEY_ROTATED':
     'El servidor se está reiniciando con una clave nueva. No se ha guardado nada. Vuelva a intentarlo en un momento.',
   'error.NOT_READY': 'El servidor no está listo para trabajar. Avise al administrador.',
