@@ -1071,7 +1071,7 @@ describe('Downtime envelopes: voiding one before the lock (end to end)', () => {
       .http()
       .post('/api/downtime-envelopes')
       .set('Authorization', statistician)
-      .send({ perStratum: 3 })
+      .send({ perStratum: 4 })
       .expect(201);
     for (const envelopeNumber of ['ENV-0001', 'ENV-0002']) {
       const printed = await t
@@ -1176,6 +1176,22 @@ describe('Downtime envelopes: voiding one before the lock (end to end)', () => {
     });
   });
 
+  it('takes a reason of exactly 500 characters, kept whole, on an envelope never printed', async () => {
+    const longest = `Lost in transit. ${'x'.repeat(500 - 'Lost in transit. '.length)}`;
+    expect(longest).toHaveLength(500);
+    const response = await voidEnvelope(statistician, 'ENV-0004', { reason: longest }).expect(200);
+    expect(response.body).toMatchObject({
+      envelopeNumber: 'ENV-0004',
+      printCount: 0,
+      reason: longest,
+    });
+    expect(await status('ENV-0004')).toMatchObject({
+      status: 'VOIDED',
+      voidedBy: 'stat',
+      voidReason: longest,
+    });
+  });
+
   it('no longer opens a voided envelope with its code, nor prints it (409 ENVELOPE_VOIDED, audited)', async () => {
     let before = await entryCount();
     const recorded = await record(ids[0], 'ENV-0001').expect(409);
@@ -1235,8 +1251,8 @@ describe('Downtime envelopes: voiding one before the lock (end to end)', () => {
       .post(`/api/participants/${ids[1]}/allocation`)
       .set('Authorization', pharmacist)
       .expect(201);
-    // Slots 1 to 3 are the envelopes' (1 voided, 2 used, 3 outstanding): the next is 4.
-    expect((online.body as { slot: number }).slot).toBe(4);
+    // Slots 1 to 4 are the envelopes' (1 voided, 2 used, 3 outstanding, 4 voided): the next is 5.
+    expect((online.body as { slot: number }).slot).toBe(5);
     const [slot] = await t.database.query<{ participant_id: string | null }>(
       'SELECT s.participant_id FROM slots s JOIN downtime_envelopes e ON e.slot_id = s.id WHERE e.number = 1',
     );
@@ -1281,7 +1297,13 @@ describe('Downtime envelopes: voiding one before the lock (end to end)', () => {
       .expect(200);
     const slots = (exported.body as { slots: { slot: number; participantId: string | null }[] })
       .slots;
-    expect(slots.slice(0, 4).map((s) => s.participantId)).toEqual([null, ids[0], null, ids[1]]);
+    expect(slots.slice(0, 5).map((s) => s.participantId)).toEqual([
+      null,
+      ids[0],
+      null,
+      null,
+      ids[1],
+    ]);
     const log = await t.http().get('/api/audit-log?format=json').set('Authorization', admin);
     const dir = mkdtempSync(join(tmpdir(), 'envelopes-void-verify-'));
     try {
