@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { canonicalJson } from '../src/crypto/canonical-json';
+import { backfillRoleHistory } from '../src/database/migrations/1764000010400-role-history';
+import { decodeRoleHistory, RoleHistory } from '../src/users/role-history';
 import { nctTrial, registration } from './support/trial-fixtures';
 import { ADMIN_PASSWORD, startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
@@ -489,5 +492,217 @@ describe('Blinding guesses on a practice instance (end to end)', () => {
     expect(await t.database.count('blinding_guesses')).toBe(0);
     await course();
     expect(await t.database.count('blinding_guesses')).toBe(1);
+  });
+});
+
+describe('Blinding guesses by former holders of an unblinded role (end to end)', () => {
+  let t: TestApp;
+  let admin: string;
+  let pharmacist: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login('admin', ADMIN_PASSWORD);
+    pharmacist = await t.userWith('pharm', ['pharmacist']);
+    const statistician = await t.userWith('stat', ['statistician']);
+    const investigator = await t.userWith('inv', ['investigator']);
+    await t
+      .http()
+      .post('/api/randomization-list')
+      .set('Authorization', statistician)
+      .send({})
+      .expect(201);
+    for (let i = 1; i <= 2; i += 1) {
+      await t
+        .http()
+        .post('/api/participants')
+        .set('Authorization', investigator)
+        .send(registration(trial, `SCR-FH-${i}`))
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/participants/ELA-00${i}/allocation`)
+        .set('Authorization', pharmacist)
+        .expect(201);
+    }
+  });
+  afterAll(() => t?.close());
+
+  const setRoles = (username: string, roles: string[]) =>
+    t
+      .http()
+      .patch(`/api/users/${username}`)
+      .set('Authorization', admin)
+      .send({ roles })
+      .expect(200);
+  const userTimes = async (username: string) => {
+    const users = await t.http().get('/api/users').set('Authorization', admin).expect(200);
+    return (users.body as { username: string; createdAt: string; updatedAt: string }[]).find(
+      (user) => user.username === username,
+    )!;
+  };
+  const guess = (token: string, id: string, guesser: string) =>
+    t
+      .http()
+      .post(`/api/participants/${id}/blinding-guesses`)
+      .set('Authorization', token)
+      .send({ guesser, guess: 'DONT_KNOW' });
+  const expectRefused = async (
+    token: string,
+    username: string,
+    roleNow: string,
+    message: RegExp,
+  ) => {
+    for (const guesser of ['ASSESSOR', 'PARTICIPANT']) {
+      const before = (await t.database.auditEntries()).length;
+      const response = await guess(token, 'ELA-001', guesser).expect(403);
+      expect(response.body).toMatchObject({ code: 'GUESSER_NOT_BLINDED', statusCode: 403 });
+      expect((response.body as { message: string }).message).toMatch(message);
+      expect(JSON.stringify(response.body)).not.toMatch(/LEFT|RIGHT|slot/i);
+      const entries = (await t.database.auditEntries()).slice(before);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        action: 'BLINDING_GUESS_REFUSED',
+        outcome: 'DENIED',
+        actor: username,
+        roles: [roleNow],
+        participantId: 'ELA-001',
+        details: { code: 'GUESSER_NOT_BLINDED', status: 403 },
+      });
+      expect(JSON.stringify(entries[0])).not.toMatch(/LEFT|RIGHT/);
+    }
+    expect(await t.database.count('blinding_guesses', 'recorded_by = ?', [username])).toBe(0);
+  };
+
+  it('refuses a former pharmacist made assessor: 403 GUESSER_NOT_BLINDED naming the role and when, audited, nothing stored', async () => {
+    // The pharmacist who allocated ELA-001 and ELA-002 is moved to outcome assessment.
+    const created = await userTimes('pharm');
+    await setRoles('pharm', ['assessor']);
+    const removed = await userTimes('pharm');
+    await expectRefused(
+      pharmacist,
+      'pharm',
+      'assessor',
+      new RegExp(
+        `^You held the pharmacist role from ${created.createdAt} until ${removed.updatedAt}: `,
+      ),
+    );
+    // Neither a later change of roles nor of anything else brings the blind back.
+    await setRoles('pharm', ['assessor', 'investigator']);
+    await t
+      .http()
+      .patch('/api/users/pharm')
+      .set('Authorization', admin)
+      .send({ displayName: 'Former pharmacist' })
+      .expect(200);
+    await setRoles('pharm', ['investigator']);
+    await expectRefused(pharmacist, 'pharm', 'investigator', /pharmacist role from /);
+  });
+
+  it('refuses a former unblinder made investigator, audited, nothing stored', async () => {
+    const unblinder = await t.userWith('unb', ['unblinder']);
+    const created = await userTimes('unb');
+    await setRoles('unb', ['investigator']);
+    const removed = await userTimes('unb');
+    await expectRefused(
+      unblinder,
+      'unb',
+      'investigator',
+      new RegExp(
+        `^You held the unblinder role from ${created.createdAt} until ${removed.updatedAt}: `,
+      ),
+    );
+  });
+
+  it('records the guesses of a user who never held pharmacist or unblinder, whatever else they held', async () => {
+    const assessor = await t.userWith('assessor-a', ['assessor', 'monitor']);
+    await setRoles('assessor-a', ['assessor', 'statistician']);
+    await setRoles('assessor-a', ['assessor']);
+    await guess(assessor, 'ELA-001', 'ASSESSOR').expect(201);
+    const investigator = await t.userWith('inv-2', ['investigator']);
+    await guess(investigator, 'ELA-002', 'PARTICIPANT').expect(201);
+    expect(await t.database.count('blinding_guesses')).toBe(2);
+  });
+
+  it('refuses when the stored role history cannot be read (edited behind the server): audited, nothing stored', async () => {
+    const assessor = await t.userWith('assessor-c', ['assessor']);
+    for (const stored of ["'not json'", "'[]'", 'NULL']) {
+      await t.database.execute(
+        `UPDATE users SET role_history = ${stored} WHERE username = 'assessor-c'`,
+      );
+      const response = await guess(assessor, 'ELA-002', 'ASSESSOR').expect(403);
+      expect(response.body).toMatchObject({ code: 'GUESSER_NOT_BLINDED' });
+      expect((response.body as { message: string }).message).toMatch(
+        /^No readable role history is stored/,
+      );
+      expect((await t.database.auditEntries()).at(-1)).toMatchObject({
+        action: 'BLINDING_GUESS_REFUSED',
+        actor: 'assessor-c',
+        details: { code: 'GUESSER_NOT_BLINDED', status: 403 },
+      });
+    }
+    expect(await t.database.count('blinding_guesses', "recorded_by = 'assessor-c'")).toBe(0);
+  });
+
+  it('the migration’s backfill rebuilds each history from the log’s user entries and the current roles', async () => {
+    const kept = await t.database.query<{ username: string; role_history: string }>(
+      "SELECT username, role_history FROM users WHERE username <> 'assessor-c' ORDER BY username",
+    );
+    await t.database.execute('UPDATE users SET role_history = NULL');
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await backfillRoleHistory(runner);
+    } finally {
+      await runner.release();
+    }
+    const rebuilt = await t.database.query<{ username: string; role_history: string }>(
+      "SELECT username, role_history FROM users WHERE username <> 'assessor-c' ORDER BY username",
+    );
+    // The same roles, held or not; the times are the log entries' (a few milliseconds after the
+    // row's own times, which the live history takes).
+    const entries = await t.database.auditEntries();
+    const atOf = (action: string, username: string) =>
+      entries
+        .filter((e) => e.action === action && e.details.username === username)
+        .map((e) => e.at);
+    expect(rebuilt.map((row) => row.username)).toEqual(kept.map((row) => row.username));
+    for (const [index, row] of rebuilt.entries()) {
+      const live = decodeRoleHistory(kept[index].role_history);
+      const replayed = decodeRoleHistory(row.role_history);
+      const shape = (history: RoleHistory) =>
+        Object.entries(history).map(([role, period]) => [role, period?.until === null]);
+      expect({ user: row.username, roles: shape(replayed) }).toEqual({
+        user: row.username,
+        roles: shape(live),
+      });
+      const times = [...atOf('USER_CREATED', row.username), ...atOf('USER_UPDATED', row.username)];
+      for (const period of Object.values(replayed)) {
+        expect(times).toContain(period?.since);
+        if (period?.until) expect(times).toContain(period.until);
+      }
+    }
+    expect(
+      decodeRoleHistory(rebuilt.find((row) => row.username === 'pharm')!.role_history),
+    ).toMatchObject({
+      pharmacist: { until: expect.any(String) as string },
+      investigator: { until: null },
+    });
+    // A role the log does not show (granted by an edit of the row) is still entered, held.
+    await t.database.execute(
+      "UPDATE users SET roles = 'unblinder,assessor', role_history = NULL WHERE username = 'assessor-c'",
+    );
+    const again = t.app.get(DataSource).createQueryRunner();
+    try {
+      await backfillRoleHistory(again);
+    } finally {
+      await again.release();
+    }
+    const [c] = await t.database.query<{ role_history: string; updated_at: string }>(
+      "SELECT role_history, updated_at FROM users WHERE username = 'assessor-c'",
+    );
+    expect(decodeRoleHistory(c.role_history)).toEqual({
+      assessor: { since: atOf('USER_CREATED', 'assessor-c')[0], until: null },
+      unblinder: { since: c.updated_at, until: null },
+    });
   });
 });

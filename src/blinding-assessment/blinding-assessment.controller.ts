@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -33,12 +34,16 @@ export class BlindingAssessmentController {
     summary:
       'Record a guess of which target the participant got (the participant’s, or your own as assessor); never changed',
     description:
-      'Before the participant’s seal is broken and before the lock. One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.',
+      'Before the participant’s seal is broken and before the lock, by someone who never held pharmacist or unblinder (403 GUESSER_NOT_BLINDED otherwise). One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.',
   })
   @ApiParam(PARTICIPANT_ID_PARAM)
   @ApiCreatedResponse({ type: RecordedGuessDto })
   @ApiBadRequestResponse({
     description: 'A guess that is neither a target of the trial nor DONT_KNOW',
+  })
+  @ApiForbiddenResponse({
+    description:
+      'GUESSER_NOT_BLINDED: the caller holds or ever held pharmacist or unblinder, roles that see allocations; the message names the role and when it was held (audited as BLINDING_GUESS_REFUSED)',
   })
   @ApiNotFoundResponse({ description: 'Unknown participant' })
   @ApiConflictResponse({

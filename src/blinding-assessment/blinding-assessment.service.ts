@@ -12,7 +12,7 @@ import { ParticipantsService } from '../participants/participants.service';
 import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
 import { TrialRepository } from '../trial/trial.repository';
-import { Role } from '../users/role';
+import { UsersService } from '../users/users.service';
 import { BlindingGuessEntity, GUESSER_GROUPS, GuesserGroup } from './blinding-guess.entity';
 import { bangIndexByArm, DONT_KNOW, ScoredGuess } from './blinding-index';
 import {
@@ -21,10 +21,8 @@ import {
   RecordedGuessDto,
   RecordGuessDto,
 } from './dto/blinding-assessment.dto';
+import { notBlindedReason } from './guesser-blinding';
 import { GuessesRepository } from './guesses.repository';
-
-/** Roles that see allocations before lock: a guess by their holder would not measure the blind. */
-const SEES_ALLOCATIONS: readonly Role[] = ['pharmacist', 'unblinder'];
 
 export const ASSESSMENT_METHOD =
   'Bang, Ni & Davis 2004 blinding index per arm (arm: the target each participant got); Wald 95% interval bounded to [-1, 1]';
@@ -44,6 +42,7 @@ export class BlindingAssessmentService {
     private readonly participants: ParticipantsService,
     private readonly randomization: RandomizationService,
     private readonly trials: TrialRepository,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -65,14 +64,13 @@ export class BlindingAssessmentService {
             participantId,
             refusal,
           );
-        const unblindedRoles = actor.roles.filter((role) => SEES_ALLOCATIONS.includes(role));
-        if (unblindedRoles.length > 0) {
-          return refuse(
-            new Forbidden(
-              `You hold the ${unblindedRoles.join(' and ')} role, which sees allocations: your guess would not measure the blind. Ask a blinded assessor or investigator to record it.`,
-              'GUESSER_NOT_BLINDED',
-            ),
-          );
+        // Held now or ever: the current roles and the stored history of every role held.
+        const notBlinded = notBlindedReason(
+          actor.roles,
+          await this.users.roleHistoryIn(manager, actor.username),
+        );
+        if (notBlinded !== undefined) {
+          return refuse(new Forbidden(notBlinded, 'GUESSER_NOT_BLINDED'));
         }
         // PostgreSQL: a lock in flight commits first or waits for this guess.
         const record = await this.trials.record(manager, this.trial.protocolId, 'share');

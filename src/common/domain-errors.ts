@@ -54,7 +54,7 @@ export const ERROR_CODES = {
   ALREADY_GUESSED:
     'This guesser’s guess for this participant is already recorded; a guess is never changed',
   GUESSER_NOT_BLINDED:
-    'A user holding a role that sees allocations (pharmacist, unblinder) cannot record a guess',
+    'A user who holds or ever held a role that sees allocations (pharmacist, unblinder) cannot record a guess',
   SEAL_BROKEN:
     'The participant was unblinded: a guess of the allocation can no longer be recorded for them',
   INVALID_DESIGN: 'The list design breaks a rule of the trial file’s randomization section',

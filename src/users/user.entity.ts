@@ -18,6 +18,15 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 200 })
   roles!: string;
 
+  /**
+   * Every role ever held, with when (canonical JSON, see role-history.ts); kept by
+   * UsersRepository on every insert and save, never by a caller. Null only for a row written
+   * behind the server's back (no default: SQLite and PostgreSQL would spell it differently),
+   * which a blinding guess takes for unreadable.
+   */
+  @Column({ name: 'role_history', type: 'text', nullable: true })
+  roleHistory!: string | null;
+
   @Column({ type: 'boolean' })
   active!: boolean;
 

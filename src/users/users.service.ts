@@ -7,6 +7,7 @@ import { hashPassword } from '../crypto/password-hasher';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './dto/user.dto';
 import { decodeRoles, encodeRoles, Role } from './role';
+import { RoleHistory } from './role-history';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -204,6 +205,14 @@ export class UsersService {
       roles: decodeRoles(user.roles),
       tokenVersion: Number(user.tokenVersion),
     };
+  }
+
+  /**
+   * Every role the user has ever held, with when (users.role_history), in the caller's unit of
+   * work; undefined for an unknown user or an unreadable history.
+   */
+  roleHistoryIn(manager: EntityManager, username: string): Promise<RoleHistory | undefined> {
+    return this.users.roleHistory(manager, username);
   }
 
   /** A user's stored password hash and whether the account is active (login and e-signatures). */

@@ -14,6 +14,7 @@ import { DowntimeEnvelopes1764000009000 } from './1764000009000-downtime-envelop
 import { BlindingGuesses1764000009500 } from './1764000009500-blinding-guesses';
 import { BlindingGuessSalt1764000009600 } from './1764000009600-blinding-guess-salt';
 import { EnvelopeCodeFailures1764000010300 } from './1764000010300-envelope-code-failures';
+import { RoleHistory1764000010400 } from './1764000010400-role-history';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   BlindingGuesses1764000009500,
   BlindingGuessSalt1764000009600,
   EnvelopeCodeFailures1764000010300,
+  RoleHistory1764000010400,
 ];

@@ -590,7 +590,7 @@ export interface paths {
     put?: never;
     /**
      * Record a guess of which target the participant got (the participant’s, or your own as assessor); never changed
-     * @description Before the participant’s seal is broken and before the lock. One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.
+     * @description Before the participant’s seal is broken and before the lock, by someone who never held pharmacist or unblinder (403 GUESSER_NOT_BLINDED otherwise). One guess per participant per guesser: a second is 409 ALREADY_GUESSED. The answer does not repeat the guess.
      */
     post: operations['recordBlindingGuess'];
     delete?: never;
@@ -1619,7 +1619,7 @@ export interface components {
        *     - `SIGNATURE_FAILED`: The re-entered password (electronic signature) is wrong
        *     - `SELF_REVIEW`: An unblinding cannot be reviewed by the user who did it
        *     - `ALREADY_GUESSED`: This guesser’s guess for this participant is already recorded; a guess is never changed
-       *     - `GUESSER_NOT_BLINDED`: A user holding a role that sees allocations (pharmacist, unblinder) cannot record a guess
+       *     - `GUESSER_NOT_BLINDED`: A user who holds or ever held a role that sees allocations (pharmacist, unblinder) cannot record a guess
        *     - `SEAL_BROKEN`: The participant was unblinded: a guess of the allocation can no longer be recorded for them
        *     - `INVALID_DESIGN`: The list design breaks a rule of the trial file’s randomization section
        *     - `SIMULATION_TOO_LARGE`: The simulation asks for more runs or slots than one request may take
@@ -4667,7 +4667,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
-      /** @description Granted only to: assessor, investigator */
+      /**
+       * @description GUESSER_NOT_BLINDED: the caller holds or ever held pharmacist or unblinder, roles that see allocations; the message names the role and when it was held (audited as BLINDING_GUESS_REFUSED)
+       *
+       *     Granted only to: assessor, investigator
+       */
       403: {
         headers: {
           [name: string]: unknown;
