@@ -11,6 +11,7 @@ import {
 } from '../support/browser';
 import { ADMIN_PASSWORD, USER_PASSWORD } from '../support/test-app';
 import { nctTrial, registration } from '../support/trial-fixtures';
+import { translate } from '../../web/src/i18n/language';
 
 /**
  * The blinding assessment screens (issue 16 item 4): an assessor records guesses of which leg got
@@ -120,6 +121,65 @@ describeInBrowser('web interface: blinding assessment and the blinding index', (
     expect(await t.database.count('blinding_guesses')).toBe(2);
     expect(watched.console.filter((line) => /LEFT|RIGHT/.test(line))).toEqual([]);
     await page.context().close();
+  });
+
+  it('shows a former pharmacist, now an assessor, the server’s reason (the role and when) in place of the form, in English and Spanish', async () => {
+    const admin = await t.login('admin', ADMIN_PASSWORD);
+    await t.userWith('was-pharm', ['pharmacist']);
+    await t
+      .http()
+      .patch('/api/users/was-pharm')
+      .set('Authorization', admin)
+      .send({ roles: ['assessor'] })
+      .expect(200);
+    const guesses = await t.database.count('blinding_guesses');
+    const watched = await openPage(browser, t.url);
+    const { page } = watched;
+    // The menu knows the current roles only: the screen is offered, the API refuses.
+    await openScreen(watched, 'was-pharm', 'Blinding assessment');
+    await page.getByRole('combobox', { name: 'Participant' }).selectOption('ELA-001');
+    await page.getByRole('radio', { name: 'My own guess as outcome assessor' }).check();
+    await page.getByRole('radio', { name: 'Don’t know' }).check();
+    await page.getByRole('button', { name: 'Record the guess' }).click();
+    const refusal = page
+      .getByRole('alert')
+      .filter({ hasText: 'Your guess cannot be recorded: You held the pharmacist role from ' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).not.toMatch(/LEFT|RIGHT/);
+    await page.getByText('has never held the pharmacist or unblinder role').waitFor();
+    // No form to try again: every guess of theirs would be refused.
+    expect(await page.getByRole('button', { name: 'Record the guess' }).count()).toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await t.database.count('blinding_guesses')).toBe(guesses);
+    await page.context().close();
+
+    // In Spanish, from its own catalogue; the server's reason as the server words it.
+    const es = (key: Parameters<typeof translate>[1]) => translate('es', key);
+    const spanish = (await openPage(browser, t.url, 'es-ES')).page;
+    await spanish.getByLabel(es('signIn.username')).fill('was-pharm');
+    await spanish.getByLabel(es('signIn.password')).fill(USER_PASSWORD);
+    await spanish.getByRole('button', { name: es('signIn.submit') }).click();
+    await spanish
+      .getByRole('navigation', { name: es('app.navigation') })
+      .getByRole('link', { name: es('nav.blindingGuesses') })
+      .click();
+    await spanish
+      .getByRole('combobox', { name: es('guesses.participant') })
+      .selectOption('ELA-001');
+    await spanish.getByRole('radio', { name: es('guesses.group.ASSESSOR') }).check();
+    await spanish.getByRole('radio', { name: es('guesses.dontKnow') }).check();
+    await spanish.getByRole('button', { name: es('guesses.submit') }).click();
+    await spanish
+      .getByRole('alert')
+      .filter({
+        hasText: translate('es', 'error.GUESSER_NOT_BLINDED', {
+          message: 'You held the pharmacist role from ',
+        }),
+      })
+      .waitFor();
+    await spanish.getByText(es('guesses.notBlinded')).waitFor();
+    expect(await spanish.getByRole('button', { name: es('guesses.submit') }).count()).toBe(0);
+    await spanish.context().close();
   });
 
   it('shows the statistician the refusal before lock, and the index per group and leg after it', async () => {

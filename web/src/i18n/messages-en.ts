@@ -108,8 +108,7 @@ export const en = {
   'error.SELF_REVIEW': 'You cannot review an unblinding that you did yourself.',
   'error.ALREADY_GUESSED':
     'This guess is already recorded for this participant. A guess is never changed.',
-  'error.GUESSER_NOT_BLINDED':
-    'You hold a role that sees allocations (pharmacist or unblinder): a blinded assessor or investigator must record this guess.',
+  'error.GUESSER_NOT_BLINDED': 'Your guess cannot be recorded: {message}',
   'error.SEAL_BROKEN':
     'This participant was unblinded: a guess can no longer be recorded for them.',
   'error.INVALID_DESIGN': 'The design breaks a rule of the trial: {message}',
@@ -833,6 +832,8 @@ export const en = {
   'guesses.submit': 'Record the guess',
   'guesses.recording': 'Recording…',
   'guesses.recorded': 'Guess recorded for {participantId} ({group}) at {at}.',
+  'guesses.notBlinded':
+    'A guess is recorded only by someone who has never held the pharmacist or unblinder role, the roles that see allocations, even after the role was removed. Ask a blinded assessor or investigator to record it.',
   'guesses.locked': 'The study is locked: no more guesses are recorded.',
   'guesses.none':
     'No participant can be asked yet: guesses are recorded for allocated participants whose seal is intact.',

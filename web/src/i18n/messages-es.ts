@@ -107,8 +107,7 @@ export const es: Record<MessageKey, string> = {
   'error.SELF_REVIEW': 'No puede revisar un desenmascaramiento que hizo usted mismo.',
   'error.ALREADY_GUESSED':
     'Esta respuesta ya está registrada para este participante. Una respuesta nunca se cambia.',
-  'error.GUESSER_NOT_BLINDED':
-    'Usted tiene un rol que ve las asignaciones (farmacéutico o desenmascarador): debe registrar esta respuesta un evaluador o investigador enmascarado.',
+  'error.GUESSER_NOT_BLINDED': 'Su respuesta no se puede registrar: {message}',
   'error.SEAL_BROKEN':
     'Este participante fue desenmascarado: ya no se puede registrar una respuesta para él.',
   'error.INVALID_DESIGN': 'El diseño incumple una regla del ensayo: {message}',
@@ -842,6 +841,8 @@ export const es: Record<MessageKey, string> = {
   'guesses.submit': 'Registrar la respuesta',
   'guesses.recording': 'Registrando…',
   'guesses.recorded': 'Respuesta registrada para {participantId} ({group}) el {at}.',
+  'guesses.notBlinded':
+    'Solo registra una respuesta quien nunca ha tenido el rol de farmacéutico ni el de desenmascarador, los roles que ven las asignaciones, aunque el rol se le haya retirado. Pida a un evaluador o investigador enmascarado que la registre.',
   'guesses.locked': 'El estudio está cerrado: no se registran más respuestas.',
   'guesses.none':
     'Aún no se puede preguntar a ningún participante: las respuestas se registran para participantes asignados cuyo sello está intacto.',

@@ -16,6 +16,7 @@ import {
   guessableParticipants,
   guessChoices,
   type GuesserGroup,
+  refusesEveryGuess,
 } from './blinding-assessment';
 
 type RecordGuess = components['schemas']['RecordGuessDto'];
@@ -111,7 +112,9 @@ export function BlindingGuessesScreen() {
         </p>
       )}
       {error !== undefined && <ErrorMessage error={error} />}
-      {trial.data.locked ? (
+      {refusesEveryGuess(error) ? (
+        <p>{t('guesses.notBlinded')}</p>
+      ) : trial.data.locked ? (
         <p role="status">{t('guesses.locked')}</p>
       ) : ids.length === 0 ? (
         <p role="status">{t('guesses.none')}</p>

@@ -1,3 +1,4 @@
+import { ApiError, NetworkError } from '../api/client';
 import type { BlindedParticipant } from '../api/types';
 import {
   DONT_KNOW,
@@ -7,6 +8,7 @@ import {
   guessableParticipants,
   guessChoices,
   notEstimableKey,
+  refusesEveryGuess,
 } from './blinding-assessment';
 
 const participant = (
@@ -54,5 +56,22 @@ describe('blinding assessment screens', () => {
     expect(formatIndex('en', 0.5)).toBe('0.500');
     expect(formatIndex('es', 0.5)).toBe('0,500');
     expect(formatIndex('en', -0.1)).toBe('-0.100');
+  });
+
+  it('takes only GUESSER_NOT_BLINDED for a refusal of every guess (the form is then not offered again)', () => {
+    const refusal = (status: number, code: string) =>
+      new ApiError(status, code, 'You held the pharmacist role from … until …', {}, undefined);
+    expect(refusesEveryGuess(refusal(403, 'GUESSER_NOT_BLINDED'))).toBe(true);
+    for (const other of [
+      refusal(403, 'FORBIDDEN'),
+      refusal(409, 'ALREADY_GUESSED'),
+      refusal(409, 'SEAL_BROKEN'),
+      refusal(409, 'STUDY_LOCKED'),
+      new NetworkError('down'),
+      new Error('GUESSER_NOT_BLINDED'),
+      undefined,
+    ]) {
+      expect(refusesEveryGuess(other)).toBe(false);
+    }
   });
 });

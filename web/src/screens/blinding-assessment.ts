@@ -1,3 +1,4 @@
+import { ApiError } from '../api/client';
 import type { components } from '../api/schema';
 import type { BlindedParticipant } from '../api/types';
 import type { MessageKey } from '../i18n/messages-en';
@@ -40,6 +41,15 @@ export function guessableParticipants(participants: readonly BlindedParticipant[
   return participants
     .filter((p) => p.allocatedAt !== null && !p.seal.unblinded)
     .map((p) => p.participantId);
+}
+
+/**
+ * A refusal that every further guess by the same user gets too: 403 GUESSER_NOT_BLINDED, for
+ * someone who holds or ever held pharmacist or unblinder. The screen then shows the server's
+ * reason (the role, and when it was held) in place of the form, which would only be refused.
+ */
+export function refusesEveryGuess(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'GUESSER_NOT_BLINDED';
 }
 
 /** The answers offered: each target of the trial, in the trial file's order, then don't know. */

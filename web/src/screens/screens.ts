@@ -82,7 +82,9 @@ export const SCREENS: readonly ScreenDefinition[] = [
     path: '/blinding-guesses',
     navKey: 'nav.blindingGuesses',
     roles: ['assessor', 'investigator'],
-    // A guess by someone who sees allocations measures nothing (403 GUESSER_NOT_BLINDED).
+    // A guess by someone who sees allocations measures nothing (403 GUESSER_NOT_BLINDED). The
+    // menu knows the current roles only: a former holder is refused by the API, and the screen
+    // then shows why in place of the form.
     notFor: ['pharmacist', 'unblinder'],
     Component: BlindingGuessesScreen,
   },
