@@ -2,19 +2,20 @@ import { copyFileSync, renameSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { startServerProcess } from './support/server-process';
 import { nctTrial, registration } from './support/trial-fixtures';
 import {
   ADMIN_PASSWORD,
+  itOnSqliteFile,
   newTempDir,
   startTestApp,
   TestApp,
   testEnv,
   USER_PASSWORD,
 } from './support/test-app';
+import { slotGuardDrops } from './support/test-database';
 
 /**
  * Issue 15 item 5: GET /api/metrics (Prometheus text, admin or METRICS_TOKEN), the liveness and
@@ -300,17 +301,10 @@ describe('Observability (end to end)', () => {
         .send({ seed: 'observability-ready-seed' })
         .expect(201);
       await t.app.close();
-      const db = new Database(t.config.databasePath);
-      try {
-        db.exec(
-          'DROP TRIGGER IF EXISTS slots_no_column_update; DROP TRIGGER IF EXISTS slots_sealed_fixed;',
-        );
-        db.exec(
-          'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5',
-        );
-      } finally {
-        db.close();
-      }
+      for (const drop of slotGuardDrops(t.database.kind)) await t.database.execute(drop);
+      await t.database.execute(
+        'UPDATE slots SET target_sealed = (SELECT target_sealed FROM slots WHERE slot = 6) WHERE slot = 5',
+      );
       const restarted = await createApp(t.config);
       try {
         const http = () => request(restarted.getHttpServer());
@@ -333,24 +327,27 @@ describe('Observability (end to end)', () => {
       }
     });
 
-    it('answers ready 503 naming the database when the file was replaced under the server', async () => {
-      const t = await startTestApp();
-      try {
-        await t.http().get('/api/health/ready').expect(200);
-        const path = t.config.databasePath;
-        renameSync(path, `${path}.moved`);
-        copyFileSync(`${path}.moved`, path);
-        const ready = await t.http().get('/api/health/ready').expect(503);
-        expect(ready.body).toMatchObject({
-          code: 'NOT_READY',
-          failing: ['database'],
-          checks: { database: { status: 'fail' }, list: { status: 'pass' } },
-        });
-        expect((ready.body as { message: string }).message).toMatch(/database.*replaced/);
-      } finally {
-        await t.close();
-      }
-    });
+    itOnSqliteFile(
+      'answers ready 503 naming the database when the file was replaced under the server',
+      async () => {
+        const t = await startTestApp();
+        try {
+          await t.http().get('/api/health/ready').expect(200);
+          const path = t.config.databasePath;
+          renameSync(path, `${path}.moved`);
+          copyFileSync(`${path}.moved`, path);
+          const ready = await t.http().get('/api/health/ready').expect(503);
+          expect(ready.body).toMatchObject({
+            code: 'NOT_READY',
+            failing: ['database'],
+            checks: { database: { status: 'fail' }, list: { status: 'pass' } },
+          });
+          expect((ready.body as { message: string }).message).toMatch(/database.*replaced/);
+        } finally {
+          await t.close();
+        }
+      },
+    );
   });
 
   describe('LOG_FORMAT', () => {

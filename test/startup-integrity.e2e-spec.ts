@@ -20,10 +20,10 @@ import { newAuditSigningKeyPem } from '../src/crypto/key-material';
 import { auditEntriesOf } from './support/database-file';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import {
+  describeOnSqliteFile,
   newTempDir,
   startTestApp,
   TestApp,
-  testDatabaseKind,
   USER_PASSWORD,
 } from './support/test-app';
 import { auditGuardDrops } from './support/test-database';
@@ -36,13 +36,9 @@ function capture(): CliIo & { lines: string[] } {
 
 const DATABASE_COMPANIONS = ['', '-wal', '-shm'];
 
-/**
- * Tests that remove, copy, replace or corrupt the SQLite file itself. On PostgreSQL (e2e-postgres)
- * the database is no file of the data directory: the tamper tests below that edit it with SQL
- * run there instead ("tampering from outside").
- */
-/** Suites that work on the SQLite file itself: skipped as a whole on PostgreSQL. */
-const describeOnSqliteFile = testDatabaseKind() === 'sqlite' ? describe : describe.skip;
+// The blocks that remove, copy, replace or corrupt the SQLite file itself are describeOnSqliteFile.
+// On PostgreSQL the database is no file of the data directory: the tamper tests below that edit
+// it with SQL run there instead ("tampering from outside").
 
 function removeDatabase(path: string): void {
   for (const suffix of DATABASE_COMPANIONS) rmSync(`${path}${suffix}`, { force: true });

@@ -1,31 +1,34 @@
-import { join } from 'node:path';
 import { rmSync } from 'node:fs';
+import { loadAppConfig } from '../src/config/app-config';
+import { rowLock } from '../src/database/postgres-locks';
+import { execute, selectRows } from '../src/database/sql';
 import { UnitOfWork } from '../src/database/unit-of-work';
-import { openDatabaseFile, readAuditEntries, verifyAuditFile } from './support/database-file';
 import { call, login } from './support/http-client';
 import { startServerProcess } from './support/server-process';
-import { ADMIN_PASSWORD, newTempDir, startTestApp, testEnv } from './support/test-app';
+import {
+  ADMIN_PASSWORD,
+  newTempDir,
+  startTestApp,
+  testDatabaseEnv,
+  testEnv,
+} from './support/test-app';
+import { TestDatabase, testDatabaseOf } from './support/test-database';
 
 const CONCURRENT = 100;
 
-function expectConsistentLog(databasePath: string, expectedUsers: number): void {
-  const verification = verifyAuditFile(databasePath);
-  expect(verification).toMatchObject({ valid: true });
-  const db = openDatabaseFile(databasePath);
-  try {
-    const entries = readAuditEntries(db);
-    const seqs = entries.map((e) => e.seq);
-    expect(new Set(seqs).size).toBe(seqs.length);
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(entries.filter((e) => e.action === 'USER_CREATED')).toHaveLength(expectedUsers);
-    const users = db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
-    expect(users.n).toBe(expectedUsers);
-  } finally {
-    db.close();
-  }
+async function expectConsistentLog(database: TestDatabase, expectedUsers: number): Promise<void> {
+  expect(await database.verifyAudit()).toMatchObject({ valid: true });
+  const entries = await database.auditEntries();
+  const seqs = entries.map((e) => e.seq);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  expect(entries.filter((e) => e.action === 'USER_CREATED')).toHaveLength(expectedUsers);
+  expect(await database.count('users')).toBe(expectedUsers);
 }
 
 describe(UnitOfWork.name, () => {
+  // SQLite: the process's queue runs them one at a time. PostgreSQL runs them concurrently, each
+  // in a transaction of its own: the row lock on what is read is held until COMMIT.
   it('serialises concurrent read-then-write units of work within one process', async () => {
     const t = await startTestApp();
     try {
@@ -37,10 +40,13 @@ describe(UnitOfWork.name, () => {
       const seen = await Promise.all(
         Array.from({ length: CONCURRENT }, () =>
           uow.write(async (m) => {
-            const [row] = await m.query<{ n: number }[]>('SELECT n FROM counter_test WHERE id = 1');
+            const [row] = await selectRows<{ n: number }>(
+              m,
+              `SELECT n FROM counter_test WHERE id = 1${rowLock(m, 'FOR UPDATE')}`,
+            );
             // Yield to the event loop between the read and the write, as real services do.
             await new Promise((resolve) => setImmediate(resolve));
-            await m.query('UPDATE counter_test SET n = ? WHERE id = 1', [row.n + 1]);
+            await execute(m, 'UPDATE counter_test SET n = :n WHERE id = 1', { n: row.n + 1 });
             return row.n;
           }),
         ),
@@ -89,15 +95,17 @@ describe(UnitOfWork.name, () => {
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(CONCURRENT).fill(201));
-      expectConsistentLog(t.config.databasePath, CONCURRENT + 1);
+      await expectConsistentLog(t.database, CONCURRENT + 1);
     } finally {
       await t.close();
     }
   });
 
-  it('gives 100 successes and a gap-free audit chain with two server processes on one file', async () => {
+  it('gives 100 successes and a gap-free audit chain with two server processes on one database', async () => {
     const dataDir = newTempDir();
-    const env = testEnv(dataDir);
+    // One SQLite file of the data directory, or one database of the file's PostgreSQL cluster.
+    const env = testEnv(dataDir, await testDatabaseEnv({}));
+    const database = testDatabaseOf(loadAppConfig(env));
     const first = await startServerProcess(env);
     const second = await startServerProcess(env);
     try {
@@ -116,7 +124,11 @@ describe(UnitOfWork.name, () => {
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
-    expectConsistentLog(join(dataDir, 'trial.sqlite'), CONCURRENT + 1);
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      await expectConsistentLog(database, CONCURRENT + 1);
+    } finally {
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -49,6 +49,24 @@ export function testDatabaseKind(): TestDatabaseKind {
   return globalThis.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+const ABOUT_THE_FILE = 'skipped on PostgreSQL: it works on the SQLite database file itself';
+
+/**
+ * `describe` on SQLite; on PostgreSQL a skipped block whose name says why. Only for tests that
+ * are about the SQLite file (they open, copy, corrupt or replace it, or fill the disk under it);
+ * a test that only reads or edits the database belongs on both, through `TestApp.database`.
+ */
+export function describeOnSqliteFile(name: string, body: () => void): void {
+  if (testDatabaseKind() === 'sqlite') describe(name, body);
+  else describe.skip(`${name} (${ABOUT_THE_FILE})`, body);
+}
+
+/** The same for one test. */
+export function itOnSqliteFile(name: string, test: jest.ProvidesCallback, timeout?: number): void {
+  if (testDatabaseKind() === 'sqlite') it(name, test, timeout);
+  else it.skip(`${name} (${ABOUT_THE_FILE})`, test, timeout);
+}
+
 // Every jest file on PostgreSQL shares one throwaway cluster (a database per test app), stopped
 // and removed when the file is done. Outside jest (the benchmarks import this module) no hook.
 if (typeof afterAll === 'function') afterAll(() => stopSharedPostgresCluster());
