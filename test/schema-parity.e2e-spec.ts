@@ -6,6 +6,7 @@ import {
   sqliteDataSourceOptions,
 } from '../src/database/data-source-options';
 import { postgresConfigOf } from '../src/config/app-config';
+import { TruncateGuards1764000010500 } from '../src/database/migrations/1764000010500-truncate-guards';
 import {
   describeOnPostgres,
   sharedPostgresCluster,
@@ -198,8 +199,16 @@ async function postgresSchema(db: DataSource): Promise<Schema> {
     JOIN pg_proc p ON p.oid = tg.tgfoid
     WHERE NOT tg.tgisinternal`);
   for (const trigger of triggers) {
-    // tgtype bits: 2 BEFORE, 8 DELETE, 16 UPDATE (pg_trigger.h).
+    // tgtype bits: 1 ROW, 2 BEFORE, 8 DELETE, 16 UPDATE, 32 TRUNCATE (pg_trigger.h).
     if ((trigger.type & 2) === 0) throw new Error(`an AFTER trigger on ${trigger.table}`);
+    if (trigger.type & 32) {
+      // TruncateGuards1764000010500: a statement trigger that refuses TRUNCATE, unconditionally.
+      if (trigger.type !== (2 | 32) || /\bIF\b/.test(trigger.source)) {
+        throw new Error(`a TRUNCATE trigger this test cannot read on ${trigger.table}`);
+      }
+      lines.push(`${trigger.table} refuses truncate`);
+      continue;
+    }
     const changed = [...trigger.source.matchAll(/NEW\.(\w+) IS DISTINCT FROM OLD\.\1/g)].map(
       (m) => m[1],
     );
@@ -267,7 +276,20 @@ describeOnPostgres('The schema on SQLite and on PostgreSQL', () => {
         'slots refuses update of allocated_at, participant_id once participant_id is set',
       ]),
     );
-    expect(onPostgres).toEqual(onSqlite);
+    // The one expected difference: TRUNCATE exists on PostgreSQL only, and fires no row trigger,
+    // so there every table that refuses DELETE (always or outside training) refuses TRUNCATE too,
+    // always. SQLite has no TRUNCATE; its DELETE without WHERE fires the delete triggers compared
+    // above.
+    const truncateRefused = onPostgres.filter((line) => line.endsWith(' refuses truncate'));
+    const deleteRefused = onPostgres
+      .filter((line) => / refuses delete( outside training)?$/.test(line))
+      .map((line) => line.replace(/ refuses delete.*$/, ' refuses truncate'));
+    expect(truncateRefused).toEqual([...deleteRefused].sort());
+    expect(truncateRefused).toEqual(
+      expect.arrayContaining(['audit_entries refuses truncate', 'slots refuses truncate']),
+    );
+    expect(onSqlite.filter((line) => line.endsWith(' refuses truncate'))).toEqual([]);
+    expect(onPostgres.filter((line) => !truncateRefused.includes(line))).toEqual(onSqlite);
   });
 
   it.each(['sqlite', 'postgres'] as const)(
@@ -353,4 +375,129 @@ describeOnPostgres('The schema on SQLite and on PostgreSQL', () => {
       ).rejects.toThrow();
     },
   );
+  it('on postgres, TRUNCATE (with CASCADE, RESTART IDENTITY or both) is refused on every table that refuses DELETE, and no row goes', async () => {
+    // A database of its own, so that every guarded table holds a row whatever ran before.
+    const cluster = await sharedPostgresCluster();
+    const db = new DataSource(
+      postgresDataSourceOptions(postgresConfigOf(await cluster.createDatabase(), 2)),
+    );
+    await db.initialize();
+    try {
+      await insertIntoEveryGuardedTable(db);
+      const guarded = (await postgresSchema(db))
+        .filter((line) => / refuses delete/.test(line))
+        .map((line) => line.split(' ')[0]);
+      expect([...guarded].sort()).toEqual([
+        'audit_entries',
+        'blinding_guesses',
+        'downtime_envelopes',
+        'randomization_lists',
+        'slots',
+        'trials',
+        'unblinding_reviews',
+      ]);
+      const rowsOf = async () => {
+        const rows: Record<string, unknown[]> = {};
+        for (const table of guarded) {
+          rows[table] = await db.query(`SELECT * FROM ${table} ORDER BY 1`);
+          expect(rows[table].length).toBeGreaterThan(0);
+        }
+        return rows;
+      };
+      const before = await rowsOf();
+      const byTrigger = /rows are append-only: TRUNCATE is refused/;
+      // Without CASCADE, a table another one references is refused by PostgreSQL before any
+      // trigger runs; CASCADE reaches the triggers, its own table's or a referencing one's.
+      const referenced = new Set(
+        (
+          await db.query<{ name: string }[]>(
+            "SELECT DISTINCT confrelid::regclass::text AS name FROM pg_constraint WHERE contype = 'f'",
+          )
+        ).map((row) => row.name),
+      );
+      for (const table of guarded) {
+        for (const options of ['', ' RESTART IDENTITY']) {
+          await expect(db.query(`TRUNCATE ${table}${options}`)).rejects.toThrow(
+            referenced.has(table)
+              ? /cannot truncate a table referenced in a foreign key/
+              : byTrigger,
+          );
+          await expect(db.query(`TRUNCATE TABLE ${table}${options} CASCADE`)).rejects.toThrow(
+            byTrigger,
+          );
+        }
+      }
+      // Every guarded table at once, and a table no trigger guards whose CASCADE would empty some.
+      await expect(db.query(`TRUNCATE ${guarded.join(', ')} CASCADE`)).rejects.toThrow(byTrigger);
+      await expect(db.query('TRUNCATE participants CASCADE')).rejects.toThrow(byTrigger);
+      expect(await rowsOf()).toEqual(before);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('on postgres, the truncate guards migration goes down (every truncate trigger and function dropped) and up again', async () => {
+    const cluster = await sharedPostgresCluster();
+    const db = new DataSource(
+      postgresDataSourceOptions(postgresConfigOf(await cluster.createDatabase(), 2)),
+    );
+    await db.initialize();
+    const runner = db.createQueryRunner();
+    const truncateGuards = () =>
+      db
+        .query<{ name: string }[]>(
+          `SELECT tgname AS name FROM pg_trigger WHERE tgtype & 32 <> 0 UNION ALL
+           SELECT proname FROM pg_proc WHERE proname LIKE 'refuse\\_%\\_truncate' ORDER BY name`,
+        )
+        .then((rows) => rows.map((row) => row.name));
+    const refused = /audit_entries rows are append-only: TRUNCATE is refused/;
+    try {
+      const guards = await truncateGuards();
+      expect(guards).toHaveLength(2 * 7); // a trigger and a function for each guarded table
+      await expect(db.query('TRUNCATE audit_entries')).rejects.toThrow(refused);
+      await new TruncateGuards1764000010500().down(runner);
+      expect(await truncateGuards()).toEqual([]);
+      await db.query('TRUNCATE audit_entries'); // the gap the migration closes
+      await new TruncateGuards1764000010500().up(runner);
+      expect(await truncateGuards()).toEqual(guards);
+      await expect(db.query('TRUNCATE audit_entries')).rejects.toThrow(refused);
+    } finally {
+      await runner.release();
+      await db.destroy();
+    }
+  });
 });
+
+/** One row in each table the triggers refuse DELETE on, and the rows they reference. */
+async function insertIntoEveryGuardedTable(db: DataSource): Promise<void> {
+  await db.query(
+    "INSERT INTO trials (protocol_id, definition_hash, created_at) VALUES ('T-1', 'h', 't')",
+  );
+  await db.query(
+    'INSERT INTO randomization_lists (id, protocol_id, method, commitment, seed_sealed, ' +
+      "nonce_sealed, definition_hash, generated_at, generated_by) VALUES (1, 'T-1', 'm', 'c', 's', 'n', 'h', 't', 'u')",
+  );
+  await db.query(
+    "INSERT INTO slots (list_id, stratum, slot, target_sealed) VALUES (1, 'all', 1, 'sealed'), (1, 'all', 2, 'sealed')",
+  );
+  await db.query(
+    'INSERT INTO audit_entries (seq, at, actor, roles, action, outcome, details, prev_hash, hash) ' +
+      "VALUES (1, 't', 'a', '[]', 'X', 'SUCCESS', '{}', '0', 'h')",
+  );
+  await db.query(
+    'INSERT INTO participants (participant_id, number, screening_number, age, stratum, eligibility, ' +
+      "registered_at, registered_by) VALUES ('P-1', 1, 'S-1', 40, 'all', '{}', 't', 'u')",
+  );
+  await db.query(
+    'INSERT INTO unblinding_reviews (participant_id, decision, comment, reviewed_by, reviewed_at) ' +
+      "VALUES ('P-1', 'APPROVED', 'c', 'u', 't')",
+  );
+  await db.query(
+    'INSERT INTO downtime_envelopes (number, list_id, slot_id, stratum, issued_at, issued_by) ' +
+      "SELECT 1, 1, id, 'all', 't', 'u' FROM slots WHERE slot = 2",
+  );
+  await db.query(
+    'INSERT INTO blinding_guesses (participant_id, guesser_group, guesser, guess, recorded_at, recorded_by) ' +
+      "VALUES ('P-1', 'participant', 'P-1', 'DONT_KNOW', 't', 'u')",
+  );
+}

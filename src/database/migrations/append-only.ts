@@ -120,3 +120,20 @@ export async function refuseUpdateAndDeleteOutsideTraining(
     `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} WHEN ${SQLITE_NOT_TRAINING} BEGIN SELECT RAISE(ABORT, '${message}'); END`,
   );
 }
+
+/**
+ * PostgreSQL only: refuses TRUNCATE of the table, which fires no row trigger, so the UPDATE and
+ * DELETE guards above would not see it. Always refused, in a practice database too: its reset
+ * deletes row by row (the DELETE triggers allow that), nothing in the service truncates. SQLite
+ * has no TRUNCATE: its `DELETE FROM t` without WHERE fires the row triggers whenever a table has
+ * any, so there is nothing to add there.
+ */
+export async function refuseTruncate(runner: QueryRunner, table: string): Promise<void> {
+  if (!isPostgres(runner)) return;
+  await runner.query(`
+    CREATE OR REPLACE FUNCTION refuse_${table}_truncate() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION '${table} rows are append-only: TRUNCATE is refused'; END; $$ LANGUAGE plpgsql`);
+  await runner.query(
+    `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION refuse_${table}_truncate()`,
+  );
+}

@@ -15,6 +15,7 @@ import { BlindingGuesses1764000009500 } from './1764000009500-blinding-guesses';
 import { BlindingGuessSalt1764000009600 } from './1764000009600-blinding-guess-salt';
 import { EnvelopeCodeFailures1764000010300 } from './1764000010300-envelope-code-failures';
 import { RoleHistory1764000010400 } from './1764000010400-role-history';
+import { TruncateGuards1764000010500 } from './1764000010500-truncate-guards';
 
 /** Every migration, in order. A new one is added here, never edited once released. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   BlindingGuessSalt1764000009600,
   EnvelopeCodeFailures1764000010300,
   RoleHistory1764000010400,
+  TruncateGuards1764000010500,
 ];
