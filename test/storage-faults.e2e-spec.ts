@@ -9,6 +9,7 @@ import { ServerProcess, startServerProcess } from './support/server-process';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
 import {
   ADMIN_PASSWORD,
+  describeOnSqliteFile,
   newTempDir,
   startTestApp,
   testEnv,
@@ -19,6 +20,7 @@ import {
  * The storage under the database fails (disk full): nothing is acknowledged that is not in the
  * file, every refusal is a 503 the client can retry, no connection is left inside a transaction
  * (holding the write lock), and the service recovers by itself once space is freed.
+ * SQLite's file only (its page cap, the disk under it); on PostgreSQL, postgres-storage-faults.
  */
 
 const trial = nctTrial();
@@ -145,7 +147,7 @@ function expectAcknowledgedInFile(databasePath: string, answers: Answer[]): void
   expect(verifyAuditFile(databasePath)).toMatchObject({ valid: true });
 }
 
-describe('Storage faults', () => {
+describeOnSqliteFile('Storage faults', () => {
   it('a full database answers 503, acknowledges only what is stored, and recovers once space is freed', async () => {
     const keepDir = newTempDir('trial-storage-keep-');
     const t = await startTestApp({ TRIAL_CONFIG: writeTrialFile(keepDir) });
