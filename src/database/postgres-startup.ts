@@ -15,6 +15,33 @@ export const MIN_POSTGRES_VERSION_NUM = 150000;
 /** How long a start waits for another process's start (migrations, set-up) before it gives up. */
 export const STARTUP_LOCK_TIMEOUT_MS = 120_000;
 
+/**
+ * The major version a `SHOW server_version_num` answer stands for, as PostgreSQL names it:
+ * `140011` is 14, `90624` (before 10 the major had two parts) is 9.6; undefined if unreadable.
+ */
+export function postgresMajorVersion(serverVersionNum: string | undefined): string | undefined {
+  if (serverVersionNum === undefined || !/^\d{5,6}$/.test(serverVersionNum)) return undefined;
+  const number = Number(serverVersionNum);
+  const major = Math.floor(number / 10000);
+  return number >= 100000 ? String(major) : `${major}.${Math.floor(number / 100) % 100}`;
+}
+
+/**
+ * Why a server of this `server_version_num` is refused (older than 15, or an answer that is not a
+ * version), naming what it runs; undefined when it will do. `where` names the server.
+ */
+export function postgresVersionRefusal(
+  serverVersionNum: string | undefined,
+  where: string,
+): string | undefined {
+  const major = postgresMajorVersion(serverVersionNum);
+  if (major === undefined) {
+    return `DATABASE_URL: ${where} answered server_version_num ${JSON.stringify(serverVersionNum ?? null)}, which is not a PostgreSQL version; this service needs 15 or later`;
+  }
+  if (Number(serverVersionNum) >= MIN_POSTGRES_VERSION_NUM) return undefined;
+  return `DATABASE_URL: ${where} runs PostgreSQL ${major} (server_version_num ${serverVersionNum}); this service needs 15 or later`;
+}
+
 /** The connection this start holds: release() once the start-up checks are done. */
 export interface PostgresStart {
   release(): Promise<void>;
@@ -81,12 +108,9 @@ export async function preparePostgresStart(
   }
   try {
     const version = await client.query<{ server_version_num: string }>('SHOW server_version_num');
-    const number = Number(version.rows[0]?.server_version_num);
-    if (!(number >= MIN_POSTGRES_VERSION_NUM)) {
-      throw new DatabaseFileRefused(
-        `DATABASE_URL: ${where} runs PostgreSQL ${Math.floor(number / 10000)}; this service needs 15 or later`,
-      );
-    }
+    const serverVersionNum = version.rows[0]?.server_version_num;
+    const refusal = postgresVersionRefusal(serverVersionNum, where);
+    if (refusal !== undefined) throw new DatabaseFileRefused(refusal);
     await client.query(`SET lock_timeout = ${STARTUP_LOCK_TIMEOUT_MS}`);
     try {
       await client.query('SELECT pg_advisory_lock($1, $2)', [...STARTUP_LOCK]);
@@ -98,7 +122,7 @@ export async function preparePostgresStart(
     }
     await refuseLostTrial(client, config, postgres);
     logger.log(
-      `Database ${postgres.display}: PostgreSQL ${Math.floor(number / 10000)}, pool of ${postgres.poolSize}`,
+      `Database ${postgres.display}: PostgreSQL ${postgresMajorVersion(serverVersionNum)}, pool of ${postgres.poolSize}`,
     );
   } catch (error) {
     await client.end().catch(() => undefined);
