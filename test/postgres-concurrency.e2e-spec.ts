@@ -5,6 +5,10 @@ import { BlindingCipher } from '../src/crypto/blinding-cipher';
 import { slotAssociatedData } from '../src/randomization/sealing';
 import { LOCK_NAMESPACE, stratumLockKey } from '../src/database/postgres-locks';
 import { loadTrialFile } from '../src/config/trial-file.loader';
+import { postgresConfigOf } from '../src/config/app-config';
+import { postgresDataSourceOptions } from '../src/database/data-source-options';
+import { UnitOfWork } from '../src/database/unit-of-work';
+import { DataSource, EntityManager } from 'typeorm';
 import { auditEntryOfRow, AuditRow } from './support/database-file';
 import { call, expectStatus, login, pool } from './support/http-client';
 import {
@@ -425,6 +429,57 @@ describeOnPostgres('Concurrency on PostgreSQL', () => {
       expect((await t.database.verifyAudit()).valid).toBe(true);
     } finally {
       await t.close();
+    }
+  });
+  it('reads one snapshot for a whole uow.read (REPEATABLE READ) while uow.write sees each commit (READ COMMITTED), on a pool of DATABASE_POOL_SIZE', async () => {
+    const url = await cluster.createDatabase();
+    const dataSource = new DataSource(postgresDataSourceOptions(postgresConfigOf(url, 3)));
+    await dataSource.initialize();
+    const other = await cluster.connect(url);
+    try {
+      // The size configured reaches the live pg pool (data-source-options.spec.ts: the options).
+      const pool = (dataSource.driver as unknown as { master: { options: { max: number } } })
+        .master;
+      expect(pool.options.max).toBe(3);
+
+      const uow = new UnitOfWork(dataSource);
+      await other.query('CREATE TABLE counted (n integer)');
+      await other.query('INSERT INTO counted VALUES (1)');
+      const look = async (manager: EntityManager, insert: number) => {
+        const [{ isolation }] = await manager.query<{ isolation: string }[]>(
+          'SELECT current_setting($1) AS isolation',
+          ['transaction_isolation'],
+        );
+        const count = () =>
+          manager
+            .query<{ n: number }[]>('SELECT count(*)::int AS n FROM counted')
+            .then(([row]) => row.n);
+        const before = await count();
+        // Another connection commits a row between the unit of work's two reads.
+        await other.query('INSERT INTO counted VALUES ($1)', [insert]);
+        return { isolation, before, after: await count() };
+      };
+
+      // An export, a report or a list check reads many statements: they must agree.
+      expect(await uow.read((manager) => look(manager, 2))).toEqual({
+        isolation: 'repeatable read',
+        before: 1,
+        after: 1,
+      });
+      expect(await uow.read((manager) => look(manager, 3))).toEqual({
+        isolation: 'repeatable read',
+        before: 2,
+        after: 2,
+      });
+      // A write sees what committed before each of its statements (its locks do the ordering).
+      expect(await uow.write((manager) => look(manager, 4))).toEqual({
+        isolation: 'read committed',
+        before: 3,
+        after: 4,
+      });
+    } finally {
+      await other.end();
+      await dataSource.destroy();
     }
   });
 });
