@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError, HTTP_STATUS_OF } from '../common/domain-errors';
-import { AllocationState } from '../participants/participants.repository';
+import { AllocationState } from '../participants/participants.service';
 import { allocationGate, AllocationGateReaders } from './allocation-gate';
 
 const manager = {} as EntityManager;
@@ -31,13 +31,11 @@ function readers(
         );
       },
     },
-    lists: {
+    randomization: {
       header: () => {
         calls.push('list');
         return Promise.resolve(changes.noList ? undefined : LIST);
       },
-    },
-    randomization: {
       problemBeforeAllocating: () => {
         calls.push('check');
         return Promise.resolve(changes.problem);

@@ -1,14 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Conflict, DomainError, NotFound } from '../common/domain-errors';
-import { AllocationState } from '../participants/participants.repository';
+import { AllocationState } from '../participants/participants.service';
 import {
   ListHeader,
-  RandomizationListRepository,
-} from '../randomization/randomization-list.repository';
-import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
+  ListIntegrityFailure,
+  RandomizationService,
+} from '../randomization/randomization.service';
 import { StudyLocked } from '../trial/trial-errors';
-import { TrialRepository } from '../trial/trial.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
 
 export class AlreadyAllocated extends Conflict {
   constructor(participantId: string) {
@@ -36,9 +36,8 @@ export class Withdrawn extends Conflict {
 
 /** What the gate reads: the study lock, the list, and the list's check once per process. */
 export interface AllocationGateReaders {
-  trials: Pick<TrialRepository, 'lockedAtSharing'>;
-  lists: Pick<RandomizationListRepository, 'header'>;
-  randomization: Pick<RandomizationService, 'problemBeforeAllocating'>;
+  trials: Pick<TrialRecordService, 'lockedAtSharing'>;
+  randomization: Pick<RandomizationService, 'header' | 'problemBeforeAllocating'>;
 }
 
 /** The participant as the caller read it, its row held FOR UPDATE on PostgreSQL. */
@@ -69,7 +68,7 @@ export async function allocationGate(
   if (!participant) return { refusal: new NotFound(`No participant ${participantId}`) };
   const study = await readers.trials.lockedAtSharing(manager, protocolId);
   if (study?.lockedAt) return { refusal: new StudyLocked() };
-  const list = study && (await readers.lists.header(manager, protocolId));
+  const list = study && (await readers.randomization.header(manager, protocolId));
   if (!list) return { refusal: new NoList() };
   const problem = await readers.randomization.problemBeforeAllocating(
     manager,

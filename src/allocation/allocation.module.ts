@@ -5,11 +5,14 @@ import { AllocationController } from './allocation.controller';
 import { AllocationService } from './allocation.service';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
-/** RandomizationService and the list's repository come from the global RandomizationModule. */
+/**
+ * RandomizationService comes from the global RandomizationModule. AllocationService is exported
+ * for the training reset's deleteAllForTrainingReset (the idempotency keys).
+ */
 @Module({
   imports: [ParticipantsModule, EnvelopesModule],
   controllers: [AllocationController],
   providers: [AllocationService, IdempotencyKeysRepository],
-  exports: [IdempotencyKeysRepository],
+  exports: [AllocationService],
 })
 export class AllocationModule {}

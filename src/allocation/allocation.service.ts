@@ -12,15 +12,14 @@ import { rotationPastThisServer } from '../crypto/key-check.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { failedAllocationOutcome } from '../observability/metric-labels';
-import { EnvelopesRepository } from '../envelopes/envelopes.repository';
+import { EnvelopesService } from '../envelopes/envelopes.service';
 import { MetricsService } from '../observability/metrics.service';
-import { AllocationState, ParticipantsRepository } from '../participants/participants.repository';
+import { AllocationState, ParticipantsService } from '../participants/participants.service';
 import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
-import { RandomizationListRepository } from '../randomization/randomization-list.repository';
 import { openSlot } from '../randomization/sealing';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
-import { TrialRepository } from '../trial/trial.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
 import { allocationGate, AllocationGateReaders } from './allocation-gate';
 import { AllocationDto } from './dto/allocation.dto';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -46,11 +45,10 @@ export class AllocationService {
     private readonly headJournal: HeadJournalService,
     private readonly outbox: NotificationOutbox,
     private readonly metrics: MetricsService,
-    private readonly trials: TrialRepository,
-    private readonly lists: RandomizationListRepository,
-    private readonly participants: ParticipantsRepository,
+    private readonly trials: TrialRecordService,
+    private readonly participants: ParticipantsService,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
-    private readonly envelopes: EnvelopesRepository,
+    private readonly envelopes: EnvelopesService,
   ) {}
 
   /**
@@ -125,7 +123,7 @@ export class AllocationService {
 
         // PostgreSQL: claims in one stratum take turns, so the lowest free slot read here is
         // still free at the claim, and a claim rolled back leaves it the lowest for the next.
-        const candidate = await this.lists.nextFreeSlot(
+        const candidate = await this.randomization.nextFreeSlot(
           manager,
           list.listId,
           gate.participant.stratum,
@@ -153,7 +151,7 @@ export class AllocationService {
         }
 
         const allocatedAt = new Date().toISOString();
-        const claimed = await this.lists.claimSlot(
+        const claimed = await this.randomization.claimSlot(
           manager,
           candidate.id,
           participantId,
@@ -222,7 +220,7 @@ export class AllocationService {
   }
 
   private gateReaders(): AllocationGateReaders {
-    return { trials: this.trials, lists: this.lists, randomization: this.randomization };
+    return { trials: this.trials, randomization: this.randomization };
   }
 
   /** The pharmacist re-reads an allocation to prepare the syringes; every read is audited. */
@@ -304,5 +302,10 @@ export class AllocationService {
       allocatedAt,
       preparation: preparationFor(this.trial, target),
     };
+  }
+
+  /** Training reset only: the idempotency keys go with the allocations they answered for. */
+  deleteAllForTrainingReset(manager: EntityManager): Promise<void> {
+    return this.idempotencyKeys.deleteAll(manager);
   }
 }

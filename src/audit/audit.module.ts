@@ -9,6 +9,6 @@ import { HeadJournalService } from './head-journal.service';
 @Module({
   controllers: [AuditLogController],
   providers: [AuditService, AuditLogService, HeadJournalService, AuditEntriesRepository],
-  exports: [AuditService, HeadJournalService, AuditEntriesRepository],
+  exports: [AuditService, HeadJournalService],
 })
 export class AuditModule {}

@@ -113,11 +113,6 @@ export class AuditService {
     return entry;
   }
 
-  /**
-   * Records a refused action in the caller's transaction (SPEC: every refusal is audited), and hands the
-   * refusal back to be thrown once that transaction has committed (see common/outcome.ts).
-   * An unknown participant is REJECTED; a rule that forbids the action is DENIED.
-   */
   /** The first entry of an action with an outcome, if any (the list report's seed source). */
   firstEntryOf(
     manager: EntityManager,
@@ -126,6 +121,20 @@ export class AuditService {
   ): Promise<ChainedAuditEntry | undefined> {
     return this.entries.firstOf(manager, action, outcome);
   }
+
+  /**
+   * Every successful entry of the given actions, oldest first (the blinding register, the
+   * envelopes' voidings and first printing).
+   */
+  successesOf(manager: EntityManager, actions: AuditAction[]): Promise<ChainedAuditEntry[]> {
+    return this.entries.successesOf(manager, actions);
+  }
+
+  /**
+   * Records a refused action in the caller's transaction (SPEC: every refusal is audited), and hands the
+   * refusal back to be thrown once that transaction has committed (see common/outcome.ts).
+   * An unknown participant is REJECTED; a rule that forbids the action is DENIED.
+   */
 
   async recordRefusal(
     manager: EntityManager,

@@ -9,6 +9,6 @@ import { GuessesRepository } from './guesses.repository';
   imports: [ParticipantsModule, UsersModule],
   controllers: [BlindingAssessmentController],
   providers: [BlindingAssessmentService, GuessesRepository],
-  exports: [GuessesRepository],
+  exports: [BlindingAssessmentService],
 })
 export class BlindingAssessmentModule {}

@@ -11,7 +11,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { ParticipantsService } from '../participants/participants.service';
 import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
-import { TrialRepository } from '../trial/trial.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
 import { UsersService } from '../users/users.service';
 import { BlindingGuessEntity, GUESSER_GROUPS, GuesserGroup } from './blinding-guess.entity';
 import { bangIndexByArm, DONT_KNOW, ScoredGuess } from './blinding-index';
@@ -41,7 +41,7 @@ export class BlindingAssessmentService {
     private readonly guesses: GuessesRepository,
     private readonly participants: ParticipantsService,
     private readonly randomization: RandomizationService,
-    private readonly trials: TrialRepository,
+    private readonly trials: TrialRecordService,
     private readonly users: UsersService,
   ) {}
 
@@ -208,6 +208,11 @@ export class BlindingAssessmentService {
       truths.set(participantId, opened.ok.target);
     }
     return { ok: truths };
+  }
+
+  /** Training reset only: the guesses go with the participants they were about. */
+  deleteAllForTrainingReset(manager: EntityManager): Promise<void> {
+    return this.guesses.deleteAll(manager);
   }
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The data-access rule (docs/operations.md, "Data access"): services call their aggregates'
@@ -130,6 +130,85 @@ const OWNED_TABLES: Record<string, string[]> = {
   'unblinding/unblinding-reviews.repository.ts': ['unblinding_reviews'],
   'users/users.repository.ts': ['users'],
 };
+
+/**
+ * A module's repository is the module's own (docs/operations.md, "Data access"): the module
+ * exports a service, whose intents delegate to its repository in the caller's transaction, and
+ * other modules call that service. The files that still import another module's repository,
+ * each with the repository and why.
+ */
+const CROSS_MODULE_REPOSITORY_IMPORTS: Record<string, { repository: string; why: string }[]> = {
+  'randomization/randomization-list.repository.ts': [
+    {
+      repository: 'envelopes/envelopes.repository.ts',
+      why: "the free-slot and reserved-slot statements embed the envelopes' reservation condition (NOT_RESERVED_BY_ENVELOPE, RESERVED_BY_ENVELOPE), a read of downtime_envelopes inside the one statement of the allocation path, spelled once by its owner; no write",
+    },
+  ],
+  // The command line runs outside the Nest container, on a database it opens itself
+  // (openMaintenanceDatabase): it is its own composition root and constructs the plain
+  // repository classes, as a module's providers list does inside the container.
+  'cli/key-rotate.command.ts': [
+    {
+      repository: 'crypto/key-checks.repository.ts',
+      why: 'the key rotation records the new key check and holds the rotation row (whileRotating) on the maintenance database, without the container',
+    },
+    {
+      repository: 'randomization/randomization-list.repository.ts',
+      why: "handed to list-resealing.ts, the list module's own re-sealing, which runs in the rotation's one transaction without the container",
+    },
+  ],
+  'cli/key-rotate-audit-signing.command.ts': [
+    {
+      repository: 'crypto/key-checks.repository.ts',
+      why: 'registers the new audit signing key on the maintenance database, without the container',
+    },
+  ],
+  'cli/maintenance-database.ts': [
+    {
+      repository: 'audit/audit-entries.repository.ts',
+      why: "constructs the AuditService that the commands' audit entries go through (the chain's append), without the container",
+    },
+  ],
+  'cli/user-create.command.ts': [
+    {
+      repository: 'users/users.repository.ts',
+      why: 'creates the first administrator on a database the server may never have opened, without the container',
+    },
+  ],
+  'cli/backup-postgres.ts': [
+    {
+      repository: 'audit/audit-entries.repository.ts',
+      why: "SELECT_STORED only: the restored copy's chain is read through a plain pg client with the audit repository's own column list (no data source on the copy)",
+    },
+  ],
+};
+
+/** The first folder under src/ of a path relative to src/ ('' for src/ itself). */
+const moduleOf = (file: string): string => (file.includes('/') ? file.split('/')[0] : '');
+
+/**
+ * The other modules' repositories a file imports (`from '...x.repository'`, type imports and
+ * `import('...')` included), relative to src/.
+ */
+export function foreignRepositoryImports(file: string, text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(
+    /(?:\bfrom|\bimport)\s*\(?\s*'(\.{1,2}\/[^']*\.repository)'/g,
+  )) {
+    const target = `${relative(SRC, resolve(SRC, dirname(file), match[1]))}.ts`;
+    if (moduleOf(target) !== moduleOf(file)) found.add(target);
+  }
+  return [...found].sort();
+}
+
+/** What a module file exports (`exports: [...]`) that is a repository. */
+export function exportedRepositories(text: string): string[] {
+  const list = /\bexports\s*:\s*\[([^\]]*)\]/.exec(text)?.[1] ?? '';
+  return list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => /Repository$/.test(name));
+}
 
 /** Every entity class with its table, from the `@Entity('table')` decorators under src/. */
 function entityTables(): Map<string, string> {
@@ -316,5 +395,87 @@ describe('data access layout', () => {
 
   it('allows no service anything: every allowance is maintenance SQL of the command line', () => {
     expect(Object.keys(ALLOWED).filter((file) => !file.startsWith('cli/'))).toEqual([]);
+  });
+  it("keeps each module's repository to that module: other modules call its service", () => {
+    // Tests included; this file aside, whose examples above are the imports it refuses.
+    const files = filesUnder(SRC, '.ts')
+      .map((path) => relative(SRC, path))
+      .filter((file) => file !== relative(SRC, __filename));
+    const found = files.flatMap((file) => {
+      const allowed = new Set(
+        (CROSS_MODULE_REPOSITORY_IMPORTS[file] ?? []).map((a) => a.repository),
+      );
+      return foreignRepositoryImports(file, readFileSync(join(SRC, file), 'utf8'))
+        .filter((repository) => !allowed.has(repository))
+        .map((repository) => `${file}: ${repository}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('lets no module export its repository', () => {
+    const found = filesUnder(SRC, '.module.ts').flatMap((path) =>
+      exportedRepositories(readFileSync(path, 'utf8')).map(
+        (name) => `${relative(SRC, path)}: ${name}`,
+      ),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("recognises a module importing or exporting another module's repository", () => {
+    // The imports as allocation, envelopes, the trial and the training reset made them.
+    const before: [string, string][] = [
+      [
+        'allocation/allocation.service.ts',
+        "import { AllocationState, ParticipantsRepository } from '../participants/participants.repository';",
+      ],
+      [
+        'allocation/allocation-gate.ts',
+        "import {\n  ListHeader,\n  RandomizationListRepository,\n} from '../randomization/randomization-list.repository';",
+      ],
+      ['envelopes/envelopes.service.ts', "import type { X } from '../trial/trial.repository';"],
+      [
+        'randomization/x.ts',
+        "const m = await import('../allocation/idempotency-keys.repository');",
+      ],
+      ['allocation/dto/x.dto.ts', "import { X } from '../../audit/audit-entries.repository';"],
+    ];
+    expect(before.map(([file, line]) => foreignRepositoryImports(file, line))).toEqual([
+      ['participants/participants.repository.ts'],
+      ['randomization/randomization-list.repository.ts'],
+      ['trial/trial.repository.ts'],
+      ['allocation/idempotency-keys.repository.ts'],
+      ['audit/audit-entries.repository.ts'],
+    ]);
+    // A module's own repository, from its folder or a subfolder, is its own.
+    expect(
+      foreignRepositoryImports('trial/trial.service.ts', "import { T } from './trial.repository';"),
+    ).toEqual([]);
+    expect(
+      foreignRepositoryImports(
+        'audit/dto/x.ts',
+        "import { A } from '../audit-entries.repository';",
+      ),
+    ).toEqual([]);
+    expect(
+      exportedRepositories('exports: [ParticipantsService, ParticipantsRepository],\n})'),
+    ).toEqual(['ParticipantsRepository']);
+    expect(exportedRepositories('exports: [EnvelopesService],')).toEqual([]);
+  });
+
+  it("allows another module's repository only where a file still imports it, each with a reason", () => {
+    for (const [file, allowances] of Object.entries(CROSS_MODULE_REPOSITORY_IMPORTS)) {
+      const imported = foreignRepositoryImports(file, readFileSync(join(SRC, file), 'utf8'));
+      for (const { repository, why } of allowances) {
+        expect(why.length).toBeGreaterThan(20);
+        expect(imported).toContain(repository);
+      }
+    }
+    // Only the list's embedded envelope condition, and the command line outside the container.
+    expect(
+      Object.keys(CROSS_MODULE_REPOSITORY_IMPORTS).filter(
+        (file) =>
+          !file.startsWith('cli/') && file !== 'randomization/randomization-list.repository.ts',
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,6 +8,6 @@ import { EnvelopesService } from './envelopes.service';
   imports: [ParticipantsModule],
   controllers: [EnvelopesController],
   providers: [EnvelopesService, EnvelopesRepository],
-  exports: [EnvelopesService, EnvelopesRepository],
+  exports: [EnvelopesService],
 })
 export class EnvelopesModule {}

@@ -47,9 +47,9 @@ const OUTSTANDING = 'used_at IS NULL AND voided_at IS NULL';
 
 /**
  * Data access of downtime envelopes (issue 15 item 2): the downtime_envelopes table, and the
- * wrong opening codes counted against each (envelope_code_failures). The
- * slots an envelope reserves and claims are the list's repository's (freeSlots, sealedSlot,
- * claimReservedSlot), the participant's mark the participants repository's (markAllocated).
+ * wrong opening codes counted against each (envelope_code_failures). The slots an envelope
+ * reserves and claims are the list's (RandomizationService: freeSlots, sealedSlot,
+ * claimReservedSlot), the participant's mark the participants' (ParticipantsService.markAllocated).
  */
 @Injectable()
 export class EnvelopesRepository {

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { allocationGate, NoList } from '../allocation/allocation-gate';
 import { AllocationDto } from '../allocation/dto/allocation.dto';
 import { otherTarget, preparationFor } from '../allocation/preparation';
-import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { AuditService } from '../audit/audit.service';
 import { HeadJournalService } from '../audit/head-journal.service';
 import { Actor } from '../common/actor';
@@ -17,16 +16,16 @@ import { rotationPastThisServer } from '../crypto/key-check.service';
 import { advisoryXactLock, stratumLockKey } from '../database/postgres-locks';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationOutbox } from '../notifications/notification-outbox';
-import { ListIntegrityFailure, RandomizationService } from '../randomization/randomization.service';
+import {
+  FreeSlot,
+  ListIntegrityFailure,
+  RandomizationService,
+} from '../randomization/randomization.service';
 import { openSlot, SealedSlot } from '../randomization/sealing';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
-import { TrialRepository } from '../trial/trial.repository';
-import { ParticipantsRepository } from '../participants/participants.repository';
-import {
-  FreeSlot,
-  RandomizationListRepository,
-} from '../randomization/randomization-list.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
+import { ParticipantsService } from '../participants/participants.service';
 import {
   EnvelopeDto,
   EnvelopeListDto,
@@ -99,10 +98,8 @@ export class EnvelopesService {
     private readonly headJournal: HeadJournalService,
     private readonly outbox: NotificationOutbox,
     private readonly envelopes: EnvelopesRepository,
-    private readonly trials: TrialRepository,
-    private readonly participants: ParticipantsRepository,
-    private readonly lists: RandomizationListRepository,
-    private readonly auditEntries: AuditEntriesRepository,
+    private readonly trials: TrialRecordService,
+    private readonly participants: ParticipantsService,
   ) {}
 
   /** Reserves the next `perStratum` free slots of every stratum, one envelope each. */
@@ -113,15 +110,20 @@ export class EnvelopesService {
           this.audit.recordRefusal(manager, actor, 'ENVELOPE_ISSUE_REFUSED', null, refusal);
         const record = await this.trials.record(manager, this.trial.protocolId, 'share');
         if (record.lockedAt) return refuse(new StudyLocked());
-        const list = await this.lists.header(manager, this.trial.protocolId);
+        const list = await this.randomization.header(manager, this.trial.protocolId);
         if (!list) return refuse(new NoList());
         // In a fixed order, so that two issues never wait for each other's second stratum; each
         // stratum's claim lock keeps online allocations out while its slots are reserved.
-        const strata = [...(await this.lists.strata(manager, list.listId))].sort();
+        const strata = [...(await this.randomization.strata(manager, list.listId))].sort();
         const reserved: { stratum: string; slots: { id: number }[] }[] = [];
         for (const stratum of strata) {
           await advisoryXactLock(manager, stratumLockKey(list.listId, stratum));
-          const slots = await this.lists.freeSlots(manager, list.listId, stratum, perStratum);
+          const slots = await this.randomization.freeSlots(
+            manager,
+            list.listId,
+            stratum,
+            perStratum,
+          );
           if (slots.length < perStratum) {
             return refuse(
               new Conflict(
@@ -321,7 +323,7 @@ export class EnvelopesService {
           refusal,
         );
       const gate = await allocationGate(
-        { trials: this.trials, lists: this.lists, randomization: this.randomization },
+        { trials: this.trials, randomization: this.randomization },
         manager,
         {
           protocolId: this.trial.protocolId,
@@ -445,7 +447,7 @@ export class EnvelopesService {
         usedAt: recordedAt,
         usedBy: actor.username,
       });
-      const claimed = await this.lists.claimReservedSlot(
+      const claimed = await this.randomization.claimReservedSlot(
         manager,
         envelope.slotId,
         participantId,
@@ -523,10 +525,7 @@ export class EnvelopesService {
 
   /** Every voiding the audit log holds: one envelope (ENVELOPE_VOIDED) or those left at the lock. */
   private async voidings(manager: EntityManager): Promise<Voiding[]> {
-    const entries = await this.auditEntries.successesOf(manager, [
-      'ENVELOPE_VOIDED',
-      'ENVELOPES_VOIDED',
-    ]);
+    const entries = await this.audit.successesOf(manager, ['ENVELOPE_VOIDED', 'ENVELOPES_VOIDED']);
     return entries.map((entry) => {
       const { envelopeNumber, envelopes } = entry.details;
       const labels: unknown[] =
@@ -559,7 +558,7 @@ export class EnvelopesService {
 
   /** The sealed slot an envelope holds. */
   private async slotOf(manager: EntityManager, envelope: EnvelopeRow): Promise<FreeSlot> {
-    const slot = await this.lists.sealedSlot(manager, envelope.slotId);
+    const slot = await this.randomization.sealedSlot(manager, envelope.slotId);
     if (!slot) throw new Error(`Envelope ${envelope.number} points at no slot`);
     return slot;
   }
@@ -571,7 +570,7 @@ export class EnvelopesService {
   private async firstPrintedAt(manager: EntityManager, envelope: EnvelopeRow): Promise<string> {
     const label = envelopeLabel(envelope.number);
     const issuedAt = new Date(envelope.issuedAt).getTime();
-    const first = (await this.auditEntries.successesOf(manager, ['ENVELOPE_PRINTED'])).find(
+    const first = (await this.audit.successesOf(manager, ['ENVELOPE_PRINTED'])).find(
       (entry) => entry.details.envelopeNumber === label && new Date(entry.at).getTime() >= issuedAt,
     );
     return first?.at ?? envelope.printedAt ?? envelope.issuedAt;
@@ -599,6 +598,19 @@ export class EnvelopesService {
         refusal: new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
       };
     }
+  }
+
+  /**
+   * How many of the stratum's slots outstanding envelopes hold (a count only: the online
+   * allocation's LIST_EXHAUSTED says it).
+   */
+  countOutstanding(manager: EntityManager, listId: number, stratum: string): Promise<number> {
+    return this.envelopes.countOutstanding(manager, listId, stratum);
+  }
+
+  /** Training reset only: every envelope and its counted wrong codes go with the list. */
+  async deleteAllForTrainingReset(manager: EntityManager): Promise<void> {
+    await this.envelopes.deleteAll(manager);
   }
 }
 

@@ -6,7 +6,8 @@ import { TrialDefinition } from '../config/trial-definition';
 import { canonicalJson } from '../crypto/canonical-json';
 import { APP_CONFIG, MAIL_RECIPIENTS, TRIAL_DEFINITION } from '../runtime';
 import { AUDIENCES_OF, MailEvent, renderMail } from './mail-messages';
-import { NotificationsRepository } from './notifications.repository';
+import { NotificationEntity } from './notification.entity';
+import { NotificationsRepository, OutboxBacklog } from './notifications.repository';
 
 export type NotificationQueued =
   { queued: true; recipient: string } | { queued: false; why: string };
@@ -16,7 +17,10 @@ export type EmailQueued = { queued: true; recipients: string[] } | { queued: fal
 /** An outbox row's recipient for an email notice: one address, as a mailto: URI (RFC 6068). */
 export const MAILTO = 'mailto:';
 
-/** Puts a notice in the outbox inside the caller's transaction; the worker delivers it later. */
+/**
+ * Puts a notice in the outbox inside the caller's transaction; the worker delivers it later.
+ * Other modules read the outbox here too (the unblinding register, the metrics' gauges).
+ */
 @Injectable()
 export class NotificationOutbox {
   constructor(
@@ -25,6 +29,16 @@ export class NotificationOutbox {
     @Inject(MAIL_RECIPIENTS) private readonly mailRecipients: Record<MailAudience, string[]>,
     private readonly notifications: NotificationsRepository,
   ) {}
+
+  /** Every notice of a kind (the unblinding register shows each emergency's notices). */
+  noticesOfKind(manager: EntityManager, kind: string): Promise<NotificationEntity[]> {
+    return this.notifications.ofKind(manager, kind);
+  }
+
+  /** How many notices are pending and since when the oldest (the metrics' outbox gauges). */
+  backlog(manager: EntityManager): Promise<OutboxBacklog> {
+    return this.notifications.backlog(manager);
+  }
 
   /** Training reset only: the notices about participants go with the participants. */
   deleteParticipantNotices(manager: EntityManager): Promise<void> {

@@ -7,6 +7,6 @@ import { NotificationWorker } from './notification-worker';
 @Global()
 @Module({
   providers: [NotificationOutbox, NotificationWorker, MailTransport, NotificationsRepository],
-  exports: [NotificationOutbox, NotificationWorker, NotificationsRepository],
+  exports: [NotificationOutbox, NotificationWorker],
 })
 export class NotificationsModule {}

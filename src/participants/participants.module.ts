@@ -6,6 +6,6 @@ import { ParticipantsService } from './participants.service';
 @Module({
   controllers: [ParticipantsController],
   providers: [ParticipantsService, ParticipantsRepository],
-  exports: [ParticipantsService, ParticipantsRepository],
+  exports: [ParticipantsService],
 })
 export class ParticipantsModule {}

@@ -18,7 +18,7 @@ import { enrolmentMilestones } from '../notifications/mail-messages';
 import { NotificationOutbox } from '../notifications/notification-outbox';
 import { TRIAL_DEFINITION } from '../runtime';
 import { StudyLocked } from '../trial/trial-errors';
-import { TrialRepository } from '../trial/trial.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
 import { alreadyAudited } from '../common/refusal-audit';
 import {
   BlindedParticipantDto,
@@ -30,9 +30,11 @@ import {
 import { planCorrection, withdrawalRefusal } from './correction';
 import { describeFailures, evaluateEligibility } from './eligibility';
 import { ParticipantEntity } from './participant.entity';
-import { ParticipantsRepository } from './participants.repository';
+import { AllocationState, ParticipantsRepository } from './participants.repository';
 import { formatParticipantId, toBlindedParticipant } from './participant-views';
 import { stratumKeyOf } from './stratum';
+
+export type { AllocationState };
 
 export class Ineligible extends DomainError {
   /** `reasons`: describeFailures() of `failed`. */
@@ -70,7 +72,7 @@ export class ParticipantsService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly outbox: NotificationOutbox,
-    private readonly trials: TrialRepository,
+    private readonly trials: TrialRecordService,
     private readonly participants: ParticipantsRepository,
   ) {}
 
@@ -400,5 +402,67 @@ export class ParticipantsService {
       if (!participant) throw new NotFound(`No participant ${participantId}`);
       return toBlindedParticipant(participant);
     });
+  }
+
+  // What other modules do to a participant, in their own transaction (`manager`): they write
+  // the participants table through these intents only, each one call of the repository.
+
+  /** The participant in the caller's transaction, null when there is none. */
+  findById(manager: EntityManager, participantId: string): Promise<ParticipantEntity | null> {
+    return this.participants.findById(manager, participantId);
+  }
+
+  /**
+   * The allocation's view of a participant (online or from an envelope), its row held FOR
+   * UPDATE on PostgreSQL, so that a second allocation of the same participant waits.
+   */
+  allocationStateForUpdate(
+    manager: EntityManager,
+    participantId: string,
+  ): Promise<AllocationState | undefined> {
+    return this.participants.allocationStateForUpdate(manager, participantId);
+  }
+
+  /** Records the allocation on the participant; false when it was already allocated. */
+  markAllocated(
+    manager: EntityManager,
+    participantId: string,
+    allocatedAt: string,
+    username: string,
+  ): Promise<boolean> {
+    return this.participants.markAllocated(manager, participantId, allocatedAt, username);
+  }
+
+  /** Records an emergency unblinding (who, when, why; never what) on the participant. */
+  markUnblinded(
+    manager: EntityManager,
+    participantId: string,
+    unblinding: Pick<ParticipantEntity, 'unblindedAt' | 'unblindedBy' | 'unblindingReason'>,
+  ): Promise<void> {
+    return this.participants.markUnblinded(manager, participantId, unblinding);
+  }
+
+  /** Every unblinded participant, first unblinded first (the unblinding list). */
+  listUnblinded(manager: EntityManager): Promise<ParticipantEntity[]> {
+    return this.participants.listUnblinded(manager);
+  }
+
+  // The trial's status and the training reset count them.
+
+  countRegistered(manager: EntityManager): Promise<number> {
+    return this.participants.countRegistered(manager);
+  }
+
+  countAllocated(manager: EntityManager): Promise<number> {
+    return this.participants.countAllocated(manager);
+  }
+
+  countUnblinded(manager: EntityManager): Promise<number> {
+    return this.participants.countUnblinded(manager);
+  }
+
+  /** Training reset only: every participant (the triggers refuse it on a clinical database). */
+  deleteAllForTrainingReset(manager: EntityManager): Promise<void> {
+    return this.participants.deleteAll(manager);
   }
 }

@@ -22,6 +22,7 @@ import {
 import { ListSimulationDto, SimulateListDto } from './dto/list-simulation.dto';
 import { ListSimulationService } from './list-simulation.service';
 import { RandomizationService } from './randomization.service';
+import { TrainingResetService } from './training-reset.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { TRIAL_DEFINITION } from '../runtime';
 import {
@@ -53,6 +54,7 @@ export class RandomizationController {
   constructor(
     private readonly randomization: RandomizationService,
     private readonly simulation: ListSimulationService,
+    private readonly trainingReset: TrainingResetService,
     @Inject(TRIAL_DEFINITION) private readonly trial: TrialDefinition,
   ) {}
 
@@ -114,7 +116,7 @@ export class RandomizationController {
     @CurrentActor() actor: Actor,
     @Body() dto: ResetTrainingListDto,
   ): Promise<TrainingListResetDto> {
-    return this.randomization.resetTrainingList(actor, dto.reason);
+    return this.trainingReset.resetTrainingList(actor, dto.reason);
   }
 
   @Get('export')

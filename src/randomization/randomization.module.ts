@@ -9,11 +9,15 @@ import { SimulationThread } from './list-simulation-thread';
 import { RandomizationListRepository } from './randomization-list.repository';
 import { RandomizationController } from './randomization.controller';
 import { RandomizationService } from './randomization.service';
+import { TrainingResetService } from './training-reset.service';
 
 /**
  * Global: allocation, unblinding, envelopes, the blinding assessment, the trial's status and the
- * health checks all read the list.
- * It imports the modules whose tables a training reset clears (through their repositories).
+ * health checks all use the list, through RandomizationService's intents; the list's repository
+ * stays inside the module. It imports the modules whose tables a training reset clears, through
+ * their services' deleteAllForTrainingReset. The reset is TrainingResetService, apart from
+ * RandomizationService: those services use RandomizationService, so in it the reset would be a
+ * cycle.
  */
 @Global()
 @Module({
@@ -27,11 +31,12 @@ import { RandomizationService } from './randomization.service';
   controllers: [RandomizationController],
   providers: [
     RandomizationService,
+    TrainingResetService,
     ListSimulationService,
     // A plain class (the worker loads its file and no Nest); its worker ends with the app.
     { provide: SimulationThread, useFactory: () => new SimulationThread() },
     RandomizationListRepository,
   ],
-  exports: [RandomizationService, RandomizationListRepository],
+  exports: [RandomizationService],
 })
 export class RandomizationModule {}

@@ -12,14 +12,9 @@ import { NotificationOutbox } from '../notifications/notification-outbox';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
 import { StudyLocked } from '../trial/trial-errors';
-import { TrialRepository } from '../trial/trial.repository';
+import { TrialRecordService } from '../trial/trial-record.service';
 import { trialDefinitionHash } from '../trial/trial-definition-hash';
-import { IdempotencyKeysRepository } from '../allocation/idempotency-keys.repository';
-import { GuessesRepository } from '../blinding-assessment/guesses.repository';
-import { EnvelopesRepository } from '../envelopes/envelopes.repository';
-import { ParticipantsRepository } from '../participants/participants.repository';
-import { UnblindingReviewsRepository } from '../unblinding/unblinding-reviews.repository';
-import { ListExportDto, ListGeneratedDto, TrainingListResetDto } from './dto/randomization.dto';
+import { ListExportDto, ListGeneratedDto } from './dto/randomization.dto';
 import { listCommitment, newCommitmentNonce } from './list-commitment';
 import { SigningKeyPair } from '../crypto/key-material';
 import { SIGNING_KEY_PAIR } from '../crypto/signing-key';
@@ -35,9 +30,11 @@ import {
 import { sha256Hex } from '../crypto/hashing';
 import { publicKeyBase64, signEd25519 } from '../crypto/ed25519';
 import { RandomizationListEntity } from './randomization-list.entity';
-import { RandomizationListRepository } from './randomization-list.repository';
+import { FreeSlot, ListHeader, RandomizationListRepository } from './randomization-list.repository';
 import { listSecretAssociatedData, openSlot, slotAssociatedData } from './sealing';
 import { SlotEntity } from './slot.entity';
+
+export type { FreeSlot, ListHeader };
 
 /** A list report download: its body and the Ed25519 signature over the CSV bytes. */
 export interface ListReportDownload {
@@ -92,13 +89,8 @@ export class RandomizationService {
     private readonly audit: AuditService,
     @Inject(SIGNING_KEY_PAIR) private readonly signingKey: SigningKeyPair,
     private readonly outbox: NotificationOutbox,
-    private readonly trials: TrialRepository,
+    private readonly trials: TrialRecordService,
     private readonly lists: RandomizationListRepository,
-    private readonly participants: ParticipantsRepository,
-    private readonly idempotencyKeys: IdempotencyKeysRepository,
-    private readonly reviews: UnblindingReviewsRepository,
-    private readonly guesses: GuessesRepository,
-    private readonly envelopes: EnvelopesRepository,
   ) {}
 
   async generate(actor: Actor, seedGiven?: string): Promise<ListGeneratedDto> {
@@ -261,73 +253,6 @@ export class RandomizationService {
     if (problem !== undefined) return problem;
     this.checkedCommitment = opened.commitment;
     return undefined;
-  }
-
-  /**
-   * Training mode only: clears the practice instance's list, slots and participants (with their
-   * allocations, unblindings, reviews, blinding guesses, downtime envelopes and pending notices) and the study lock, so that a new
-   * course starts from an empty trial. The audit log keeps every earlier entry and gains a
-   * TRAINING_RESET entry in the same transaction. The one action that clears other modules'
-   * tables, on purpose, through their repositories: the reset is one transaction or nothing.
-   * On a clinical database it is
-   * refused here (409 TRAINING_ONLY) and, below this code, by the triggers that allow these
-   * deletes only in a database whose trial row says training.
-   */
-  resetTrainingList(actor: Actor, reason: string): Promise<TrainingListResetDto> {
-    return unwrap(
-      this.uow.write(async (manager): Promise<Outcome<TrainingListResetDto>> => {
-        const record = await this.trials.record(manager, this.trial.protocolId, 'update');
-        if (!this.config.training || !record.training) {
-          return this.audit.recordRefusal(
-            manager,
-            actor,
-            'TRAINING_RESET_REFUSED',
-            null,
-            new Conflict(
-              'This is a clinical instance: its randomization list can never be reset. A reset is possible only on a practice instance started with TRAINING=true.',
-              'TRAINING_ONLY',
-            ),
-          );
-        }
-        const list = await this.lists.listOf(manager, this.trial.protocolId);
-        const clearedParticipants = await this.participants.countRegistered(manager);
-        const clearedSlots = await this.lists.countSlots(manager);
-        // Children before parents (foreign keys); each statement is the same on both dialects.
-        await this.idempotencyKeys.deleteAll(manager);
-        await this.reviews.deleteAll(manager);
-        await this.guesses.deleteAll(manager);
-        await this.envelopes.deleteAll(manager);
-        await this.lists.deleteAll(manager);
-        await this.outbox.deleteParticipantNotices(manager);
-        await this.participants.deleteAll(manager);
-        await this.trials.clearLock(manager, record.protocolId);
-        const entry = await this.audit.record(manager, {
-          actor,
-          action: 'TRAINING_RESET',
-          outcome: 'SUCCESS',
-          reason,
-          details: {
-            clearedCommitment: list?.commitment ?? null,
-            clearedParticipants,
-            clearedSlots,
-            unlocked: record.lockedAt !== null,
-          },
-        });
-        // This process's memory of the old list goes with it.
-        this.checkedCommitment = undefined;
-        this.integrityProblem = undefined;
-        return {
-          ok: {
-            resetAt: entry.at,
-            resetBy: actor.username,
-            reason,
-            clearedCommitment: list?.commitment ?? null,
-            clearedParticipants,
-            clearedSlots,
-          },
-        };
-      }),
-    );
   }
 
   exportList(actor: Actor): Promise<ListExportDto> {
@@ -504,5 +429,90 @@ export class RandomizationService {
         refusal: new ListIntegrityFailure(`slot ${slot.slot} of stratum "${slot.stratum}"`),
       };
     }
+  }
+
+  // The list's rows as other modules use them, in the caller's transaction (`manager`): they
+  // write the slots through these intents only, each one call of the repository, so the
+  // allocation path runs the same statements as before.
+
+  /** The list's id and commitment, undefined before the list is generated. */
+  header(manager: EntityManager, protocolId: string): Promise<ListHeader | undefined> {
+    return this.lists.header(manager, protocolId);
+  }
+
+  /** The stored list (the trial's status, the start-up's frozen-definition check), or null. */
+  listOf(manager: EntityManager, protocolId: string): Promise<RandomizationListEntity | null> {
+    return this.lists.listOf(manager, protocolId);
+  }
+
+  /**
+   * The lowest free slot of the stratum, after taking the stratum's claim lock on PostgreSQL:
+   * the candidate an online allocation opens and then claims with claimSlot.
+   */
+  nextFreeSlot(
+    manager: EntityManager,
+    listId: number,
+    stratum: string,
+  ): Promise<FreeSlot | undefined> {
+    return this.lists.nextFreeSlot(manager, listId, stratum);
+  }
+
+  /** Gives the slot to the participant; false when the slot was no longer free. */
+  claimSlot(
+    manager: EntityManager,
+    slotId: number,
+    participantId: string,
+    allocatedAt: string,
+  ): Promise<boolean> {
+    return this.lists.claimSlot(manager, slotId, participantId, allocatedAt);
+  }
+
+  // Downtime envelopes: the slots they reserve, print and claim.
+
+  /** The strata of the list, in the order of their first slot. */
+  strata(manager: EntityManager, listId: number): Promise<string[]> {
+    return this.lists.strata(manager, listId);
+  }
+
+  /** The next `count` free slots of the stratum; the caller holds the stratum's claim lock. */
+  freeSlots(
+    manager: EntityManager,
+    listId: number,
+    stratum: string,
+    count: number,
+  ): Promise<FreeSlot[]> {
+    return this.lists.freeSlots(manager, listId, stratum, count);
+  }
+
+  /** The sealed slot with this row id (the one a downtime envelope holds). */
+  sealedSlot(manager: EntityManager, slotId: number): Promise<FreeSlot | undefined> {
+    return this.lists.sealedSlot(manager, slotId);
+  }
+
+  /** Gives a slot a downtime envelope holds to the participant; false when it no longer can. */
+  claimReservedSlot(
+    manager: EntityManager,
+    slotId: number,
+    participantId: string,
+    allocatedAt: string,
+  ): Promise<boolean> {
+    return this.lists.claimReservedSlot(manager, slotId, participantId, allocatedAt);
+  }
+
+  // The training reset (training-reset.service.ts).
+
+  countSlots(manager: EntityManager): Promise<number> {
+    return this.lists.countSlots(manager);
+  }
+
+  /** Training reset only: every slot, then the list (the triggers refuse it on a clinical database). */
+  deleteListForTrainingReset(manager: EntityManager): Promise<void> {
+    return this.lists.deleteAll(manager);
+  }
+
+  /** Training reset only: this process's memory of the old list goes with it. */
+  forgetCheckedList(): void {
+    this.checkedCommitment = undefined;
+    this.integrityProblem = undefined;
   }
 }

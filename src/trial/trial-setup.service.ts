@@ -13,7 +13,7 @@ import {
 } from '../database/installation-marker';
 import { UnitOfWork } from '../database/unit-of-work';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
-import { RandomizationListRepository } from '../randomization/randomization-list.repository';
+import { RandomizationService } from '../randomization/randomization.service';
 import { trainingMismatch } from '../training/training';
 import { trialDefinitionHash } from './trial-definition-hash';
 import { TrialEntity } from './trial.entity';
@@ -40,7 +40,7 @@ export class TrialSetupService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly trials: TrialRepository,
-    private readonly lists: RandomizationListRepository,
+    private readonly randomization: RandomizationService,
   ) {}
 
   async ensureTrialRecord(): Promise<void> {
@@ -66,7 +66,7 @@ export class TrialSetupService {
       }
       const mine = existing[0];
       if (mine) {
-        const list = await this.lists.listOf(manager, this.trial.protocolId);
+        const list = await this.randomization.listOf(manager, this.trial.protocolId);
         if (list && list.definitionHash !== definitionHash) {
           throw new Error(
             `TRIAL_CONFIG: the trial file ${this.trial.protocolId} differs from the one its randomization list ` +

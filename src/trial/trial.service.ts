@@ -6,8 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EnvelopesService } from '../envelopes/envelopes.service';
-import { ParticipantsRepository } from '../participants/participants.repository';
-import { RandomizationListRepository } from '../randomization/randomization-list.repository';
+import { ParticipantsService } from '../participants/participants.service';
+import { RandomizationService } from '../randomization/randomization.service';
 import { APP_CONFIG, TRIAL_DEFINITION } from '../runtime';
 import { AppConfig } from '../config/app-config';
 import { StudyLockedDto, TrialStatusDto } from './dto/trial.dto';
@@ -22,8 +22,8 @@ export class TrialService {
     private readonly audit: AuditService,
     private readonly envelopes: EnvelopesService,
     private readonly trials: TrialRepository,
-    private readonly participants: ParticipantsRepository,
-    private readonly lists: RandomizationListRepository,
+    private readonly participants: ParticipantsService,
+    private readonly randomization: RandomizationService,
   ) {}
 
   /** The trial's design and progress, blinded: counts only, never anyone's allocation. */
@@ -31,7 +31,7 @@ export class TrialService {
     const protocolId = this.trial.protocolId;
     return this.uow.read(async (manager) => {
       const record = await this.trials.record(manager, protocolId);
-      const list = await this.lists.listOf(manager, protocolId);
+      const list = await this.randomization.listOf(manager, protocolId);
       return {
         protocolId,
         title: this.trial.title,

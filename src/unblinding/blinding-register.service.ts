@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditEntriesRepository } from '../audit/audit-entries.repository';
+import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import {
   BlindingRegisterDto,
@@ -26,15 +26,12 @@ const text = (value: unknown): string | undefined =>
 export class BlindingRegisterService {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly auditEntries: AuditEntriesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   register(): Promise<BlindingRegisterDto> {
     return this.uow.read(async (manager) => {
-      const entries = await this.auditEntries.successesOf(manager, [
-        ...EXPOSING_ACTIONS,
-        'LIST_EXPORTED',
-      ]);
+      const entries = await this.audit.successesOf(manager, [...EXPOSING_ACTIONS, 'LIST_EXPORTED']);
       const byParticipant = new Map<string, ExposureDto[]>();
       const envelopes = new Map<string, EnvelopeHoldingDto>();
       const fullListExports: FullListExportDto[] = [];

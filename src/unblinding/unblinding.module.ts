@@ -6,11 +6,14 @@ import { UnblindingController } from './unblinding.controller';
 import { UnblindingReviewsRepository } from './unblinding-reviews.repository';
 import { UnblindingService } from './unblinding.service';
 
-/** RandomizationService comes from the global RandomizationModule. */
+/**
+ * RandomizationService comes from the global RandomizationModule. UnblindingService is exported
+ * for the training reset's deleteAllForTrainingReset (the reviews).
+ */
 @Module({
   imports: [AuthModule, ParticipantsModule],
   controllers: [UnblindingController],
   providers: [UnblindingService, BlindingRegisterService, UnblindingReviewsRepository],
-  exports: [UnblindingReviewsRepository],
+  exports: [UnblindingService],
 })
 export class UnblindingModule {}

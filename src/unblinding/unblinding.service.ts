@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { Outcome, unwrap } from '../common/outcome';
 import { describeWait } from '../auth/login-throttle';
@@ -11,10 +12,9 @@ import { TrialDefinition } from '../config/trial-definition';
 import { UnitOfWork } from '../database/unit-of-work';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationOutbox } from '../notifications/notification-outbox';
-import { NotificationsRepository } from '../notifications/notifications.repository';
 import { recipientOrigin } from '../notifications/notification-worker';
 import { ParticipantEntity } from '../participants/participant.entity';
-import { ParticipantsRepository } from '../participants/participants.repository';
+import { ParticipantsService } from '../participants/participants.service';
 import { otherTarget } from '../allocation/preparation';
 import { RandomizationService } from '../randomization/randomization.service';
 import { TRIAL_DEFINITION } from '../runtime';
@@ -53,9 +53,8 @@ export class UnblindingService {
     private readonly outbox: NotificationOutbox,
     private readonly randomization: RandomizationService,
     private readonly headJournal: HeadJournalService,
-    private readonly participants: ParticipantsRepository,
+    private readonly participants: ParticipantsService,
     private readonly reviews: UnblindingReviewsRepository,
-    private readonly notifications: NotificationsRepository,
   ) {}
 
   /**
@@ -234,7 +233,7 @@ export class UnblindingService {
       const reviews = new Map((await this.reviews.all(manager)).map((r) => [r.participantId, r]));
       // A participant's notices: the webhook's and one per email address.
       const notices = new Map<string | null, NotificationEntity[]>();
-      for (const notice of await this.notifications.ofKind(manager, 'EMERGENCY_UNBLINDING')) {
+      for (const notice of await this.outbox.noticesOfKind(manager, 'EMERGENCY_UNBLINDING')) {
         notices.set(notice.participantId, [...(notices.get(notice.participantId) ?? []), notice]);
       }
       return unblinded.map((p) => {
@@ -317,5 +316,10 @@ export class UnblindingService {
       unblindedBy: participant.unblindedBy ?? '',
       reason: participant.unblindingReason ?? '',
     };
+  }
+
+  /** Training reset only: the reviews go with the unblindings they reviewed. */
+  deleteAllForTrainingReset(manager: EntityManager): Promise<void> {
+    return this.reviews.deleteAll(manager);
   }
 }
