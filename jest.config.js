@@ -6,14 +6,14 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /**
  * End-to-end suites that run a second time on PostgreSQL (project e2e-postgres: each file gets a
- * throwaway cluster, test/support/postgres.ts): 28 suites. The 11 from auth-and-users on add
- * about 105 s there (one jest --runInBand, on a loaded 2-core machine).
+ * throwaway cluster, test/support/postgres.ts): 29 suites. The 12 from auth-and-users on add
+ * about 2.5 minutes there (jest --runInBand, on a loaded 2-core machine).
  * POSTGRES_E2E=all runs every e2e suite there, and every one passes or skips: a test about the
  * SQLite file itself is describeOnSqliteFile/itOnSqliteFile (test/support/test-app.ts).
  * Left out: crash-recovery (its 20-kill soak takes about 9 minutes on PostgreSQL); the suites
  * whose own server processes run on a SQLite file whatever the project (multi-process,
- * backup-restore, key-rotation-crash, file-permissions, audit-export-yield,
- * list-simulation-yield, start-from-build); storage-faults (all SQLite's file); the ones that
+ * backup-restore, file-permissions, audit-export-yield, list-simulation-yield,
+ * start-from-build); storage-faults (all SQLite's file); the ones that
  * start PostgreSQL themselves and so already run in e2e (schema-parity, postgres-startup,
  * postgres-concurrency, backup-postgres, nginx-deployment, bench-postgres-fill); and
  * openapi-document and startup-log, which do not depend on the database.
@@ -47,6 +47,7 @@ const ON_POSTGRES = [
   'training-mode',
   'unit-of-work',
   'observability',
+  'key-rotation-crash',
 ];
 
 /**

@@ -3,16 +3,25 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyChain } from '../src/audit/audit-chain';
+import { loadAppConfig } from '../src/config/app-config';
 import { BlindingCipher } from '../src/crypto/blinding-cipher';
 import { slotAssociatedData } from '../src/randomization/sealing';
-import { openDatabaseFile, readAuditEntries } from './support/database-file';
 import { call, expectStatus, login, pool } from './support/http-client';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { nctTrial, NCT_TRIAL_FILE, registration } from './support/trial-fixtures';
-import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+import {
+  ADMIN_PASSWORD,
+  newTempDir,
+  testDatabaseEnv,
+  testDatabaseKind,
+  testEnv,
+  USER_PASSWORD,
+} from './support/test-app';
+import { TestDatabase, testDatabaseOf } from './support/test-database';
 
 /**
- * `key rotate` against real processes on one SQLite file: killed half-way (SIGKILL) it leaves
+ * `key rotate` against real processes on one database (a SQLite file, or on e2e-postgres a
+ * database of the file's PostgreSQL cluster): killed half-way (SIGKILL) it leaves
  * the old state whole; run while a server allocates, every allocation either waits for it or is
  * answered 503 and succeeds on retry against a server restarted with the new key, and no answer
  * ever comes from a mix of old and new values.
@@ -40,35 +49,25 @@ interface SealedState {
   integrityFailures: number;
 }
 
-function sealedState(databasePath: string): SealedState {
-  const db = openDatabaseFile(databasePath);
-  try {
-    const list = db
-      .prepare('SELECT seed_sealed AS seed, nonce_sealed AS nonce FROM randomization_lists')
-      .get() as { seed: string; nonce: string };
-    const entries = readAuditEntries(db);
-    expect(verifyChain(entries).valid).toBe(true);
-    return {
-      ...list,
-      slots: db
-        .prepare(
-          'SELECT id, stratum, slot, target_sealed AS target, participant_id AS participant FROM slots ORDER BY id',
-        )
-        .all() as SealedState['slots'],
-      keyVersion: (
-        db.prepare("SELECT key_version AS v FROM key_checks WHERE purpose = 'blinding'").get() as {
-          v: number;
-        }
-      ).v,
-      rotationRows: (
-        db.prepare('SELECT COUNT(*) AS n FROM key_rotation_in_progress').get() as { n: number }
-      ).n,
-      rotatedEntries: entries.filter((e) => e.action === 'BLINDING_KEY_ROTATED').length,
-      integrityFailures: entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED').length,
-    };
-  } finally {
-    db.close();
-  }
+async function sealedState(database: TestDatabase): Promise<SealedState> {
+  const [list] = await database.query<{ seed: string; nonce: string }>(
+    'SELECT seed_sealed AS seed, nonce_sealed AS nonce FROM randomization_lists',
+  );
+  const entries = await database.auditEntries();
+  expect(verifyChain(entries).valid).toBe(true);
+  const [key] = await database.query<{ v: number | string }>(
+    "SELECT key_version AS v FROM key_checks WHERE purpose = 'blinding'",
+  );
+  return {
+    ...list,
+    slots: await database.query<SealedState['slots'][number]>(
+      'SELECT id, stratum, slot, target_sealed AS target, participant_id AS participant FROM slots ORDER BY id',
+    ),
+    keyVersion: Number(key.v),
+    rotationRows: await database.count('key_rotation_in_progress'),
+    rotatedEntries: entries.filter((e) => e.action === 'BLINDING_KEY_ROTATED').length,
+    integrityFailures: entries.filter((e) => e.action === 'LIST_INTEGRITY_FAILED').length,
+  };
 }
 
 /** Each slot's target opened under `cipher` (throws on any value the key cannot open). */
@@ -109,10 +108,10 @@ async function waitForOutput(
   }
 }
 
-describe('Blinding key rotation against real processes (SQLite)', () => {
+describe(`Blinding key rotation against real processes (${testDatabaseKind()})`, () => {
   let dataDir: string;
   let env: Record<string, string>;
-  let databasePath: string;
+  let database: TestDatabase;
   let newKeyFile: string;
   let oldCipher: BlindingCipher;
   let newKey: Buffer;
@@ -134,8 +133,8 @@ describe('Blinding key rotation against real processes (SQLite)', () => {
         randomization: { ...design.randomization, slotsPerStratum: SLOTS },
       }),
     );
-    env = testEnv(dataDir, { TRIAL_CONFIG: trialFile });
-    databasePath = join(dataDir, 'trial.sqlite');
+    env = testEnv(dataDir, { TRIAL_CONFIG: trialFile, ...(await testDatabaseEnv({})) });
+    database = testDatabaseOf(loadAppConfig(env));
     oldCipher = new BlindingCipher(Buffer.from(env.BLINDING_KEY, 'base64'), 1);
     newKey = randomBytes(32);
     newKeyFile = join(dataDir, 'blinding-v2.key');
@@ -177,20 +176,21 @@ describe('Blinding key rotation against real processes (SQLite)', () => {
     }
     await server.stop();
     server = undefined;
-    plaintext = targets(sealedState(databasePath), oldCipher);
+    plaintext = targets(await sealedState(database), oldCipher);
   });
   afterAll(async () => {
     await server?.stop('SIGKILL');
+    await database?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('a rotation killed half-way (SIGKILL) leaves the old state whole: the old key starts and allocates', async () => {
-    const before = sealedState(databasePath);
+    const before = await sealedState(database);
     const run = runChild(['test/support/rotate-then-hang.ts', newKeyFile, String(SLOTS / 2)], env);
     try {
       await waitForOutput(run, 'HALFWAY');
       // Half the slots re-sealed, uncommitted: a reader sees none of it.
-      expect(sealedState(databasePath)).toEqual(before);
+      expect(await sealedState(database)).toEqual(before);
       run.child.kill('SIGKILL');
       await run.exited;
     } finally {
@@ -199,7 +199,7 @@ describe('Blinding key rotation against real processes (SQLite)', () => {
     expect(run.child.signalCode).toBe('SIGKILL');
     expect(run.output()).not.toContain('COMMITTED');
 
-    const after = sealedState(databasePath);
+    const after = await sealedState(database);
     expect(after).toEqual(before);
     expect(after).toMatchObject({ keyVersion: 1, rotationRows: 0, rotatedEntries: 0 });
     expect(after.slots.every((s) => s.target.startsWith('v1.'))).toBe(true);
@@ -281,7 +281,7 @@ describe('Blinding key rotation against real processes (SQLite)', () => {
       );
     }
 
-    const state = sealedState(databasePath);
+    const state = await sealedState(database);
     expect(state).toMatchObject({
       keyVersion: 2,
       rotationRows: 0,
