@@ -1,19 +1,60 @@
 import { PoolClient, Query } from 'pg';
 import { EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { DateUtils } from 'typeorm/util/DateUtils';
 
 /**
  * Plain SQL with named parameters (`:name`, `:...list`), for the hot paths where TypeORM's query
- * building costs more than the query. The driver of the data source turns the names into its own
- * placeholders, so the same text serves SQLite and PostgreSQL, and one text is one prepared
- * statement, reused from the driver's cache.
+ * building costs more than the query. The names become the driver's placeholders, so the same
+ * text serves SQLite and PostgreSQL, and one text is one prepared statement, reused from the
+ * driver's cache.
+ *
+ * On SQLite the names are bound here, not by TypeORM's driver: that one writes a number into the
+ * text itself (`WHERE id = 2996`), so every slot claim was a statement of its own, prepared anew,
+ * and each pushed a statement in use out of the driver's cache of 100 (first in, first out).
  */
 function bind(
   manager: EntityManager,
   text: string,
   parameters: ObjectLiteral,
 ): [string, unknown[]] {
-  return manager.connection.driver.escapeQueryWithParameters(text, parameters);
+  const driver = manager.connection.driver;
+  if (driver.options.type !== 'better-sqlite3') {
+    return driver.escapeQueryWithParameters(text, parameters);
+  }
+  return bindForSqlite(text, parameters);
+}
+
+/** `:name` becomes `?` and `:...list` one `?` per element, every value bound, in order. */
+export function bindForSqlite(text: string, parameters: ObjectLiteral): [string, unknown[]] {
+  const values: unknown[] = [];
+  const sql = text.replace(
+    /:(\.\.\.)?([A-Za-z0-9_.]+)/g,
+    (name: string, spread: string | undefined, key: string) => {
+      if (!Object.prototype.hasOwnProperty.call(parameters, key)) return name;
+      const value: unknown = parameters[key];
+      if (spread === undefined) {
+        values.push(sqliteValue(value));
+        return '?';
+      }
+      if (!Array.isArray(value)) throw new Error(`:...${key} needs an array`);
+      for (const element of value) values.push(sqliteValue(element));
+      return value.map(() => '?').join(', ');
+    },
+  );
+  return [sql, values];
+}
+
+/**
+ * As TypeORM's SQLite driver stores them: a boolean as 1 or 0, a Date as its UTC text, and a
+ * whole number as an INTEGER, as the literal it wrote was (better-sqlite3 binds every JavaScript
+ * number as a REAL, and a BigInt as an INTEGER).
+ */
+function sqliteValue(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);
+  return value;
 }
 
 export function selectRows<T>(
