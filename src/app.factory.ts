@@ -102,7 +102,7 @@ async function startApp(
     logger: loggerOf(config),
     bodyParser: false,
   });
-  app.use(requestIdMiddleware);
+  app.use(requestIdMiddleware({ logLinesCarryId: config.logFormat === 'json' }));
   app.use(accessLogMiddleware);
   if (config.training) app.use(markTrainingResponses);
   app.use(withoutBodyDerivedHeaders);

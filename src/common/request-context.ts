@@ -20,19 +20,25 @@ export function currentRequestId(): string | undefined {
 }
 
 /**
- * Gives every request an id (a caller's own safe id is kept) and echoes it in the response. The
- * rest of the request runs inside it, so a log line written while handling it carries the id.
+ * Gives every request an id (a caller's own safe id is kept) and echoes it in the response.
+ *
+ * With `logLinesCarryId` (LOG_FORMAT=json, whose lines have a `requestId` field) the rest of the
+ * request runs inside the id, so a log line written anywhere while handling it carries it. Only
+ * then: on Node 20 an AsyncLocalStorage in use hooks every promise of the process, which cost
+ * about a seventh of an allocation's CPU (docs/performance.md, "Request ids in log lines"), and
+ * the text format's lines do not show the id.
  */
-export function requestIdMiddleware(
-  req: RequestWithContext,
-  res: Response,
-  next: NextFunction,
-): void {
-  const incoming = req.header(REQUEST_ID_HEADER);
-  const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  req.requestId = requestId;
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  currentRequest.run({ requestId }, next);
+export function requestIdMiddleware(options: {
+  logLinesCarryId: boolean;
+}): (req: RequestWithContext, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    const incoming = req.header(REQUEST_ID_HEADER);
+    const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (options.logLinesCarryId) currentRequest.run({ requestId }, next);
+    else next();
+  };
 }
 
 export function actorOf(req: RequestWithContext): Actor {

@@ -1,5 +1,9 @@
 import { jsonLogRecord, JsonLogger } from './json-logger';
-import { requestIdMiddleware, RequestWithContext } from '../common/request-context';
+import {
+  currentRequestId,
+  requestIdMiddleware,
+  RequestWithContext,
+} from '../common/request-context';
 import type { Response } from 'express';
 
 const AT = new Date(Date.UTC(2026, 0, 1, 9, 30, 0, 5));
@@ -65,10 +69,23 @@ describe(JsonLogger.name, () => {
     const logger = new JsonLogger(['log']);
     const req = { header: () => 'caller-request-id-1' } as unknown as RequestWithContext;
     const res = { setHeader: () => undefined } as unknown as Response;
-    requestIdMiddleware(req, res, () => logger.log('inside', 'Http'));
+    requestIdMiddleware({ logLinesCarryId: true })(req, res, () => logger.log('inside', 'Http'));
     logger.log('outside', 'Http');
     const [inside, outside] = written.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(inside.requestId).toBe('caller-request-id-1');
     expect(outside).not.toHaveProperty('requestId');
+  });
+
+  it('keeps no request context when log lines do not carry the id (the text format), yet names the request', () => {
+    const headers: Record<string, string> = {};
+    const req = { header: () => 'caller-request-id-2' } as unknown as RequestWithContext;
+    const res = {
+      setHeader: (name: string, value: string) => (headers[name] = value),
+    } as unknown as Response;
+    let inside: string | undefined = 'not called';
+    requestIdMiddleware({ logLinesCarryId: false })(req, res, () => (inside = currentRequestId()));
+    expect(inside).toBeUndefined();
+    expect(req.requestId).toBe('caller-request-id-2');
+    expect(headers['X-Request-Id']).toBe('caller-request-id-2');
   });
 });
