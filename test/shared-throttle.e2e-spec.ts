@@ -3,8 +3,8 @@ import { startTestApp, TestApp, USER_PASSWORD } from './support/test-app';
 
 /**
  * Two servers on one database (two processes behind a load balancer, here two apps in one test
- * process) enforce one sign-in window per account: failures at either count at both, so N
- * servers do not give an attacker N times the attempts. Runs on SQLite and, in the e2e-postgres
+ * process) enforce one sign-in window per account, and one for signatures: failures at either
+ * count at both, so N servers do not give an attacker N times the attempts. Runs on SQLite and, in the e2e-postgres
  * project, on PostgreSQL.
  */
 describe('Sign-in throttling shared by the servers of one database (end to end)', () => {
@@ -44,6 +44,39 @@ describe('Sign-in throttling shared by the servers of one database (end to end)'
     for (const t of [first, second]) {
       const refused = await signIn(t, USER_PASSWORD).expect(429);
       expect(refused.body).toMatchObject({ code: 'THROTTLED' });
+    }
+  });
+
+  it('counts failed signatures (the password re-entered to unblind) at either server against one limit', async () => {
+    const atFirst = await first.userWith('bob', ['unblinder']);
+    const atSecond = await second.login('bob');
+    const sign = (t: TestApp, token: string, password: string) =>
+      t
+        .http()
+        .post('/api/participants/ELA-001/unblinding')
+        .set('Authorization', token)
+        .send({ reason: 'Severe adverse event: the treating physician must know', password });
+    // The signature is checked before the participant is looked for: no list is needed here.
+    for (const [t, token] of [
+      [first, atFirst],
+      [first, atFirst],
+      [first, atFirst],
+      [second, atSecond],
+      [second, atSecond],
+    ] as const) {
+      const failed = await sign(t, token, 'not-the-password-2').expect(401);
+      expect(failed.body).toMatchObject({ code: 'SIGNATURE_FAILED' });
+    }
+    // Five failures in all, three here and two there: the right password is refused at both.
+    for (const [t, token] of [
+      [first, atFirst],
+      [second, atSecond],
+    ] as const) {
+      const refused = await sign(t, token, USER_PASSWORD).expect(429);
+      expect(refused.body).toMatchObject({
+        code: 'THROTTLED',
+        message: expect.stringMatching(/Another unblinder can act now/) as string,
+      });
     }
   });
 });
