@@ -76,6 +76,9 @@ export interface PostgresCluster {
   port: number;
   user: string;
   password: string;
+  /** The cluster's data directory (its files: base/<database oid>, pg_wal) and server log. */
+  dataDir: string;
+  logFile: string;
   /** A URL for one database of the cluster. */
   url(database: string): string;
   /** Creates an empty database with a fresh name and returns its URL. */
@@ -103,6 +106,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   if (!binDir) throw new Error(POSTGRES_MISSING);
   const dir = mkdtempSync(join(tmpdir(), 'trial-pg-'));
   const dataDir = join(dir, 'data');
+  const logFile = join(dir, 'server.log');
   const password = randomBytes(12).toString('hex');
   const passwordFile = join(dir, 'password');
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -157,7 +161,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         '-D',
         dataDir,
         '-l',
-        join(dir, 'server.log'),
+        logFile,
         '-o',
         options,
         '-w',
@@ -179,6 +183,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       port,
       user: SUPERUSER,
       password,
+      dataDir,
+      logFile,
       url,
       connect,
       async createDatabase() {
