@@ -42,13 +42,13 @@ export class TrainingResetService {
 
   /**
    * Training mode only: clears the practice instance's list, slots and participants (with their
-   * allocations, unblindings, reviews, blinding guesses, downtime envelopes and pending notices) and the study lock, so that a new
-   * course starts from an empty trial. The audit log keeps every earlier entry and gains a
-   * TRAINING_RESET entry in the same transaction. The one action that clears other modules'
-   * tables, on purpose, through their services' intents: the reset is one transaction or nothing.
-   * On a clinical database it is
-   * refused here (409 TRAINING_ONLY) and, below this code, by the triggers that allow these
-   * deletes only in a database whose trial row says training.
+   * allocations, unblindings, reviews, blinding guesses, downtime envelopes and pending notices)
+   * and the study lock, so that a new course starts from an empty trial. The audit log keeps
+   * every earlier entry and gains a TRAINING_RESET entry in the same transaction. The one action
+   * that clears other modules' tables, on purpose, through their services' intents: the reset is
+   * one transaction or nothing. On a clinical database it is refused here (409 TRAINING_ONLY)
+   * and, below this code, by the triggers that allow these deletes only in a database whose
+   * trial row says training.
    */
   resetTrainingList(actor: Actor, reason: string): Promise<TrainingListResetDto> {
     return unwrap(
