@@ -1,4 +1,4 @@
-import { IsObject } from 'class-validator';
+import { IsInt, IsObject, Max, Min } from 'class-validator';
 import { createValidationPipe, IsOptionalNotNull, KeepEveryKey } from './validation';
 
 class AnswersDto {
@@ -44,5 +44,37 @@ describe('the validation pipe with @KeepEveryKey', () => {
       '{"answers": {}, "other": {"toString": true, "x": 1}}',
     )) as AnswersDto;
     expect(Object.keys(dto.other ?? {})).toEqual(['x']);
+  });
+});
+
+class RunsDto {
+  @IsInt({ message: 'runs must be a whole number from 1 to 100' })
+  @Min(1, { message: 'runs must be a whole number from 1 to 100' })
+  @Max(100, { message: 'runs must be a whole number from 1 to 100' })
+  runs!: number;
+
+  @IsInt()
+  other!: number;
+}
+
+describe('the validation pipe’s message', () => {
+  const refusal = (json: string) =>
+    createValidationPipe()
+      .transform(JSON.parse(json), { type: 'body', metatype: RunsDto })
+      .then(
+        () => 'accepted',
+        (error: { getResponse(): { message: string } }) => error.getResponse().message,
+      );
+
+  it('says each problem once, though several decorators of a property share its message', async () => {
+    expect(await refusal('{"runs": "x", "other": 1}')).toBe(
+      'runs must be a whole number from 1 to 100',
+    );
+  });
+
+  it('still names every distinct problem, of every property', async () => {
+    expect(await refusal('{"runs": 0.5, "other": "y"}')).toBe(
+      'runs must be a whole number from 1 to 100; other must be an integer number',
+    );
   });
 });

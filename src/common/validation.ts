@@ -112,6 +112,9 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new BadRequestException(describe(errors).join('; ')),
+    // Each problem once: a property whose decorators share one message (IsInt, Min and Max of
+    // "a whole number from 1 to 10000") would otherwise say it once per decorator.
+    exceptionFactory: (errors) =>
+      new BadRequestException([...new Set(describe(errors))].join('; ')),
   });
 }
