@@ -129,12 +129,22 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
     cluster = await sharedPostgresCluster();
   });
   afterAll(() => stopSharedPostgresCluster());
+  // The directories of this file's servers, dumps and nginx: removed when its tests are done.
+  const made: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = newTempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
 
   it(
     'dumps a live server under allocation load into one checked snapshot, never shows the password, and pg_restore gives a server that verifies and serves',
     async () => {
-      const dataDir = newTempDir('trial-pg-backup-');
-      const backupDir = newTempDir('trial-pg-backup-out-');
+      const dataDir = tempDir('trial-pg-backup-');
+      const backupDir = tempDir('trial-pg-backup-out-');
       const databaseUrl = await cluster.createDatabase();
       const env = testEnv(dataDir, { TRIAL_CONFIG: 'config/trials/nct02286011.json' });
       env.DATABASE_URL = databaseUrl;
@@ -238,7 +248,7 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
 
         // The keys and marker come from the data directory; the head journal knows the later
         // live heads, so a restore is started without it (docs: accept-head is the other way).
-        const restoreDataDir = newTempDir('trial-pg-restored-');
+        const restoreDataDir = tempDir('trial-pg-restored-');
         rmSync(restoreDataDir, { recursive: true });
         mkdirSync(restoreDataDir, { mode: 0o700 });
         cpSync(dataDir, restoreDataDir, { recursive: true });
@@ -272,8 +282,8 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
   it(
     'keeps no copy whose audit chain is broken (exit 1, nothing at the destination, no scratch database left); --list-only does not restore and says so',
     async () => {
-      const dataDir = newTempDir('trial-pg-backup-bad-');
-      const backupDir = newTempDir('trial-pg-backup-bad-out-');
+      const dataDir = tempDir('trial-pg-backup-bad-');
+      const backupDir = tempDir('trial-pg-backup-bad-out-');
       const databaseUrl = await cluster.createDatabase();
       const env = testEnv(dataDir, { TRIAL_CONFIG: 'config/trials/nct02286011.json' });
       env.DATABASE_URL = databaseUrl;
@@ -307,8 +317,8 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
   );
 
   it('without pg_dump explains what to run (pg_dump custom format, pg_restore), exit 2, never the password', async () => {
-    const dataDir = newTempDir('trial-pg-backup-nobin-');
-    const emptyBin = newTempDir('trial-no-pg-bin-');
+    const dataDir = tempDir('trial-pg-backup-nobin-');
+    const emptyBin = tempDir('trial-no-pg-bin-');
     const env = testEnv(dataDir, { DATABASE_URL: cluster.url('postgres') });
     const destination = join(dataDir, 'x.dump');
     const answer = await runCliProcess(['backup', destination, '--pg-bin', emptyBin], env);

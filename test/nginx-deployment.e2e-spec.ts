@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
@@ -94,12 +94,22 @@ function describeWithNginx(name: string, body: () => void): void {
 
 describeWithNginx('Deployment: nginx in front of three server processes on PostgreSQL', () => {
   afterAll(() => stopSharedPostgresCluster());
+  // The directories of this file's servers, dumps and nginx: removed when its tests are done.
+  const made: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = newTempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
 
   it(
     'serves the interface and the API through the documented nginx config, spreads allocations over the three processes, and audits the client address from X-Forwarded-For',
     async () => {
       const cluster = await sharedPostgresCluster();
-      const prefix = newTempDir('trial-nginx-');
+      const prefix = tempDir('trial-nginx-');
       // nginx's workers (www-data when started as root) must reach the prefix's temp folders.
       chmodSync(prefix, 0o755);
       mkdirSync(join(prefix, 'logs'));
@@ -129,7 +139,7 @@ describeWithNginx('Deployment: nginx in front of three server processes on Postg
       );
       const ca = readFileSync(certificate, 'utf8');
 
-      const dataDir = newTempDir('trial-nginx-data-');
+      const dataDir = tempDir('trial-nginx-data-');
       const env = testEnv(dataDir, {
         DATABASE_URL: await cluster.createDatabase(),
         TRUST_PROXY_HOPS: '1',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, login as loginAs } from './support/http-client';
 import { newTempDir, USER_PASSWORD } from './support/test-app';
@@ -28,7 +28,8 @@ describe('npm start from a fresh build', () => {
     expect(existsSync(join(ROOT, 'dist', 'web', 'index.html'))).toBe(true);
 
     // Only where the data goes is set (not the repository's ./data); secrets are generated there.
-    const server = await startServerProcess({ DATA_DIR: newTempDir('trial-npm-start-') }, 180_000, [
+    const dataDir = newTempDir('trial-npm-start-');
+    const server = await startServerProcess({ DATA_DIR: dataDir }, 180_000, [
       join(ROOT, 'dist', 'main.js'),
     ]);
     try {
@@ -68,6 +69,7 @@ describe('npm start from a fresh build', () => {
       expect(simulation).toMatchObject({ status: 200, body: { source: 'trial', runs: 10 } });
     } finally {
       await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
