@@ -11,7 +11,12 @@ import {
 } from './support/postgres';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { nctTrial, registration } from './support/trial-fixtures';
-import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+import {
+  ADMIN_PASSWORD,
+  tempDirsRemovedAfterAll,
+  testEnv,
+  USER_PASSWORD,
+} from './support/test-app';
 
 /**
  * `npm run cli -- backup` on PostgreSQL: a pg_dump custom-format archive taken while a server
@@ -130,15 +135,7 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
   });
   afterAll(() => stopSharedPostgresCluster());
   // The directories of this file's servers, dumps and nginx: removed when its tests are done.
-  const made: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = newTempDir(prefix);
-    made.push(dir);
-    return dir;
-  };
-  afterAll(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = tempDirsRemovedAfterAll();
 
   it(
     'dumps a live server under allocation load into one checked snapshot, never shows the password, and pg_restore gives a server that verifies and serves',

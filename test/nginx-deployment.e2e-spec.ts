@@ -1,8 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, newTempDir, testEnv, USER_PASSWORD } from './support/test-app';
+import {
+  ADMIN_PASSWORD,
+  tempDirsRemovedAfterAll,
+  testEnv,
+  USER_PASSWORD,
+} from './support/test-app';
 import {
   describeOnPostgres,
   sharedPostgresCluster,
@@ -95,15 +100,7 @@ function describeWithNginx(name: string, body: () => void): void {
 describeWithNginx('Deployment: nginx in front of three server processes on PostgreSQL', () => {
   afterAll(() => stopSharedPostgresCluster());
   // The directories of this file's servers, dumps and nginx: removed when its tests are done.
-  const made: string[] = [];
-  const tempDir = (prefix: string) => {
-    const dir = newTempDir(prefix);
-    made.push(dir);
-    return dir;
-  };
-  afterAll(() => {
-    for (const dir of made) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = tempDirsRemovedAfterAll();
 
   it(
     'serves the interface and the API through the documented nginx config, spreads allocations over the three processes, and audits the client address from X-Forwarded-For',

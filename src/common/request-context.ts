@@ -25,7 +25,7 @@ export function currentRequestId(): string | undefined {
  * With `logLinesCarryId` (LOG_FORMAT=json, whose lines have a `requestId` field) the rest of the
  * request runs inside the id, so a log line written anywhere while handling it carries it. Only
  * then: on Node 20 an AsyncLocalStorage in use hooks every promise of the process, which cost
- * about a seventh of an allocation's CPU (docs/performance.md, "Request ids in log lines"), and
+ * about a seventh of an allocation's CPU (docs/performance.md, "SQLite allocations after the repository change"), and
  * the text format's lines do not show the id.
  */
 export function requestIdMiddleware(options: {

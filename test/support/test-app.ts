@@ -18,6 +18,23 @@ export function newTempDir(prefix = 'trial-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * newTempDir for one describe block, every directory removed by an afterAll declared here: call
+ * it after the block's other afterAll hooks (jest runs them in the order they are declared), so
+ * that servers are stopped before their directories go.
+ */
+export function tempDirsRemovedAfterAll(): (prefix: string) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = newTempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
+}
+
 /** The environment of a test server: its own data directory, fixed secrets, quiet logs. */
 export function testEnv(
   dataDir: string,
