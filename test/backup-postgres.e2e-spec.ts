@@ -167,7 +167,14 @@ describeOnPostgres('Backup on PostgreSQL (pg_dump)', () => {
                 );
                 answers.set(id, answer.body);
               } else {
-                const id = participants[Math.floor(Math.random() * participants.length)];
+                // Only an allocation already answered: the last ones may still be in flight at
+                // another client, and re-reading one of those is a 409 NOT_ALLOCATED.
+                const allocated = [...answers.keys()];
+                if (allocated.length === 0) {
+                  await new Promise((resolve) => setTimeout(resolve, 10));
+                  continue;
+                }
+                const id = allocated[Math.floor(Math.random() * allocated.length)];
                 await expectStatus(
                   call(live.url, 'GET', `/api/participants/${id}/allocation`, pharmacist),
                   200,
